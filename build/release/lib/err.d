@@ -1,0 +1,2 @@
+build/release/lib/err.o: lib/err.c lib/err.h
+lib/err.h:
