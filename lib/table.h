@@ -1,5 +1,5 @@
 /* table: a rectangular table of named, typed columns (numbers or strings),
- * the in-memory form of every data/interim/*.tsv file.
+ * the in-memory form of every TSV file under data/interim.
  *
  * Missing numbers are NaN, missing strings NULL. Columns own their arrays. */
 #ifndef OC_TABLE_H
@@ -40,8 +40,11 @@ int table_filter_rows(struct table *t, const unsigned char *keep, struct err *e)
 
 /* TSV (see DESIGN.md): header row, `\n`, numbers with %.17g, empty cell = missing.
  * Writing goes to a temporary file renamed into place. Reading types a column
- * numeric when every non-empty cell parses as a finite number, string otherwise. */
+ * numeric when every non-empty cell parses as a finite number, string otherwise.
+ * A tab, newline, carriage return or backslash inside a string is written as
+ * \t, \n, \r or \\ (PostgreSQL's text format) and read back the same way. */
 int table_write_tsv(const struct table *t, const char *path, struct err *e);
-int table_read_tsv(const char *path, struct table **out, struct err *e);
+/* Columns named in force_str (NULL-terminated, or NULL) stay strings: ids, codes. */
+int table_read_tsv(const char *path, const char *const *force_str, struct table **out, struct err *e);
 
 #endif
