@@ -13,6 +13,7 @@ struct slot {
 struct hashset {
     struct slot *slots;
     size_t cap, n; /* cap is a power of two, kept at most half full */
+    char **order;  /* n keys in insertion order (pointers into slots) */
 };
 
 static uint64_t fnv1a(const char *s)
@@ -31,7 +32,11 @@ struct hashset *hashset_alloc(size_t expected)
     h->cap = 16;
     while (h->cap < 2 * expected)
         h->cap *= 2;
-    if (!(h->slots = calloc(h->cap, sizeof *h->slots))) {
+    h->slots = calloc(h->cap, sizeof *h->slots);
+    h->order = malloc(h->cap / 2 * sizeof *h->order);
+    if (!h->slots || !h->order) {
+        free(h->slots);
+        free(h->order);
         free(h);
         return NULL;
     }
@@ -45,6 +50,7 @@ void hashset_free(struct hashset *h)
     for (size_t i = 0; i < h->cap; i++)
         free(h->slots[i].key);
     free(h->slots);
+    free(h->order);
     free(h);
 }
 
@@ -59,8 +65,14 @@ static int grow(struct hashset *h)
 {
     size_t cap = h->cap * 2;
     struct slot *s = calloc(cap, sizeof *s);
-    if (!s)
+    char **order = realloc(h->order, cap / 2 * sizeof *order);
+    if (!s || !order) {
+        free(s);
+        if (order)
+            h->order = order;
         return -1;
+    }
+    h->order = order;
     for (size_t i = 0; i < h->cap; i++)
         if (h->slots[i].key)
             *probe(s, cap, h->slots[i].key, h->slots[i].hash) = h->slots[i];
@@ -85,7 +97,7 @@ int hashset_insert(struct hashset *h, const char *key, size_t value, size_t *fir
         return -1;
     s->hash = hash;
     s->value = value;
-    h->n++;
+    h->order[h->n++] = s->key;
     return 0;
 }
 
@@ -102,4 +114,9 @@ int hashset_find(const struct hashset *h, const char *key, size_t *value)
 size_t hashset_size(const struct hashset *h)
 {
     return h->n;
+}
+
+const char *hashset_key(const struct hashset *h, size_t i)
+{
+    return h->order[i];
 }

@@ -14,5 +14,7 @@ int hashset_insert(struct hashset *h, const char *key, size_t value, size_t *fir
 /* 1 and *value if present, else 0. */
 int hashset_find(const struct hashset *h, const char *key, size_t *value);
 size_t hashset_size(const struct hashset *h);
+/* The i-th key in insertion order (i < hashset_size). */
+const char *hashset_key(const struct hashset *h, size_t i);
 
 #endif
