@@ -23,8 +23,12 @@ struct csv_data {
     size_t *line;          /* 1-based physical line where each data row starts */
 };
 
+/* Blank lines are skipped; spaces are part of a field (RFC 4180). Header
+ * names and cells point into one arena owned by the result: never free or
+ * keep a cell past csv_data_free. */
 int csv_read(const char *path, const struct csv_opts *o, struct csv_data **out, struct err *e);
-void csv_free(struct csv_data *d);
+/* Not csv_free: libcsv already exports csv_free(struct csv_parser *). */
+void csv_data_free(struct csv_data *d);
 static inline const char *csv_cell(const struct csv_data *d, size_t row, size_t col)
 {
     return d->cells[row * d->ncols + col];
