@@ -25,7 +25,9 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ilib
 # -ffp-contract=off: phik's bin edges and other reference numbers must match to the bit.
 CFLAGS  += -std=c11 -Wall -Wextra -Werror $(OPT) -ffp-contract=off -MMD -MP
 LDFLAGS += $(if $(filter 1,$(SAN)),-fsanitize=address,undefined)
-LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKG_MODS) 2>/dev/null) -llinear -lsvm -lcsv -lpthread -lm
+# Recursive (=): pkg-config must run after `make deps` has installed the packages.
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKG_MODS) 2>/dev/null)
+LDLIBS  = $(PKG_LIBS) -llinear -lsvm -lcsv -lpthread -lm
 
 LIB_SRC   := $(sort $(wildcard lib/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -39,6 +41,65 @@ DEPS_STAMP := build/.deps-ok
 
 .PHONY: all deps test unit e2e clean help report bench fuzz
 all: $(LIBA) $(STAGE_BIN)
+
+# ----------------------------------------------------------------- study ----
+# Every result is a file target; a stage depends on its inputs, its program and
+# the params sections it reads (data/interim/params/<section>.yaml, rewritten
+# only when that section changes). Paths can be moved for tests and benchmarks.
+DATA     ?= data/raw
+INTERIM  ?= data/interim
+SYNTH_DIR ?= data/synthetic
+OUT      ?= report/out
+PARAMS   ?= params.yaml
+BIN      := $(BUILD)/bin
+I        := $(INTERIM)
+P        := $(I)/params
+sec       = $(patsubst %,$(P)/%.yaml,$(1))
+
+ifeq ($(wildcard $(DATA)/*.csv),)
+DATA_DIR  := $(SYNTH_DIR)
+SYNTHETIC := 1
+else
+DATA_DIR  := $(DATA)
+SYNTHETIC := 0
+endif
+SYNTH_CSV := $(patsubst %,$(SYNTH_DIR)/%,market_file.csv market_money.csv market_time.csv money.csv)
+INPUT_CSV := $(if $(filter 1,$(SYNTHETIC)),$(SYNTH_CSV),$(wildcard $(DATA_DIR)/*.csv))
+
+# Which data the interim files came from: switching DATA reruns everything.
+DATA_ID := $(abspath $(DATA_DIR)) synthetic=$(SYNTHETIC)
+$(shell mkdir -p $(P) && { echo '$(DATA_ID)' | cmp -s - $(P)/data.txt || echo '$(DATA_ID)' > $(P)/data.txt; })
+
+$(P)/.stamp: $(PARAMS) $(BIN)/params
+	$(BIN)/params --params $(PARAMS) --out $(P)
+	@touch $@
+# The section files change only when their content does; the empty recipe lets
+# Make see that and skip the stages that read an unchanged section.
+$(P)/%.yaml: $(P)/.stamp ;
+
+$(SYNTH_CSV) &: $(call sec,synth seed) $(BIN)/synth
+	@mkdir -p $(SYNTH_DIR)
+	@echo "note: no CSVs in $(DATA): generating synthetic data in $(SYNTH_DIR)" >&2
+	$(BIN)/synth --params $(PARAMS) --out $(SYNTH_DIR)
+
+LOAD_TSV  := $(patsubst %,$(I)/load/%.tsv,customers revenue minutes profit)
+CLEAN_TSV := $(patsubst %,$(I)/clean/%.tsv,customers revenue minutes profit)
+
+$(LOAD_TSV) $(I)/load.kv &: $(INPUT_CSV) $(P)/data.txt $(call sec,schema load) $(BIN)/load
+	@mkdir -p $(I)/load
+	$(BIN)/load --params $(PARAMS) --in $(DATA_DIR) --out $(I)/load --kv $(I)/load.kv
+
+$(CLEAN_TSV) $(I)/quality.tsv $(I)/clean.kv &: $(LOAD_TSV) $(call sec,schema clean) $(BIN)/clean
+	@mkdir -p $(I)/clean
+	$(BIN)/clean --params $(PARAMS) --in $(I)/load --out $(I)/clean --quality $(I)/quality.tsv --kv $(I)/clean.kv
+
+$(I)/customers.tsv $(I)/merge.kv &: $(CLEAN_TSV) $(call sec,schema merge) $(BIN)/merge
+	$(BIN)/merge --params $(PARAMS) --in $(I)/clean --out $(I)/customers.tsv --kv $(I)/merge.kv
+
+STUDY := $(I)/customers.tsv $(I)/quality.tsv $(I)/merge.kv
+
+report: $(STUDY)
+	@if [ "$(SYNTHETIC)" = 1 ]; then echo "note: this study ran on SYNTHETIC data from $(SYNTH_DIR) (no CSVs in $(DATA))" >&2; fi
 
 # A stamp, so that `make report` and `make test` install what is missing once.
 $(DEPS_STAMP):
@@ -73,7 +134,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
 -include $(LIB_OBJ:.o=.d) $(STAGE_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)
 
 # ----------------------------------------------------------------- test ----
-test: unit e2e
+test: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory unit e2e
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
@@ -86,8 +148,17 @@ e2e: all
 	done; exit $$fail
 
 clean:
-	rm -rf build data/interim data/synthetic data/models report/out
+	rm -rf build $(INTERIM) $(SYNTH_DIR) data/models $(OUT)
 
 help:
-	@echo "targets: all deps report test unit e2e bench fuzz clean help"
-	@echo "         SAN=1 builds with AddressSanitizer and UBSan; DATA=dir picks the input CSVs"
+	@echo "make report        run the study (DATA=dir for your CSVs; synthetic data when there are none)"
+	@echo "make test          build and run the unit and end-to-end tests (SAN=1: ASan+UBSan)"
+	@echo "make deps          install the Debian packages the toolkit needs"
+	@echo "make all           build the library and every stage program"
+	@echo "make clean         remove builds and every generated file"
+	@echo "make FILE          build just FILE and what it needs, e.g. make $(I)/customers.tsv"
+	@echo
+	@echo "the DAG (each arrow is a file):"
+	@echo "  params.yaml -> params -> $(P)/<section>.yaml"
+	@echo "  [synth ->] DATA/*.csv -> load -> clean -> merge -> customers.tsv"
+	@echo "stages: $(STAGES)"

@@ -319,8 +319,8 @@ static int parse_line(const char *path, size_t lineno, const char *s, size_t n, 
 int kv_read(const char *path, struct kv **out, struct err *e)
 {
     *out = NULL;
-    char *buf;
-    size_t len;
+    char *buf = NULL;
+    size_t len = 0;
     int rc = read_all(path, &buf, &len, e);
     if (rc)
         return rc;
