@@ -1,0 +1,705 @@
+/* Tests for lib/shap: every explainer against Shapley values computed by
+ * brute force over all coalitions of the game it claims to solve. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_rng.h>
+
+#include "shap.h"
+
+#define assert_double_equal(got, want, tol) assert_close_at((got), (want), (tol), __FILE__, __LINE__)
+static void assert_close_at(double got, double want, double tol, const char *file, int line)
+{
+    if (!(fabs(got - want) <= tol) && !(got == want))
+        fail_msg("%s:%d: got %.17g, want %.17g (tol %g)", file, line, got, want, tol);
+}
+
+/* ------------------------------------------------------ brute force ---- */
+
+/* Shapley values of the game v over M players (v has 2^M entries indexed by
+ * coalition bitmask): phi_i = sum_S |S|!(M-|S|-1)!/M! (v(S+i) - v(S)). */
+static void brute_shapley(const double *v, size_t M, double *phi)
+{
+    double *wt = malloc(M * sizeof *wt);
+    for (size_t s = 0; s < M; s++) {
+        /* s! (M-s-1)! / M! = 1 / (M * C(M-1, s)) */
+        double c = 1.0;
+        for (size_t k = 1; k <= s; k++)
+            c = c * (double)(M - 1 - s + k) / (double)k;
+        wt[s] = 1.0 / ((double)M * c);
+    }
+    for (size_t i = 0; i < M; i++) {
+        double acc = 0.0;
+        for (unsigned long S = 0; S < (1UL << M); S++) {
+            if (S & (1UL << i))
+                continue;
+            acc += wt[__builtin_popcountl(S)] * (v[S | (1UL << i)] - v[S]);
+        }
+        phi[i] = acc;
+    }
+    free(wt);
+}
+
+static double tree_f(const struct tree *t, const double *x)
+{
+    size_t i = 0;
+    while (t->left[i] != -1)
+        i = (size_t)(x[t->feature[i]] <= t->threshold[i] ? t->left[i] : t->right[i]);
+    return t->value[i];
+}
+
+/* Path-dependent game: E[f | x_S] integrating absent features by cover. */
+static double pd_value(const struct tree *t, size_t node, const double *x, unsigned long S)
+{
+    if (t->left[node] == -1)
+        return t->value[node];
+    int j = t->feature[node];
+    if (S & (1UL << j))
+        return pd_value(t, (size_t)(x[j] <= t->threshold[node] ? t->left[node] : t->right[node]), x, S);
+    double w = t->cover[node];
+    if (w == 0.0)
+        return 0.0;
+    return t->cover[t->left[node]] / w * pd_value(t, (size_t)t->left[node], x, S) +
+           t->cover[t->right[node]] / w * pd_value(t, (size_t)t->right[node], x, S);
+}
+
+static void brute_tree_path(const struct tree *t, const double *x, size_t p, double *phi)
+{
+    double *v = malloc((1UL << p) * sizeof *v);
+    for (unsigned long S = 0; S < (1UL << p); S++)
+        v[S] = pd_value(t, 0, x, S);
+    brute_shapley(v, p, phi);
+    free(v);
+}
+
+/* Interventional game: weighted mean over background of f(x_S, z_~S). */
+static void brute_tree_iv(const struct tree *t, const double *x, const double *B, const double *bw,
+                          size_t nb, size_t p, double *phi)
+{
+    double *v = calloc(1UL << p, sizeof *v), *row = malloc(p * sizeof *row), ws = 0.0;
+    for (size_t b = 0; b < nb; b++)
+        ws += bw ? bw[b] : 1.0;
+    for (unsigned long S = 0; S < (1UL << p); S++)
+        for (size_t b = 0; b < nb; b++) {
+            for (size_t j = 0; j < p; j++)
+                row[j] = (S & (1UL << j)) ? x[j] : B[b * p + j];
+            v[S] += (bw ? bw[b] : 1.0) / ws * tree_f(t, row);
+        }
+    brute_shapley(v, p, phi);
+    free(v);
+    free(row);
+}
+
+/* ------------------------------------------------------------ linear ---- */
+
+static void test_linear(void **state)
+{
+    (void)state;
+    const double w[3] = {0.5, -2.0, 1.25}, mean[3] = {1.0, 0.2, -3.0}, b = 0.75;
+    const double X[2 * 3] = {3.0, 0.2, -1.0, 0.0, 1.7, -3.0};
+    double phi[6], base;
+    shap_linear(w, b, mean, X, 2, 3, phi, &base);
+    /* base = 0.75 + 0.5 - 0.4 - 3.75 */
+    assert_double_equal(base, -2.9, 1e-15);
+    const double want[6] = {1.0, 0.0, 2.5, -0.5, -3.0, 0.0};
+    for (size_t i = 0; i < 6; i++)
+        assert_double_equal(phi[i], want[i], 1e-15);
+    double fx[2];
+    for (size_t i = 0; i < 2; i++)
+        fx[i] = b + w[0] * X[i * 3] + w[1] * X[i * 3 + 1] + w[2] * X[i * 3 + 2];
+    assert_true(shap_additivity(phi, 2, 3, base, fx, NULL) < 1e-14);
+}
+
+/* -------------------------------------------------------- hand tree ---- */
+
+/* Depth 3 over 4 features; feature 0 splits twice on one path, feature 3 is
+ * never used (a dummy player). Covers are consistent (children sum to the
+ * parent), internal values are the cover-weighted means. */
+static int L[11] = {1, 3, 5, 7, -1, 9, -1, -1, -1, -1, -1};
+static int R[11] = {2, 4, 6, 8, -1, 10, -1, -1, -1, -1, -1};
+static int F[11] = {0, 1, 0, 2, -1, 1, -1, -1, -1, -1, -1};
+static double T[11] = {0.5, 1.0, 2.0, 0.0, 0, -1.0, 0, 0, 0, 0, 0};
+static double V[11] = {0, 0, 0, 0, 0.8, 0, 0.1, 0.05, 0.6, 0.9, 0.3};
+static double C[11] = {100, 60, 40, 35, 25, 15, 25, 20, 15, 5, 10};
+
+static struct tree hand_tree(void)
+{
+    /* Internal values for the record: leaves' cover-weighted means. */
+    V[5] = (5 * 0.9 + 10 * 0.3) / 15;
+    V[3] = (20 * 0.05 + 15 * 0.6) / 35;
+    V[2] = (15 * V[5] + 25 * 0.1) / 40;
+    V[1] = (35 * V[3] + 25 * 0.8) / 60;
+    V[0] = (60 * V[1] + 40 * V[2]) / 100;
+    struct tree t = {11, 4, L, R, F, T, V, C};
+    return t;
+}
+
+static const double HX[] = {
+    0.0, 0.0, -1.0, 5.0,  /* leaf 7 */
+    0.5, 1.0, 0.0, 0.0,   /* ties go left: leaf 7 */
+    0.0, 2.0, 1.0, 0.0,   /* leaf 4 */
+    1.0, -2.0, 0.0, 0.0,  /* leaf 9 */
+    1.5, 0.0, 9.0, 1.0,   /* leaf 10 */
+    3.0, -5.0, -5.0, 0.0, /* leaf 6 */
+    NAN, 0.5, 0.0, 0.0,   /* NaN goes right, then right: leaf 6 */
+};
+#define HN (sizeof HX / sizeof HX[0] / 4)
+
+static void test_tree_path_hand(void **state)
+{
+    (void)state;
+    struct tree t = hand_tree();
+    double phi[HN * 4], base, want[4];
+    struct err e = {0};
+    assert_int_equal(shap_tree_path(&t, HX, HN, 4, phi, &base, &e), 0);
+    /* Expected value: sum of leaf values by cover share. */
+    assert_double_equal(base, (25 * 0.8 + 25 * 0.1 + 20 * 0.05 + 15 * 0.6 + 5 * 0.9 + 10 * 0.3) / 100, 1e-15);
+    for (size_t i = 0; i < HN; i++) {
+        brute_tree_path(&t, HX + i * 4, 4, want);
+        double s = base;
+        for (size_t j = 0; j < 4; j++) {
+            assert_double_equal(phi[i * 4 + j], want[j], 1e-12);
+            s += phi[i * 4 + j];
+        }
+        assert_double_equal(phi[i * 4 + 3], 0.0, 0.0);
+        assert_double_equal(s, tree_f(&t, HX + i * 4), 1e-12);
+    }
+}
+
+/* A stump by hand: 0.2 on 30 rows, 0.8 on 70; base 0.62, phi = f(x) - 0.62. */
+static void test_tree_stump_by_hand(void **state)
+{
+    (void)state;
+    int l[3] = {1, -1, -1}, r[3] = {2, -1, -1}, f[3] = {1, -1, -1};
+    double th[3] = {0.0, 0, 0}, v[3] = {0.62, 0.2, 0.8}, c[3] = {100, 30, 70};
+    struct tree t = {3, 2, l, r, f, th, v, c};
+    double X[4] = {7.0, 1.0, 7.0, -1.0}, phi[4], base;
+    struct err e = {0};
+    assert_int_equal(shap_tree_path(&t, X, 2, 2, phi, &base, &e), 0);
+    assert_double_equal(base, 0.62, 1e-15);
+    assert_double_equal(phi[0], 0.0, 0.0);
+    assert_double_equal(phi[1], 0.18, 1e-15);
+    assert_double_equal(phi[3], -0.42, 1e-15);
+    /* Interventional against one background row on the other side: the
+     * whole difference goes to feature 1. */
+    double B[2] = {0.0, -3.0};
+    assert_int_equal(shap_tree_interventional(&t, X, 2, B, NULL, 1, 2, phi, &base, &e), 0);
+    assert_double_equal(base, 0.2, 0.0);
+    assert_double_equal(phi[1], 0.6, 1e-15);
+    assert_double_equal(phi[3], 0.0, 0.0);
+}
+
+static void test_tree_interventional_hand(void **state)
+{
+    (void)state;
+    struct tree t = hand_tree();
+    const double B[] = {
+        0.0, 0.0, 1.0, 0.0, 2.5, 0.0, 0.0, 1.0, 1.0, -3.0, 0.0, 0.0, 0.4, 1.5, -2.0, 2.0, 1.9, -0.5, 0.0, 0.0,
+    };
+    const double bw[] = {1.0, 3.0, 0.5, 2.0, 1.5};
+    size_t nb = 5;
+    double phi[HN * 4], base, want[4];
+    struct err e = {0};
+    for (int weighted = 0; weighted < 2; weighted++) {
+        const double *w = weighted ? bw : NULL;
+        assert_int_equal(shap_tree_interventional(&t, HX, HN, B, w, nb, 4, phi, &base, &e), 0);
+        double b0 = 0.0, ws = 0.0;
+        for (size_t k = 0; k < nb; k++) {
+            b0 += (w ? w[k] : 1.0) * tree_f(&t, B + k * 4);
+            ws += w ? w[k] : 1.0;
+        }
+        assert_double_equal(base, b0 / ws, 1e-15);
+        for (size_t i = 0; i < HN; i++) {
+            brute_tree_iv(&t, HX + i * 4, B, w, nb, 4, want);
+            double s = base;
+            for (size_t j = 0; j < 4; j++) {
+                assert_double_equal(phi[i * 4 + j], want[j], 1e-12);
+                s += phi[i * 4 + j];
+            }
+            assert_double_equal(s, tree_f(&t, HX + i * 4), 1e-12);
+        }
+    }
+}
+
+/* ------------------------------------------------------ random trees ---- */
+
+struct rtree {
+    struct tree t;
+    size_t cap;
+};
+
+/* Grow a random tree: a node below the root stops with probability pstop. */
+static size_t grow(struct rtree *rt, gsl_rng *r, size_t depth, size_t maxd, double cover, int allow_zero,
+                   double pstop)
+{
+    struct tree *t = &rt->t;
+    size_t i = t->n_nodes++;
+    t->cover[i] = cover;
+    t->value[i] = gsl_rng_uniform(r);
+    t->left[i] = t->right[i] = t->feature[i] = -1;
+    t->threshold[i] = 0.0;
+    if (depth == maxd || (depth > 0 && gsl_rng_uniform(r) < pstop))
+        return i;
+    t->feature[i] = (int)gsl_rng_uniform_int(r, t->n_features);
+    /* Thresholds and row values share a 0.25 grid, so ties happen. */
+    t->threshold[i] = -1.0 + 0.25 * (double)gsl_rng_uniform_int(r, 9);
+    double u = 0.05 + 0.9 * gsl_rng_uniform(r);
+    if (allow_zero && gsl_rng_uniform(r) < 0.05)
+        u = 0.0;
+    size_t li = grow(rt, r, depth + 1, maxd, cover * u, allow_zero, pstop);
+    t->left[i] = (int)li;
+    size_t ri = grow(rt, r, depth + 1, maxd, cover * (1.0 - u), allow_zero, pstop);
+    t->right[i] = (int)ri;
+    return i;
+}
+
+static void rtree_alloc(struct rtree *rt, size_t maxd, size_t p)
+{
+    rt->cap = (2UL << maxd) - 1;
+    rt->t.n_nodes = 0;
+    rt->t.n_features = p;
+    rt->t.left = malloc(rt->cap * sizeof(int));
+    rt->t.right = malloc(rt->cap * sizeof(int));
+    rt->t.feature = malloc(rt->cap * sizeof(int));
+    rt->t.threshold = malloc(rt->cap * sizeof(double));
+    rt->t.value = malloc(rt->cap * sizeof(double));
+    rt->t.cover = malloc(rt->cap * sizeof(double));
+}
+
+static void rtree_free(struct rtree *rt)
+{
+    free(rt->t.left);
+    free(rt->t.right);
+    free(rt->t.feature);
+    free(rt->t.threshold);
+    free(rt->t.value);
+    free(rt->t.cover);
+}
+
+static void random_rows(gsl_rng *r, double *X, size_t n, size_t p)
+{
+    for (size_t i = 0; i < n * p; i++)
+        X[i] = -1.5 + 0.25 * (double)gsl_rng_uniform_int(r, 13);
+}
+
+static void test_tree_random_brute(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 42);
+    const size_t p = 6, n = 8, nb = 7;
+    double X[8 * 6], B[7 * 6], bw[7], phi[8 * 6], want[6], base;
+    struct err e = {0};
+    double worst_pd = 0.0, worst_iv = 0.0;
+    for (int trial = 0; trial < 60; trial++) {
+        struct rtree rt;
+        size_t maxd = 2 + (size_t)trial % 6;
+        rtree_alloc(&rt, maxd, p);
+        grow(&rt, r, 0, maxd, 50.0 + 100.0 * gsl_rng_uniform(r), trial % 3 == 0, 0.15);
+        random_rows(r, X, n, p);
+        random_rows(r, B, nb, p);
+        if (trial % 4 == 1)
+            X[3] = NAN;
+        for (size_t k = 0; k < nb; k++)
+            bw[k] = 0.1 + gsl_rng_uniform(r);
+
+        assert_int_equal(shap_tree_path(&rt.t, X, n, p, phi, &base, &e), 0);
+        for (size_t i = 0; i < n; i++) {
+            brute_tree_path(&rt.t, X + i * p, p, want);
+            double s = base;
+            for (size_t j = 0; j < p; j++) {
+                double d = fabs(phi[i * p + j] - want[j]);
+                if (d > worst_pd)
+                    worst_pd = d;
+                assert_double_equal(phi[i * p + j], want[j], 1e-12);
+                s += phi[i * p + j];
+            }
+            /* Only with consistent covers is v(∅) the root expectation
+             * reached through zero-cover nodes too: check additivity. */
+            assert_double_equal(s, tree_f(&rt.t, X + i * p), 1e-12);
+        }
+        assert_int_equal(shap_tree_interventional(&rt.t, X, n, B, trial % 2 ? bw : NULL, nb, p, phi, &base, &e), 0);
+        for (size_t i = 0; i < n; i++) {
+            brute_tree_iv(&rt.t, X + i * p, B, trial % 2 ? bw : NULL, nb, p, want);
+            double s = base;
+            for (size_t j = 0; j < p; j++) {
+                double d = fabs(phi[i * p + j] - want[j]);
+                if (d > worst_iv)
+                    worst_iv = d;
+                assert_double_equal(phi[i * p + j], want[j], 1e-12);
+                s += phi[i * p + j];
+            }
+            assert_double_equal(s, tree_f(&rt.t, X + i * p), 1e-12);
+        }
+        rtree_free(&rt);
+    }
+    if (getenv("SHAP_VERBOSE"))
+        fprintf(stderr, "random trees: worst |phi - brute| path %.3g interventional %.3g\n", worst_pd, worst_iv);
+    gsl_rng_free(r);
+}
+
+static void test_tree_errors(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    double x[4] = {0}, phi[4], base;
+    struct tree t = hand_tree();
+    /* A cycle: node 5's left child points back at node 2. */
+    L[5] = 2;
+    assert_int_equal(shap_tree_path(&t, x, 1, 4, phi, &base, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "reached twice"));
+    L[5] = 9;
+    F[2] = 7;
+    assert_int_equal(shap_tree_interventional(&t, x, 1, x, NULL, 1, 4, phi, &base, &e), ERR_DATA);
+    F[2] = 0;
+    assert_int_equal(shap_tree_path(&t, x, 1, 3, phi, &base, &e), ERR_DATA);
+    C[0] = 0.0;
+    assert_int_equal(shap_tree_path(&t, x, 1, 4, phi, &base, &e), ERR_DATA);
+    C[0] = 100.0;
+    double bw = 0.0;
+    assert_int_equal(shap_tree_interventional(&t, x, 1, x, &bw, 1, 4, phi, &base, &e), ERR_PARAMS);
+    assert_int_equal(shap_tree_interventional(&t, x, 1, x, NULL, 0, 4, phi, &base, &e), ERR_PARAMS);
+    assert_int_equal(shap_tree_path(&t, x, 1, 4, phi, &base, &e), 0);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* 325 rows through a full depth-10 tree (2047 nodes) over 20 features. */
+static void test_tree_speed(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    const size_t p = 20, n = 325, nb = 100, maxd = 10;
+    struct rtree rt;
+    rtree_alloc(&rt, maxd, p);
+    /* A full tree, the worst case. */
+    grow(&rt, r, 0, maxd, 1000.0, 0, 0.0);
+    double *X = malloc(n * p * sizeof *X), *B = malloc(nb * p * sizeof *B);
+    double *phi = malloc(n * p * sizeof *phi), base, fx[325];
+    random_rows(r, X, n, p);
+    random_rows(r, B, nb, p);
+    struct err e = {0};
+    double t0 = now();
+    assert_int_equal(shap_tree_path(&rt.t, X, n, p, phi, &base, &e), 0);
+    double t1 = now();
+    for (size_t i = 0; i < n; i++)
+        fx[i] = tree_f(&rt.t, X + i * p);
+    assert_true(shap_additivity(phi, n, p, base, fx, NULL) < 1e-12);
+    double t2 = now();
+    assert_int_equal(shap_tree_interventional(&rt.t, X, n, B, NULL, nb, p, phi, &base, &e), 0);
+    double t3 = now();
+    assert_true(shap_additivity(phi, n, p, base, fx, NULL) < 1e-12);
+    if (getenv("SHAP_VERBOSE"))
+        fprintf(stderr, "speed: %zu nodes, path-dependent %.2f ms, interventional (%zu bg) %.2f ms\n",
+                rt.t.n_nodes, 1e3 * (t1 - t0), nb, 1e3 * (t3 - t2));
+    /* Generous bounds (sanitizers, valgrind); release runs take milliseconds. */
+    assert_true(t1 - t0 < 2.0);
+    rtree_free(&rt);
+    free(X);
+    free(B);
+    free(phi);
+    gsl_rng_free(r);
+}
+
+/* ------------------------------------------------------------ helpers ---- */
+
+static void test_group_sum_and_additivity(void **state)
+{
+    (void)state;
+    const double phi[2 * 5] = {0.1, 0.2, -0.3, 0.4, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0};
+    const size_t group[5] = {0, 1, 1, 2, 1};
+    double out[2 * 3];
+    struct err e = {0};
+    assert_int_equal(shap_group_sum(phi, 2, 5, group, 3, out, &e), 0);
+    assert_double_equal(out[0], 0.1, 0.0);
+    assert_double_equal(out[1], 0.4, 1e-16);
+    assert_double_equal(out[2], 0.4, 0.0);
+    assert_double_equal(out[3], 1.0, 0.0);
+    assert_double_equal(out[4], 10.0, 0.0);
+    assert_double_equal(out[5], 4.0, 0.0);
+    assert_int_equal(shap_group_sum(phi, 2, 5, group, 2, out, &e), ERR_PARAMS);
+    const double fx[2] = {1.9, 15.5}, base = 1.0;
+    double gap[2];
+    assert_double_equal(shap_additivity(phi, 2, 5, base, fx, gap), 0.5, 1e-15);
+    assert_double_equal(gap[0], 0.0, 1e-15);
+    assert_double_equal(gap[1], -0.5, 1e-15);
+}
+
+/* ------------------------------------------------------------- kernel ---- */
+
+struct model {
+    int kind;
+    const double *w;
+    size_t calls, rows;
+    int fail;
+};
+
+static int model_predict(void *ctx, const double *X, size_t n, size_t p, double *out, struct err *e)
+{
+    struct model *m = ctx;
+    m->calls++;
+    m->rows += n;
+    if (m->fail)
+        return err_set(e, ERR_NUM, "model: refused");
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * p;
+        switch (m->kind) {
+        case 0: /* the brief's small non-linear model, x3 unused */
+            out[i] = x[0] * x[1] + sin(x[2]);
+            break;
+        case 1: /* columns 2..4 are a one-hot feature */
+            out[i] = x[0] * x[1] + 0.7 * x[2] - 0.3 * x[3] * x[0] + sin(x[5]) + 0.2 * x[4] * x[5];
+            break;
+        case 2: { /* linear */
+            double s = 0.1;
+            for (size_t j = 0; j < p; j++)
+                s += m->w[j] * x[j];
+            out[i] = s;
+            break;
+        }
+        default: { /* interactions among 8 features */
+            out[i] = x[0] * x[1] + sin(x[2] * x[3]) + exp(0.3 * x[4]) - x[5] * x[6] * x[7] + 0.5 * x[7];
+            break;
+        }
+        }
+    }
+    return 0;
+}
+
+/* Brute-force Shapley values over groups for the kernel game. */
+static void brute_kernel(struct model *mo, const double *x, size_t p, const double *B, const double *bw,
+                         size_t nb, const size_t *group, size_t m, double *phi)
+{
+    double *v = calloc(1UL << m, sizeof *v), *row = malloc(p * sizeof *row), ws = 0.0, out;
+    struct err e;
+    for (size_t b = 0; b < nb; b++)
+        ws += bw ? bw[b] : 1.0;
+    for (unsigned long S = 0; S < (1UL << m); S++)
+        for (size_t b = 0; b < nb; b++) {
+            for (size_t j = 0; j < p; j++)
+                row[j] = (S & (1UL << group[j])) ? x[j] : B[b * p + j];
+            model_predict(mo, row, 1, p, &out, &e);
+            v[S] += (bw ? bw[b] : 1.0) / ws * out;
+        }
+    brute_shapley(v, m, phi);
+    free(v);
+    free(row);
+}
+
+static const double KB[5 * 4] = {
+    0.0, 1.0, -0.5, 2.0, 1.5, -1.0, 0.3, 0.0, -0.7, 0.2, 1.1, 1.0, 2.0, 0.5, -1.4, -1.0, 0.4, -0.3, 0.9, 0.5,
+};
+static const double KX[3 * 4] = {1.2, -0.8, 0.6, 3.0, -1.0, 2.0, -2.0, 0.0, 0.4, 0.5, 1.5, -0.5};
+
+static void test_kernel_exact(void **state)
+{
+    (void)state;
+    const size_t group[4] = {0, 1, 2, 3};
+    const double bw[5] = {1.0, 2.0, 0.5, 1.5, 3.0};
+    struct shap_kernel_params par = {14, 1};
+    double phi[3 * 4], base, gap[3], want[4];
+    struct err e = {0};
+    for (int weighted = 0; weighted < 2; weighted++) {
+        struct model mo = {0, NULL, 0, 0, 0};
+        const double *w = weighted ? bw : NULL;
+        assert_int_equal(shap_kernel(model_predict, &mo, KX, 3, 4, KB, w, 5, group, 4, &par, phi, &base, gap, &e), 0);
+        /* All 14 coalitions of each row, plus the background and the rows. */
+        assert_int_equal(mo.rows, 5 + 3 + 3 * 14 * 5);
+        for (size_t i = 0; i < 3; i++) {
+            brute_kernel(&mo, KX + i * 4, 4, KB, w, 5, group, 4, want);
+            for (size_t j = 0; j < 4; j++)
+                assert_double_equal(phi[i * 4 + j], want[j], 1e-8);
+            assert_double_equal(gap[i], 0.0, 1e-12);
+        }
+    }
+}
+
+static void test_kernel_groups(void **state)
+{
+    (void)state;
+    /* Columns: x0, x1, one-hot {x2, x3, x4}, x5. */
+    const size_t p = 6, m = 4, group[6] = {0, 1, 2, 2, 2, 3};
+    const double B[4 * 6] = {
+        0.5, 1.0, 1, 0, 0, 0.3, -1.0, 0.2, 0, 1, 0, -0.4, 2.0, -0.5, 0, 0, 1, 1.2, 0.1, 0.7, 1, 0, 0, 0.0,
+    };
+    const double X[2 * 6] = {1.5, -1.0, 0, 1, 0, 2.0, -0.5, 0.3, 0, 0, 1, -1.0};
+    struct shap_kernel_params par = {1000, 3};
+    struct model mo = {1, NULL, 0, 0, 0};
+    double phi[2 * 4], base, gap[2], want[4];
+    struct err e = {0};
+    assert_int_equal(shap_kernel(model_predict, &mo, X, 2, p, B, NULL, 4, group, m, &par, phi, &base, gap, &e), 0);
+    for (size_t i = 0; i < 2; i++) {
+        brute_kernel(&mo, X + i * p, p, B, NULL, 4, group, m, want);
+        for (size_t j = 0; j < m; j++)
+            assert_double_equal(phi[i * m + j], want[j], 1e-8);
+        assert_double_equal(gap[i], 0.0, 1e-12);
+    }
+}
+
+/* A group equal to x in every background row is a dummy: exactly 0. */
+static void test_kernel_dummy_group(void **state)
+{
+    (void)state;
+    const size_t group[4] = {0, 1, 2, 3};
+    double B[5 * 4], X[4] = {1.2, -0.8, 0.6, 3.0}, phi[4], base, gap, want[4];
+    memcpy(B, KB, sizeof B);
+    for (size_t b = 0; b < 5; b++)
+        B[b * 4 + 1] = X[1];
+    struct shap_kernel_params par = {14, 1};
+    struct model mo = {0, NULL, 0, 0, 0};
+    struct err e = {0};
+    assert_int_equal(shap_kernel(model_predict, &mo, X, 1, 4, B, NULL, 5, group, 4, &par, phi, &base, &gap, &e), 0);
+    assert_double_equal(phi[1], 0.0, 0.0);
+    brute_kernel(&mo, X, 4, B, NULL, 5, group, 4, want);
+    for (size_t j = 0; j < 4; j++)
+        assert_double_equal(phi[j], want[j], 1e-8);
+    /* Only 3 players vary: 2^3 - 2 = 6 coalitions. */
+    struct model m2 = {0, NULL, 0, 0, 0};
+    assert_int_equal(shap_kernel(model_predict, &m2, X, 1, 4, B, NULL, 5, group, 4, &par, phi, &base, &gap, &e), 0);
+    assert_int_equal(m2.rows, 5 + 1 + 6 * 5);
+}
+
+static void random_data(unsigned long seed, double *X, size_t n, size_t p)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    for (size_t i = 0; i < n * p; i++)
+        X[i] = -1.0 + 2.0 * gsl_rng_uniform(r);
+    gsl_rng_free(r);
+}
+
+/* Sampling cannot miss on a linear model: any full-rank design fits it
+ * exactly, so phi_j = w_j (x_j - background mean_j). */
+static void test_kernel_sampled_linear(void **state)
+{
+    (void)state;
+    const size_t p = 10, n = 4, nb = 6;
+    const double w[10] = {0.5, -1.0, 2.0, 0.0, 0.3, -0.7, 1.1, 0.25, -2.0, 0.9};
+    size_t group[10];
+    double X[4 * 10], B[6 * 10], phi[4 * 10], base, gap[4];
+    for (size_t j = 0; j < p; j++)
+        group[j] = j;
+    random_data(11, X, n, p);
+    random_data(12, B, nb, p);
+    struct shap_kernel_params par = {200, 5};
+    struct model mo = {2, w, 0, 0, 0};
+    struct err e = {0};
+    assert_int_equal(shap_kernel(model_predict, &mo, X, n, p, B, NULL, nb, group, p, &par, phi, &base, gap, &e), 0);
+    assert_true(mo.rows <= nb + n + n * 200 * nb);
+    for (size_t j = 0; j < p; j++) {
+        double mean = 0.0;
+        for (size_t b = 0; b < nb; b++)
+            mean += B[b * p + j] / (double)nb;
+        for (size_t i = 0; i < n; i++)
+            assert_double_equal(phi[i * p + j], w[j] * (X[i * p + j] - mean), 1e-9);
+    }
+    for (size_t i = 0; i < n; i++)
+        assert_double_equal(gap[i], 0.0, 1e-12);
+}
+
+/* Sampled on a non-linear model: close to the truth, additive, and the
+ * same for the same seed. */
+static void test_kernel_sampled_nonlinear(void **state)
+{
+    (void)state;
+    const size_t p = 8, n = 3, nb = 5;
+    size_t group[8];
+    double X[3 * 8], B[5 * 8], phi[3 * 8], phi2[3 * 8], phi3[3 * 8], base, gap[3], want[8];
+    for (size_t j = 0; j < p; j++)
+        group[j] = j;
+    random_data(21, X, n, p);
+    random_data(22, B, nb, p);
+    struct shap_kernel_params par = {120, 9};
+    struct model mo = {3, NULL, 0, 0, 0};
+    struct err e = {0};
+    assert_int_equal(shap_kernel(model_predict, &mo, X, n, p, B, NULL, nb, group, p, &par, phi, &base, gap, &e), 0);
+    assert_int_equal(shap_kernel(model_predict, &mo, X, n, p, B, NULL, nb, group, p, &par, phi2, &base, gap, &e), 0);
+    assert_memory_equal(phi, phi2, sizeof phi);
+    par.seed = 10;
+    assert_int_equal(shap_kernel(model_predict, &mo, X, n, p, B, NULL, nb, group, p, &par, phi3, &base, gap, &e), 0);
+    assert_true(memcmp(phi, phi3, sizeof phi) != 0);
+    double worst = 0.0, ss = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        brute_kernel(&mo, X + i * p, p, B, NULL, nb, group, p, want);
+        for (size_t j = 0; j < p; j++) {
+            double d = fabs(phi[i * p + j] - want[j]);
+            ss += d * d;
+            if (d > worst)
+                worst = d;
+        }
+        assert_double_equal(gap[i], 0.0, 1e-12);
+    }
+    if (getenv("SHAP_VERBOSE"))
+        fprintf(stderr, "kernel sampled (8 players, budget 120 of 254): |phi - brute| worst %.3g rms %.3g\n",
+                worst, sqrt(ss / (double)(n * p)));
+    /* The error shrinks steadily with the budget (rms 0.011 at 120, 0.005
+     * at 240 over 20 rows and 5 seeds); these bounds leave room for chance. */
+    assert_true(worst < 0.1);
+    assert_true(sqrt(ss / (double)(n * p)) < 0.03);
+    /* With the budget covering every coalition, exact again. */
+    par.budget = 254;
+    assert_int_equal(shap_kernel(model_predict, &mo, X, n, p, B, NULL, nb, group, p, &par, phi, &base, gap, &e), 0);
+    for (size_t i = 0; i < n; i++) {
+        brute_kernel(&mo, X + i * p, p, B, NULL, nb, group, p, want);
+        for (size_t j = 0; j < p; j++)
+            assert_double_equal(phi[i * p + j], want[j], 1e-8);
+    }
+}
+
+static void test_kernel_errors(void **state)
+{
+    (void)state;
+    const size_t group[4] = {0, 1, 2, 3}, bad[4] = {0, 1, 2, 4};
+    double phi[3 * 4], base;
+    struct shap_kernel_params par = {6, 1};
+    struct model mo = {0, NULL, 0, 0, 0};
+    struct err e = {0};
+    /* 4 players need 14 coalitions to enumerate, 8 to sample. */
+    assert_int_equal(shap_kernel(model_predict, &mo, KX, 3, 4, KB, NULL, 5, group, 4, &par, phi, &base, NULL, &e),
+                     ERR_PARAMS);
+    assert_non_null(strstr(e.msg, "budget"));
+    par.budget = 8;
+    assert_int_equal(shap_kernel(model_predict, &mo, KX, 3, 4, KB, NULL, 5, group, 4, &par, phi, &base, NULL, &e), 0);
+    assert_int_equal(shap_kernel(model_predict, &mo, KX, 3, 4, KB, NULL, 5, bad, 4, &par, phi, &base, NULL, &e),
+                     ERR_PARAMS);
+    assert_int_equal(shap_kernel(model_predict, &mo, KX, 3, 4, KB, NULL, 0, group, 4, &par, phi, &base, NULL, &e),
+                     ERR_PARAMS);
+    mo.fail = 1;
+    assert_int_equal(shap_kernel(model_predict, &mo, KX, 3, 4, KB, NULL, 5, group, 4, &par, phi, &base, NULL, &e),
+                     ERR_NUM);
+    assert_string_equal(e.msg, "model: refused");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_linear),
+        cmocka_unit_test(test_tree_stump_by_hand),
+        cmocka_unit_test(test_tree_path_hand),
+        cmocka_unit_test(test_tree_interventional_hand),
+        cmocka_unit_test(test_tree_random_brute),
+        cmocka_unit_test(test_tree_errors),
+        cmocka_unit_test(test_tree_speed),
+        cmocka_unit_test(test_group_sum_and_additivity),
+        cmocka_unit_test(test_kernel_exact),
+        cmocka_unit_test(test_kernel_groups),
+        cmocka_unit_test(test_kernel_dummy_group),
+        cmocka_unit_test(test_kernel_sampled_linear),
+        cmocka_unit_test(test_kernel_sampled_nonlinear),
+        cmocka_unit_test(test_kernel_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
