@@ -13,7 +13,8 @@ DEPS_PKGS := build-essential pkg-config libgsl-dev liblinear-dev libsvm-dev liby
 
 ifeq ($(SAN),1)
 BUILD   := build/san
-OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+OPT     := -O1 -g -fno-omit-frame-pointer $(SANFLAGS)
 else
 BUILD   := build/release
 OPT     := -O2 -g
@@ -24,7 +25,7 @@ PKG_MODS := gsl yaml-0.1 libcmark xlsxwriter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ilib
 # -ffp-contract=off: phik's bin edges and other reference numbers must match to the bit.
 CFLAGS  += -std=c11 -Wall -Wextra -Werror $(OPT) -ffp-contract=off -MMD -MP
-LDFLAGS += $(if $(filter 1,$(SAN)),-fsanitize=address,undefined)
+LDFLAGS += $(SANFLAGS)
 # Recursive (=): pkg-config must run after `make deps` has installed the packages.
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKG_MODS) 2>/dev/null)
 LDLIBS  = $(PKG_LIBS) -llinear -lsvm -lcsv -lpthread -lm
@@ -144,7 +145,7 @@ unit: $(UNIT_BIN)
 
 e2e: all
 	@fail=0; for t in $(sort $(wildcard tests/e2e/test_*.sh)); do \
-	  BUILD=$(BUILD) bash $$t || fail=1; \
+	  BUILD=$(BUILD) SAN=$(SAN) bash $$t || fail=1; \
 	done; exit $$fail
 
 clean:

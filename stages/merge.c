@@ -114,7 +114,7 @@ int main(int argc, char **argv)
     size_t incomplete = 0, wide_from = m ? m->ncols : 0;
     unsigned char *keep = NULL;
     for (int r = FILE_REVENUE; r <= FILE_MINUTES && !rc; r++) {
-        size_t unmatched, missing;
+        size_t unmatched = 0, missing = 0;
         rc = pivot(t[r], schema_period_of(&s, r), s.id, row_of, m, &unmatched, &missing, &e);
         snprintf(name, sizeof name, "%s_ids_without_customer", schema_file_roles[r]);
         if (!rc)

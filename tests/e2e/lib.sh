@@ -1,0 +1,27 @@
+# Shared helpers for the end-to-end tests (sourced). Prints one line per check
+# and a closing "N passed, N failed" line; the test's exit status is 1 on any failure.
+set -u
+BUILD=${BUILD:-build/release}
+BIN=$BUILD/bin
+REAL=${ONECLICK_REAL:-../shared/data/one-click}
+PASS=0
+FAIL=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/oneclick-e2e.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { PASS=$((PASS + 1)); echo "  ok   $*"; }
+bad() { FAIL=$((FAIL + 1)); echo "  FAIL $*"; }
+check() { # check "name" command...
+  local name=$1; shift
+  if "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name"; fi
+}
+finish() {
+  echo "$(basename "$0" .sh): $PASS passed, $FAIL failed"
+  [ "$FAIL" -eq 0 ]
+}
+need_real() {
+  if [ ! -f "$REAL/market_file.csv" ]; then
+    echo "$(basename "$0"): the real data is not at $REAL (set ONECLICK_REAL)" >&2
+    exit 1
+  fi
+}
