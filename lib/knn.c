@@ -1,0 +1,406 @@
+#include "knn.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outfile.h"
+
+void knn_params_default(struct knn_params *par)
+{
+    par->n_neighbors = 5;
+    par->weights = KNN_UNIFORM;
+    par->p = 2;
+}
+
+int knn_weights_parse(const char *s, enum knn_weights *w, struct err *e)
+{
+    if (!strcmp(s, "uniform"))
+        *w = KNN_UNIFORM;
+    else if (!strcmp(s, "distance"))
+        *w = KNN_DISTANCE;
+    else
+        return err_set(e, ERR_PARAMS, "weights: expected uniform or distance, found \"%s\"", s);
+    return ERR_OK;
+}
+
+static int check_params(const struct knn_params *par, size_t n, struct err *e)
+{
+    if (par->n_neighbors < 1 || par->n_neighbors > n)
+        return err_set(e, ERR_PARAMS, "knn: expected n_neighbors in [1, %zu], found %zu", n,
+                       par->n_neighbors);
+    if (par->weights != KNN_UNIFORM && par->weights != KNN_DISTANCE)
+        return err_set(e, ERR_PARAMS, "knn: expected weights uniform or distance, found %d",
+                       (int)par->weights);
+    if (par->p != 1 && par->p != 2)
+        return err_set(e, ERR_PARAMS, "knn: expected p 1 or 2, found %d", par->p);
+    return ERR_OK;
+}
+
+static int check_rows(const double *X, size_t n, size_t p, struct err *e)
+{
+    for (size_t i = 0; i < n * p; i++)
+        if (!isfinite(X[i]))
+            return err_set(e, ERR_DATA,
+                           "knn: row %zu, column %zu: expected a finite number, found %g", i / p,
+                           i % p, X[i]);
+    return ERR_OK;
+}
+
+static struct knn *knn_alloc(size_t n, size_t p)
+{
+    struct knn *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->n = n;
+    m->n_features = p;
+    m->X = malloc((n && p ? n * p : 1) * sizeof *m->X);
+    m->y = malloc((n ? n : 1) * sizeof *m->y);
+    if (!m->X || !m->y) {
+        knn_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int knn_fit(const double *X, const int *y, size_t n, size_t p, const struct knn_params *par,
+            struct knn **out, struct err *e)
+{
+    *out = NULL;
+    if (n == 0 || p == 0)
+        return err_set(e, ERR_DATA, "knn: expected at least one row and one column, found "
+                       "%zu x %zu", n, p);
+    if (p > SIZE_MAX / sizeof(double) / n)
+        return err_set(e, ERR_NOMEM, "knn: out of memory");
+    int rc = check_params(par, n, e);
+    if (rc || (rc = check_rows(X, n, p, e)))
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (y[i] != 0 && y[i] != 1)
+            return err_set(e, ERR_DATA, "knn: row %zu: expected a label 0 or 1, found %d", i,
+                           y[i]);
+    struct knn *m = knn_alloc(n, p);
+    if (!m)
+        return err_set(e, ERR_NOMEM, "knn: out of memory");
+    m->par = *par;
+    memcpy(m->X, X, n * p * sizeof *X);
+    memcpy(m->y, y, n * sizeof *y);
+    *out = m;
+    return ERR_OK;
+}
+
+void knn_free(struct knn *m)
+{
+    if (!m)
+        return;
+    free(m->X);
+    free(m->y);
+    free(m);
+}
+
+/* A neighbour candidate; the heap orders by distance, then by row. */
+struct cand {
+    double d;
+    size_t i;
+};
+
+static int cand_less(struct cand a, struct cand b) { return a.d < b.d || (a.d == b.d && a.i < b.i); }
+
+/* Restore the max-heap property below slot `at` of h[0, k). */
+static void sift_down(struct cand *h, size_t k, size_t at)
+{
+    for (;;) {
+        size_t l = 2 * at + 1, r = l + 1, big = at;
+        if (l < k && cand_less(h[big], h[l]))
+            big = l;
+        if (r < k && cand_less(h[big], h[r]))
+            big = r;
+        if (big == at)
+            return;
+        struct cand t = h[at];
+        h[at] = h[big];
+        h[big] = t;
+        at = big;
+    }
+}
+
+static void sift_up(struct cand *h, size_t at)
+{
+    while (at > 0) {
+        size_t up = (at - 1) / 2;
+        if (!cand_less(h[up], h[at]))
+            return;
+        struct cand t = h[at];
+        h[at] = h[up];
+        h[up] = t;
+        at = up;
+    }
+}
+
+/* Fill h[0, k) with the k nearest rows to x, nearest first. For p = 2 the
+ * distances are squared. */
+static void nearest(const struct knn *m, const double *x, struct cand *h)
+{
+    size_t k = m->par.n_neighbors, p = m->n_features, size = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const double *r = m->X + i * p;
+        /* Once the heap is full a row must beat its worst member; the terms
+         * are non-negative, so a partial sum already past it settles that. */
+        double bound = size == k ? h[0].d : INFINITY, d = 0.0;
+        if (m->par.p == 1)
+            for (size_t j = 0; j < p && d <= bound; j++)
+                d += fabs(x[j] - r[j]);
+        else
+            for (size_t j = 0; j < p && d <= bound; j++) {
+                double t = x[j] - r[j];
+                d += t * t;
+            }
+        if (size < k) {
+            h[size] = (struct cand){d, i};
+            sift_up(h, size++);
+        } else if (d < h[0].d) {
+            /* Rows come in increasing index, so an equal distance never
+             * displaces an earlier row: the tie rule in knn.h. */
+            h[0] = (struct cand){d, i};
+            sift_down(h, k, 0);
+        }
+    }
+    /* Heapsort the survivors into ascending order. */
+    for (size_t end = k; end > 1; end--) {
+        struct cand t = h[0];
+        h[0] = h[end - 1];
+        h[end - 1] = t;
+        sift_down(h, end - 1, 0);
+    }
+}
+
+int knn_kneighbors(const struct knn *m, const double *x, size_t *idx, double *dist,
+                   struct err *e)
+{
+    int rc = check_rows(x, 1, m->n_features, e);
+    if (rc)
+        return rc;
+    size_t k = m->par.n_neighbors;
+    struct cand *h = malloc(k * sizeof *h);
+    if (!h)
+        return err_set(e, ERR_NOMEM, "knn: out of memory");
+    nearest(m, x, h);
+    for (size_t j = 0; j < k; j++) {
+        idx[j] = h[j].i;
+        dist[j] = m->par.p == 2 ? sqrt(h[j].d) : h[j].d;
+    }
+    free(h);
+    return ERR_OK;
+}
+
+int knn_predict_proba(const struct knn *m, const double *X, size_t n, double *out, struct err *e)
+{
+    int rc = check_rows(X, n, m->n_features, e);
+    if (rc)
+        return rc;
+    size_t k = m->par.n_neighbors;
+    struct cand *h = malloc(k * sizeof *h);
+    if (!h)
+        return err_set(e, ERR_NOMEM, "knn: out of memory");
+    for (size_t q = 0; q < n; q++) {
+        nearest(m, X + q * m->n_features, h);
+        /* Sums in neighbour order, nearest first, then w1 / (w0 + w1): the
+         * order of scikit-learn's predict_proba, so the roundings agree. */
+        double w0 = 0.0, w1 = 0.0;
+        if (m->par.weights == KNN_UNIFORM || h[0].d > 0.0) {
+            for (size_t j = 0; j < k; j++) {
+                double w = 1.0;
+                if (m->par.weights == KNN_DISTANCE)
+                    w = 1.0 / (m->par.p == 2 ? sqrt(h[j].d) : h[j].d);
+                if (m->y[h[j].i])
+                    w1 += w;
+                else
+                    w0 += w;
+            }
+        } else {
+            /* A neighbour at distance 0 has infinite weight: only the rows at
+             * distance 0 vote, each with weight 1. */
+            for (size_t j = 0; j < k && h[j].d == 0.0; j++) {
+                if (m->y[h[j].i])
+                    w1 += 1.0;
+                else
+                    w0 += 1.0;
+            }
+        }
+        out[q] = w1 / (w0 + w1);
+    }
+    free(h);
+    return ERR_OK;
+}
+
+int knn_write(const struct knn *m, FILE *fp, struct err *e)
+{
+    if (fprintf(fp, "knn 1\nn_neighbors %zu\nweights %s\np %d\nn %zu\nn_features %zu\n",
+                m->par.n_neighbors, m->par.weights == KNN_DISTANCE ? "distance" : "uniform",
+                m->par.p, m->n, m->n_features) < 0)
+        return err_set(e, ERR_IO, "knn: write failed");
+    for (size_t i = 0; i < m->n; i++) {
+        if (fprintf(fp, "%d", m->y[i]) < 0)
+            return err_set(e, ERR_IO, "knn: write failed");
+        for (size_t j = 0; j < m->n_features; j++)
+            if (fprintf(fp, " %.17g", m->X[i * m->n_features + j]) < 0)
+                return err_set(e, ERR_IO, "knn: write failed");
+        if (fputc('\n', fp) == EOF)
+            return err_set(e, ERR_IO, "knn: write failed");
+    }
+    return ERR_OK;
+}
+
+int knn_save(const struct knn *m, const char *path, struct err *e)
+{
+    struct outfile of;
+    int rc = outfile_open(path, &of, e);
+    if (rc)
+        return rc;
+    if ((rc = knn_write(m, of.fp, e))) {
+        outfile_abort(&of);
+        return err_prefix(e, "%s: ", path);
+    }
+    return outfile_commit(&of, e);
+}
+
+/* The reader keeps its place for "name:line:col: expected X, found Y". */
+struct rd {
+    FILE *fp;
+    const char *name;
+    char *buf, *pos;
+    size_t cap, line;
+};
+
+static int rd_line(struct rd *r, struct err *e)
+{
+    errno = 0;
+    ssize_t len = getline(&r->buf, &r->cap, r->fp);
+    r->line++;
+    if (len < 0)
+        return errno == ENOMEM ? err_set(e, ERR_NOMEM, "%s: out of memory", r->name)
+                               : err_set(e, ERR_DATA, "%s:%zu:1: expected a line, found end of "
+                                         "file", r->name, r->line);
+    if (len > 0 && r->buf[len - 1] == '\n')
+        r->buf[len - 1] = '\0';
+    r->pos = r->buf;
+    return ERR_OK;
+}
+
+static int rd_fail(struct rd *r, const char *what, struct err *e)
+{
+    return err_set(e, ERR_DATA, "%s:%zu:%zu: expected %s, found \"%.40s\"", r->name, r->line,
+                   (size_t)(r->pos - r->buf) + 1, what, r->pos);
+}
+
+static int rd_skip(struct rd *r, char *end)
+{
+    if (*end != ' ' && *end != '\0')
+        return -1;
+    r->pos = end;
+    while (*r->pos == ' ')
+        r->pos++;
+    return 0;
+}
+
+/* A line "key value" with an integer value in [lo, hi]. */
+static int rd_key_long(struct rd *r, const char *key, long lo, long hi, long *v, struct err *e)
+{
+    int rc = rd_line(r, e);
+    if (rc)
+        return rc;
+    size_t n = strlen(key);
+    if (strncmp(r->pos, key, n) || r->pos[n] != ' ')
+        return rd_fail(r, key, e);
+    r->pos += n + 1;
+    char *end;
+    errno = 0;
+    *v = strtol(r->pos, &end, 10);
+    if (end == r->pos || errno || *v < lo || *v > hi || *end)
+        return rd_fail(r, "an integer in range", e);
+    return ERR_OK;
+}
+
+int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
+{
+    struct rd r = {fp, name ? name : "knn", NULL, NULL, 0, 0};
+    struct knn_params par;
+    struct knn *m = NULL;
+    long ver, k, pw, n, p;
+    int rc;
+    *out = NULL;
+    if ((rc = rd_key_long(&r, "knn", 1, 1, &ver, e)) ||
+        (rc = rd_key_long(&r, "n_neighbors", 1, LONG_MAX, &k, e)))
+        goto done;
+    if ((rc = rd_line(&r, e)))
+        goto done;
+    if (strncmp(r.pos, "weights ", 8)) {
+        rc = rd_fail(&r, "weights", e);
+        goto done;
+    }
+    r.pos += 8;
+    if ((rc = knn_weights_parse(r.pos, &par.weights, e))) {
+        rc = rd_fail(&r, "uniform or distance", e);
+        goto done;
+    }
+    if ((rc = rd_key_long(&r, "p", 1, 2, &pw, e)) ||
+        (rc = rd_key_long(&r, "n", 1, LONG_MAX, &n, e)) ||
+        (rc = rd_key_long(&r, "n_features", 1, LONG_MAX, &p, e)))
+        goto done;
+    par.n_neighbors = (size_t)k;
+    par.p = (int)pw;
+    if ((size_t)p > SIZE_MAX / sizeof(double) / (size_t)n || !(m = knn_alloc((size_t)n, (size_t)p))) {
+        rc = err_set(e, ERR_NOMEM, "%s: out of memory", r.name);
+        goto done;
+    }
+    m->par = par;
+    for (size_t i = 0; i < m->n; i++) {
+        if ((rc = rd_line(&r, e)))
+            goto done;
+        if ((r.pos[0] != '0' && r.pos[0] != '1') || rd_skip(&r, r.pos + 1)) {
+            rc = rd_fail(&r, "a label 0 or 1", e);
+            goto done;
+        }
+        m->y[i] = r.buf[0] - '0';
+        for (size_t j = 0; j < m->n_features; j++) {
+            char *end;
+            double v = strtod(r.pos, &end);
+            if (end == r.pos || !isfinite(v) || rd_skip(&r, end)) {
+                rc = rd_fail(&r, "a finite number", e);
+                goto done;
+            }
+            m->X[i * m->n_features + j] = v;
+        }
+        if (*r.pos) {
+            rc = rd_fail(&r, "end of line", e);
+            goto done;
+        }
+    }
+    if ((rc = check_params(&m->par, m->n, e))) {
+        err_prefix(e, "%s: ", r.name);
+        rc = ERR_DATA;
+        if (e)
+            e->code = ERR_DATA;
+        goto done;
+    }
+    *out = m;
+    m = NULL;
+done:
+    knn_free(m);
+    free(r.buf);
+    return rc;
+}
+
+int knn_load(const char *path, struct knn **out, struct err *e)
+{
+    *out = NULL;
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    int rc = knn_read(fp, path, out, e);
+    fclose(fp);
+    return rc;
+}
