@@ -97,9 +97,14 @@ $(CLEAN_TSV) $(I)/quality.tsv $(I)/clean.kv &: $(LOAD_TSV) $(call sec,schema cle
 $(I)/customers.tsv $(I)/merge.kv &: $(CLEAN_TSV) $(call sec,schema merge) $(BIN)/merge
 	$(BIN)/merge --params $(PARAMS) --in $(I)/clean --out $(I)/customers.tsv --kv $(I)/merge.kv
 
-STUDY := $(I)/customers.tsv $(I)/quality.tsv $(I)/merge.kv
+REPORT_DEPS := $(I)/customers.tsv $(I)/quality.tsv $(I)/merge.kv
+FIGURES :=
 
-report: $(STUDY)
+# Each later stage keeps its rules in mk/<stage>.mk and adds its outputs to
+# REPORT_DEPS (and its figures to FIGURES).
+include $(sort $(wildcard mk/*.mk))
+
+report: $(REPORT_DEPS) $(FIGURES)
 	@if [ "$(SYNTHETIC)" = 1 ]; then echo "note: this study ran on SYNTHETIC data from $(SYNTH_DIR) (no CSVs in $(DATA))" >&2; fi
 
 # A stamp, so that `make report` and `make test` install what is missing once.

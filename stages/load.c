@@ -56,10 +56,20 @@ static int to_table(const struct csv_data *d, const struct schema *s, int role, 
     if (s->n_nominal + s->n_ordinal + s->n_numeric + 2 > 250)
         return err_set(e, ERR_PARAMS, "schema: too many columns (at most 250)");
     collect_needs(s, role, need, &nneed);
-    for (size_t k = 0; k < nneed; k++)
-        if (csv_find(d, need[k].name) < 0)
-            return err_set(e, ERR_DATA, "%s:1:1: expected a column \"%s\" (schema), found none among %zu columns",
-                           d->path, need[k].name, d->ncols);
+    for (size_t k = 0; k < nneed; k++) {
+        if (csv_find(d, need[k].name) >= 0)
+            continue;
+        /* One wide column that contains another separator: the separator is wrong. */
+        const char *other = d->ncols == 1 ? strpbrk(d->header[0], ",;\t") : NULL;
+        if (other)
+            return err_set(e, ERR_DATA,
+                           "%s:1:1: expected fields separated by '%s' (schema.files.%s.sep), found one column "
+                           "with '%s' inside: is the separator right?",
+                           d->path, s->files[role].sep == '\t' ? "tab" : (char[2]){s->files[role].sep, 0},
+                           schema_file_roles[role], *other == '\t' ? "tab" : (char[2]){*other, 0});
+        return err_set(e, ERR_DATA, "%s:1:1: expected a column \"%s\" (schema), found none among %zu columns",
+                       d->path, need[k].name, d->ncols);
+    }
     if (d->nrows == 0)
         return err_set(e, ERR_DATA, "%s:2:1: expected at least one data row, found only the header", d->path);
     struct table *t = table_alloc();
