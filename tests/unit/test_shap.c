@@ -14,6 +14,16 @@
 
 #include "shap.h"
 
+/* Timing bounds mean nothing under valgrind's emulation. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #define assert_double_equal(got, want, tol) assert_close_at((got), (want), (tol), __FILE__, __LINE__)
 static void assert_close_at(double got, double want, double tol, const char *file, int line)
 {
@@ -405,8 +415,12 @@ static void test_tree_speed(void **state)
     if (getenv("SHAP_VERBOSE"))
         fprintf(stderr, "speed: %zu nodes, path-dependent %.2f ms, interventional (%zu bg) %.2f ms\n",
                 rt.t.n_nodes, 1e3 * (t1 - t0), nb, 1e3 * (t3 - t2));
-    /* Generous bounds (sanitizers, valgrind); release runs take milliseconds. */
-    assert_true(t1 - t0 < 2.0);
+    /* A release build takes ~60 ms and ~30 ms of CPU on this worst case (a
+     * full tree, 1024 leaves); the bound leaves room for sanitizers. */
+    if (!RUNNING_ON_VALGRIND) {
+        assert_true(t1 - t0 < 1.0);
+        assert_true(t3 - t2 < 1.0);
+    }
     rtree_free(&rt);
     free(X);
     free(B);
