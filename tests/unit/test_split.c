@@ -1,0 +1,350 @@
+/* Tests for lib/split: numpy's shuffle on GSL's mt19937, sklearn's
+ * _approximate_mode, and train/test and K-fold splits of the real target
+ * that equal scikit-learn 1.2's row for row
+ * (tests/oracle/metrics_prep.py -> tests/oracle/fixtures/split_*.tsv). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "split.h"
+
+#define FIX "tests/oracle/fixtures/"
+
+/* ---- a minimal TSV fixture reader ---- */
+struct tsv {
+    size_t nrows, ncols;
+    char **cell;
+    char *buf;
+};
+
+static struct tsv *tsv_load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    struct tsv *t = calloc(1, sizeof *t);
+    t->buf = malloc((size_t)len + 1);
+    assert_int_equal(fread(t->buf, 1, (size_t)len, f), (size_t)len);
+    t->buf[len] = '\0';
+    fclose(f);
+    size_t cells = 1;
+    for (long i = 0; i < len; i++)
+        cells += t->buf[i] == '\n' || t->buf[i] == '\t';
+    t->cell = malloc(cells * sizeof *t->cell);
+    size_t k = 0;
+    for (char *s = t->buf; *s;) {
+        char *nl = strchr(s, '\n');
+        *nl = '\0';
+        size_t nc = 0;
+        for (char *c = s;; nc++) {
+            t->cell[k++] = c;
+            char *tab = strchr(c, '\t');
+            if (!tab)
+                break;
+            *tab = '\0';
+            c = tab + 1;
+        }
+        if (t->ncols == 0)
+            t->ncols = nc + 1;
+        assert_int_equal(nc + 1, t->ncols);
+        s = nl + 1;
+    }
+    t->nrows = k / t->ncols - 1;
+    return t;
+}
+
+static const char *cell(const struct tsv *t, size_t r, size_t c)
+{
+    return t->cell[(r + 1) * t->ncols + c];
+}
+
+static long inum(const struct tsv *t, size_t r, size_t c)
+{
+    return strtol(cell(t, r, c), NULL, 10);
+}
+
+static void tsv_free(struct tsv *t)
+{
+    free(t->cell);
+    free(t->buf);
+    free(t);
+}
+
+/* ---- the real target ---- */
+
+/* y of market_file.csv (1 = «Снизилась»), all rows or without the study's
+ * four dropped customers: the 3 with zero revenue in a period
+ * (215348, 215357, 215359, checked in market_money.csv) and 215380 with the
+ * 106862.2 revenue entry error. */
+static const char *const dropped[] = {"215348", "215357", "215359", "215380"};
+
+static int *real_target(int clean, size_t *n)
+{
+    const char *dir = getenv("ONECLICK_REAL");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/market_file.csv", dir ? dir : "../shared/data/one-click");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    int *y = malloc(2000 * sizeof *y);
+    char line[4096];
+    *n = 0;
+    assert_non_null(fgets(line, sizeof line, f)); /* header */
+    while (fgets(line, sizeof line, f)) {
+        char *c1 = strchr(line, ',');
+        assert_non_null(c1);
+        *c1++ = '\0';
+        int skip = 0;
+        for (size_t k = 0; clean && k < 4; k++)
+            skip |= strcmp(line, dropped[k]) == 0;
+        if (skip)
+            continue;
+        assert_true(*n < 2000);
+        y[(*n)++] = strncmp(c1, "Снизилась,", strlen("Снизилась,")) == 0;
+    }
+    fclose(f);
+    return y;
+}
+
+/* ---- hand cases ---- */
+
+static void test_shuffle_is_numpy(void **state)
+{
+    (void)state;
+    /* np.random.RandomState(42).permutation(10) */
+    const size_t want[] = {8, 1, 5, 0, 7, 2, 9, 4, 3, 6};
+    size_t a[10];
+    for (size_t i = 0; i < 10; i++)
+        a[i] = i;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 42);
+    split_shuffle(r, a, 10);
+    for (size_t i = 0; i < 10; i++)
+        assert_int_equal(a[i], want[i]);
+    /* np.random.RandomState(1).permutation(1000)[:5] */
+    const size_t want2[] = {507, 818, 452, 368, 242};
+    size_t *b = malloc(1000 * sizeof *b);
+    for (size_t i = 0; i < 1000; i++)
+        b[i] = i;
+    gsl_rng_set(r, 1);
+    split_shuffle(r, b, 1000);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(b[i], want2[i]);
+    free(b);
+    gsl_rng_free(r);
+}
+
+static void test_approximate_mode(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t out[3];
+    /* Exact proportions: no randomness. */
+    size_t c1[] = {10, 5};
+    assert_int_equal(split_approximate_mode(c1, 2, 6, r, out, &e), 0);
+    assert_int_equal(out[0], 4);
+    assert_int_equal(out[1], 2);
+    /* Three tied remainders 1/3: sklearn with RandomState(5) gives [2 1 1]. */
+    size_t c2[] = {3, 3, 3};
+    gsl_rng_set(r, 5);
+    assert_int_equal(split_approximate_mode(c2, 3, 4, r, out, &e), 0);
+    assert_int_equal(out[0], 2);
+    assert_int_equal(out[1], 1);
+    assert_int_equal(out[2], 1);
+    /* The real target: 601.5 / 373.5 tie; RandomState(42) gives [601 374]. */
+    size_t c3[] = {802, 498};
+    gsl_rng_set(r, 42);
+    assert_int_equal(split_approximate_mode(c3, 2, 975, r, out, &e), 0);
+    assert_int_equal(out[0], 601);
+    assert_int_equal(out[1], 374);
+    /* Largest remainder first: 7/9*5 = 3.89, 2/9*5 = 1.11 -> 4, 1. */
+    size_t c4[] = {7, 2};
+    assert_int_equal(split_approximate_mode(c4, 2, 5, r, out, &e), 0);
+    assert_int_equal(out[0], 4);
+    assert_int_equal(out[1], 1);
+    gsl_rng_free(r);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    struct split_tt *s;
+    int y[] = {0, 1, 0, 1, 0, 1, 1, 0};
+    assert_int_equal(split_train_test(y, 8, 0.0, 1, &s, &e), ERR_PARAMS);
+    assert_null(s);
+    assert_int_equal(split_train_test(y, 8, 1.0, 1, &s, &e), ERR_PARAMS);
+    int y1[] = {0, 0, 0, 1};
+    assert_int_equal(split_train_test(y1, 4, 0.5, 1, &s, &e), ERR_DATA);
+    assert_string_equal(e.msg, "class 1 has 1 row, expected at least 2 to stratify");
+    /* 1 test row for 2 classes */
+    assert_int_equal(split_train_test(y, 8, 0.1, 1, &s, &e), ERR_PARAMS);
+    int fold[8];
+    assert_int_equal(split_stratified_kfold(y, 8, 1, 0, 0, fold, &e), ERR_PARAMS);
+    assert_int_equal(split_stratified_kfold(y, 8, 5, 0, 0, fold, &e), ERR_PARAMS);
+    assert_int_equal(split_stratified_kfold(y, 8, 4, 0, 0, fold, &e), 0);
+}
+
+static void test_kfold_hand(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    /* Classes by first appearance: 1 first (code 0, 3 rows), then 0 (5 rows).
+     * Sorted codes 0 0 0 1 1 1 1 1, round robin over 3 folds:
+     * fold 0 gets positions 0,3,6 -> {code0: 1, code1: 2}, fold 1: 1,4,7 ->
+     * {1, 2}, fold 2: 2,5 -> {1, 1}. Unshuffled blocks in row order. */
+    int y[] = {1, 0, 0, 1, 0, 0, 1, 0};
+    int fold[8];
+    assert_int_equal(split_stratified_kfold(y, 8, 3, 0, 0, fold, &e), 0);
+    const int want[] = {0, 0, 0, 1, 1, 1, 2, 2};
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(fold[i], want[i]);
+    size_t tr[8], te[8], ntr, nte;
+    split_fold_indices(fold, 8, 1, tr, &ntr, te, &nte);
+    assert_int_equal(nte, 3);
+    assert_int_equal(ntr, 5);
+    assert_int_equal(te[0], 3);
+    assert_int_equal(te[2], 5);
+    assert_int_equal(tr[4], 7);
+}
+
+/* ---- the real target against scikit-learn ---- */
+
+static void check_partition(const struct split_tt *s, size_t n)
+{
+    unsigned char *seen = calloc(n, 1);
+    assert_int_equal(s->ntrain + s->ntest, n);
+    for (size_t i = 0; i < s->ntrain; i++)
+        seen[s->train[i]]++;
+    for (size_t i = 0; i < s->ntest; i++)
+        seen[s->test[i]]++;
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(seen[i], 1);
+    free(seen);
+}
+
+static void test_train_test_real(void **state)
+{
+    (void)state;
+    struct tsv *cnt = tsv_load(FIX "split_tt_counts.tsv"), *rows = tsv_load(FIX "split_tt_rows.tsv");
+    size_t checked = 0, rows_checked = 0;
+    for (int clean = 0; clean <= 1; clean++) {
+        size_t n;
+        int *y = real_target(clean, &n);
+        if (!y) {
+            tsv_free(cnt);
+            tsv_free(rows);
+            skip();
+        }
+        assert_int_equal(n, clean ? 1296 : 1300);
+        const char *label = clean ? "clean" : "all";
+        for (size_t r = 0; r < cnt->nrows; r++) {
+            if (strcmp(cell(cnt, r, 0), label))
+                continue;
+            assert_int_equal(inum(cnt, r, 1), (long)n);
+            unsigned long seed = (unsigned long)inum(cnt, r, 2);
+            struct split_tt *s;
+            struct err e = {0};
+            assert_int_equal(split_train_test(y, n, 0.25, seed, &s, &e), 0);
+            check_partition(s, n);
+            assert_int_equal(s->ntest, clean ? 324 : 325);
+            long c[4] = {0, 0, 0, 0};
+            for (size_t i = 0; i < s->ntrain; i++)
+                c[y[s->train[i]]]++;
+            for (size_t i = 0; i < s->ntest; i++)
+                c[2 + y[s->test[i]]]++;
+            for (int k = 0; k < 4; k++)
+                assert_int_equal(c[k], inum(cnt, r, 3 + (size_t)k));
+            /* rows, in order, for the seeds whose indices are stored */
+            size_t pos_train = 0, pos_test = 0;
+            for (size_t q = 0; q < rows->nrows; q++) {
+                if (strcmp(cell(rows, q, 0), label) || (unsigned long)inum(rows, q, 1) != seed)
+                    continue;
+                int train = strcmp(cell(rows, q, 2), "train") == 0;
+                size_t pos = (size_t)inum(rows, q, 3), row = (size_t)inum(rows, q, 4);
+                assert_int_equal(pos, train ? pos_train : pos_test);
+                assert_int_equal(train ? s->train[pos_train++] : s->test[pos_test++], row);
+                rows_checked++;
+            }
+            assert_true(pos_train == 0 || (pos_train == s->ntrain && pos_test == s->ntest));
+            split_tt_free(s);
+            checked++;
+        }
+        free(y);
+    }
+    assert_int_equal(checked, 60);
+    assert_int_equal(rows_checked, 2 * 1300 + 2 * 1296);
+    tsv_free(cnt);
+    tsv_free(rows);
+}
+
+static void test_kfold_real(void **state)
+{
+    (void)state;
+    struct tsv *kf = tsv_load(FIX "split_kfold.tsv"), *kc = tsv_load(FIX "split_kfold_counts.tsv");
+    const struct {
+        int shuffle;
+        unsigned long seed;
+    } runs[] = {{0, 0}, {1, 42}, {1, 7}};
+    size_t checked = 0;
+    for (int clean = 0; clean <= 1; clean++) {
+        size_t n;
+        int *y = real_target(clean, &n);
+        if (!y) {
+            tsv_free(kf);
+            tsv_free(kc);
+            skip();
+        }
+        const char *label = clean ? "clean" : "all";
+        int *fold = malloc(n * sizeof *fold);
+        for (size_t k = 0; k < 3; k++) {
+            struct err e = {0};
+            assert_int_equal(split_stratified_kfold(y, n, 5, runs[k].shuffle, runs[k].seed, fold, &e), 0);
+            for (size_t r = 0; r < kf->nrows; r++) {
+                if (strcmp(cell(kf, r, 0), label) || inum(kf, r, 1) != runs[k].shuffle ||
+                    (unsigned long)inum(kf, r, 2) != runs[k].seed)
+                    continue;
+                assert_int_equal(fold[inum(kf, r, 3)], inum(kf, r, 4));
+                checked++;
+            }
+            for (size_t r = 0; r < kc->nrows; r++) {
+                if (strcmp(cell(kc, r, 0), label) || inum(kc, r, 1) != runs[k].shuffle ||
+                    (unsigned long)inum(kc, r, 2) != runs[k].seed)
+                    continue;
+                long f = inum(kc, r, 3), c[2] = {0, 0};
+                for (size_t i = 0; i < n; i++)
+                    if (fold[i] == f)
+                        c[y[i]]++;
+                assert_int_equal(c[0], inum(kc, r, 4));
+                assert_int_equal(c[1], inum(kc, r, 5));
+            }
+        }
+        free(fold);
+        free(y);
+    }
+    assert_int_equal(checked, 3 * (1300 + 1296));
+    tsv_free(kf);
+    tsv_free(kc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shuffle_is_numpy),
+        cmocka_unit_test(test_approximate_mode),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_kfold_hand),
+        cmocka_unit_test(test_train_test_real),
+        cmocka_unit_test(test_kfold_real),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
