@@ -1,2 +1,0 @@
-build/release/lib/err.o: lib/err.c lib/err.h
-lib/err.h:
