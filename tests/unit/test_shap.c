@@ -428,6 +428,99 @@ static void test_tree_speed(void **state)
     gsl_rng_free(r);
 }
 
+/* ------------------------------------------------- sklearn fixture ---- */
+
+/* Split a TSV line in place into at most max fields; returns the count. */
+static size_t tsv_fields(char *line, char **f, size_t max)
+{
+    size_t k = 0;
+    line[strcspn(line, "\n")] = 0;
+    for (char *s = line; k < max;) {
+        f[k++] = s;
+        char *tab = strchr(s, '\t');
+        if (!tab)
+            break;
+        *tab = 0;
+        s = tab + 1;
+    }
+    return k;
+}
+
+/* A DecisionTreeClassifier fitted by tests/oracle/shap_ref.py, with Shapley
+ * values computed there by brute force in Python. */
+static void test_tree_sklearn_fixture(void **state)
+{
+    (void)state;
+    char line[4096], *f[16];
+    enum { P = 5, MAXN = 256 };
+    static int l[MAXN], r[MAXN], ft[MAXN];
+    static double th[MAXN], v[MAXN], cv[MAXN];
+    FILE *fp = fopen("tests/oracle/fixtures/shap_tree.tsv", "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof line, fp));
+    size_t nn = 0;
+    while (fgets(line, sizeof line, fp)) {
+        assert_int_equal(tsv_fields(line, f, 16), 7);
+        assert_true(nn < MAXN);
+        assert_int_equal(atoi(f[0]), (int)nn);
+        l[nn] = atoi(f[1]);
+        r[nn] = atoi(f[2]);
+        ft[nn] = atoi(f[3]);
+        th[nn] = strtod(f[4], NULL);
+        v[nn] = strtod(f[5], NULL);
+        cv[nn] = strtod(f[6], NULL);
+        nn++;
+    }
+    fclose(fp);
+    struct tree t = {nn, P, l, r, ft, th, v, cv};
+
+    double X[32 * P], B[32 * P], bw[32];
+    size_t n = 0, nb = 0;
+    fp = fopen("tests/oracle/fixtures/shap_rows.tsv", "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof line, fp));
+    while (fgets(line, sizeof line, fp)) {
+        assert_int_equal(tsv_fields(line, f, 16), 2 + P);
+        int bg = strcmp(f[0], "background") == 0;
+        double *row = bg ? B + nb * P : X + n * P;
+        if (bg)
+            bw[nb] = strtod(f[1], NULL);
+        for (size_t j = 0; j < P; j++)
+            row[j] = strtod(f[2 + j], NULL);
+        if (bg)
+            nb++;
+        else
+            n++;
+        assert_true(n < 32 && nb < 32);
+    }
+    fclose(fp);
+    assert_int_equal(n, 12);
+    assert_int_equal(nb, 10);
+
+    double phi_pd[32 * P], phi_iv[32 * P], base_pd, base_iv;
+    struct err e = {0};
+    assert_int_equal(shap_tree_path(&t, X, n, P, phi_pd, &base_pd, &e), 0);
+    assert_int_equal(shap_tree_interventional(&t, X, n, B, bw, nb, P, phi_iv, &base_iv, &e), 0);
+
+    fp = fopen("tests/oracle/fixtures/shap_expected.tsv", "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof line, fp));
+    size_t seen = 0;
+    while (fgets(line, sizeof line, fp)) {
+        assert_int_equal(tsv_fields(line, f, 16), 4 + P);
+        int pd = strcmp(f[0], "path") == 0;
+        size_t i = (size_t)atoi(f[1]);
+        assert_true(i < n);
+        assert_double_equal(pd ? base_pd : base_iv, strtod(f[2], NULL), 1e-12);
+        assert_double_equal(tree_f(&t, X + i * P), strtod(f[3], NULL), 0.0);
+        for (size_t j = 0; j < P; j++)
+            assert_double_equal((pd ? phi_pd : phi_iv)[i * P + j], strtod(f[4 + j], NULL), 1e-12);
+        seen++;
+    }
+    fclose(fp);
+    assert_int_equal(seen, 2 * n);
+}
+
 /* ------------------------------------------------------------ helpers ---- */
 
 static void test_group_sum_and_additivity(void **state)
@@ -705,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_tree_path_hand),
         cmocka_unit_test(test_tree_interventional_hand),
         cmocka_unit_test(test_tree_random_brute),
+        cmocka_unit_test(test_tree_sklearn_fixture),
         cmocka_unit_test(test_tree_errors),
         cmocka_unit_test(test_tree_speed),
         cmocka_unit_test(test_group_sum_and_additivity),
