@@ -48,6 +48,11 @@ struct prep_scale {
 int prep_scale_fit(enum prep_scaler kind, const double *x, size_t n, struct prep_scale *s, struct err *e);
 double prep_scale_apply(const struct prep_scale *s, double x);
 
+/* "passthrough", "standard", "minmax", "robust" (the params.yaml words);
+ * ERR_PARAMS for anything else. */
+int prep_scaler_from_name(const char *s, enum prep_scaler *out, struct err *e);
+const char *prep_scaler_name(enum prep_scaler k);
+
 /* numpy.percentile(x, q, method="linear") of sorted finite x[0..n), n > 0. */
 double prep_percentile_sorted(const double *sorted, size_t n, double q);
 

@@ -28,6 +28,21 @@ static int word_index(const char *const *words, int n, const char *s)
     return -1;
 }
 
+int prep_scaler_from_name(const char *s, enum prep_scaler *out, struct err *e)
+{
+    int k = s ? word_index(scaler_word, 4, s) : -1;
+    if (k < 0)
+        return err_set(e, ERR_PARAMS, "expected a scaler passthrough, standard, minmax or robust, found \"%s\"",
+                       s ? s : "");
+    *out = (enum prep_scaler)k;
+    return ERR_OK;
+}
+
+const char *prep_scaler_name(enum prep_scaler k)
+{
+    return (unsigned)k < 4 ? scaler_word[k] : "?";
+}
+
 static int bad_text(const char *s)
 {
     return strpbrk(s, "\t\n\r") != NULL;

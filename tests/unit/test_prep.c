@@ -198,6 +198,12 @@ static void test_scalers_hand(void **state)
     assert_true(prep_percentile_sorted(x, 4, 25) == 1.75);
     assert_true(prep_percentile_sorted(x, 4, 75) == 3.25);
     assert_true(prep_percentile_sorted(x, 4, 100) == 4);
+    enum prep_scaler k;
+    assert_int_equal(prep_scaler_from_name("robust", &k, &e), 0);
+    assert_int_equal(k, PREP_ROBUST);
+    assert_string_equal(prep_scaler_name(PREP_MINMAX), "minmax");
+    assert_int_equal(prep_scaler_from_name("Standard", &k, &e), ERR_PARAMS);
+    assert_string_equal(e.msg, "expected a scaler passthrough, standard, minmax or robust, found \"Standard\"");
     double allnan[] = {NAN, NAN};
     assert_int_equal(prep_scale_fit(PREP_ROBUST, allnan, 2, &s, &e), ERR_DATA);
 }
