@@ -766,6 +766,49 @@ static void test_kernel_sampled_nonlinear(void **state)
     }
 }
 
+static int tree_predict_cb(void *ctx, const double *X, size_t n, size_t p, double *out, struct err *e)
+{
+    (void)e;
+    for (size_t i = 0; i < n; i++)
+        out[i] = tree_f(ctx, X + i * p);
+    return 0;
+}
+
+/* KernelSHAP with every coalition plays the interventional game, so on a
+ * tree it must agree with interventional TreeSHAP; on a linear model with
+ * shap_linear around the background mean. */
+static void test_kernel_agrees_with_exact_explainers(void **state)
+{
+    (void)state;
+    struct tree t = hand_tree();
+    const double B[] = {
+        0.0, 0.0, 1.0, 0.0, 2.5, 0.0, 0.0, 1.0, 1.0, -3.0, 0.0, 0.0, 0.4, 1.5, -2.0, 2.0, 1.9, -0.5, 0.0, 0.0,
+    };
+    const double bw[] = {1.0, 3.0, 0.5, 2.0, 1.5};
+    const size_t group[4] = {0, 1, 2, 3};
+    struct shap_kernel_params par = {14, 1};
+    double pk[HN * 4], pt[HN * 4], bk, bt, gap[HN];
+    struct err e = {0};
+    assert_int_equal(shap_kernel(tree_predict_cb, &t, HX, HN, 4, B, bw, 5, group, 4, &par, pk, &bk, gap, &e), 0);
+    assert_int_equal(shap_tree_interventional(&t, HX, HN, B, bw, 5, 4, pt, &bt, &e), 0);
+    assert_double_equal(bk, bt, 1e-15);
+    for (size_t i = 0; i < HN * 4; i++)
+        assert_double_equal(pk[i], pt[i], 1e-12);
+
+    const double w[4] = {0.5, -1.5, 2.0, 0.25};
+    double mean[4] = {0}, pl[HN * 4], bl;
+    for (size_t b = 0; b < 5; b++)
+        for (size_t j = 0; j < 4; j++)
+            mean[j] += bw[b] / 8.0 * B[b * 4 + j];
+    struct model mo = {2, w, 0, 0, 0};
+    /* HX has a NaN, which a linear model cannot take: rows 0..5 only. */
+    assert_int_equal(shap_kernel(model_predict, &mo, HX, HN - 1, 4, B, bw, 5, group, 4, &par, pk, &bk, gap, &e), 0);
+    shap_linear(w, 0.1, mean, HX, HN - 1, 4, pl, &bl);
+    assert_double_equal(bk, bl, 1e-14);
+    for (size_t i = 0; i < (HN - 1) * 4; i++)
+        assert_double_equal(pk[i], pl[i], 1e-12);
+}
+
 static void test_kernel_errors(void **state)
 {
     (void)state;
@@ -807,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_kernel_dummy_group),
         cmocka_unit_test(test_kernel_sampled_linear),
         cmocka_unit_test(test_kernel_sampled_nonlinear),
+        cmocka_unit_test(test_kernel_agrees_with_exact_explainers),
         cmocka_unit_test(test_kernel_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
