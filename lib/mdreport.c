@@ -112,6 +112,10 @@ static int expand_one(struct ctx *c, const char *body, int line, size_t col, cha
                        c->tname, line, col);
     const char *bar = strchr(body, '|');
     size_t reflen = bar ? (size_t)(bar - body) : strlen(body);
+    /* Blanks around the bar are for readability: {{ metrics.share | pct }}. */
+    while (reflen && body[reflen - 1] == ' ')
+        reflen--;
+    const char *fmt = bar ? bar + 1 + strspn(bar + 1, " ") : NULL;
     const char *dot = memchr(body, '.', reflen);
     int ok = dot && dot > body && (size_t)(dot - body) + 1 < reflen;
     for (const char *p = body; ok && p < dot; p++)
@@ -130,7 +134,7 @@ static int expand_one(struct ctx *c, const char *body, int line, size_t col, cha
     if (!val)
         return err_set(e, ERR_DATA, "%s:%d:%zu: expected a value for {{%s.%s}}, found no key \"%s\" in \"%s\"",
                        c->tname, line, col, name, key, key, name);
-    int rc = mdreport_format(val, bar ? bar + 1 : NULL, out, size, e);
+    int rc = mdreport_format(val, fmt, out, size, e);
     if (rc)
         err_prefix(e, "%s:%d:%zu: {{%s}}: ", c->tname, line, col, body);
     return rc;

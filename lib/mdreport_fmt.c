@@ -108,7 +108,9 @@ int mdreport_format(const char *raw, const char *fmt, char *out, size_t size, st
         return ERR_OK;
     }
     if (is_int || is_money) {
-        snprintf(tmp, sizeof tmp, is_int ? "%.0f" : "%.2f", x);
+        /* round() takes halves away from zero, as people do; "%.0f" alone
+         * would give 2 for 2.5. */
+        snprintf(tmp, sizeof tmp, is_int ? "%.0f" : "%.2f", is_int ? round(x) : x);
         return russian_number(tmp, 1, out, size, e);
     }
     int len = snprintf(tmp, sizeof tmp, fmt, x);

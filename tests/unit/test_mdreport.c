@@ -76,6 +76,9 @@ static void test_format(void **state)
     fmt_ok("1300", "int", "1" NNBSP "300");
     fmt_ok("999", "int", "999");
     fmt_ok("1299.6", "int", "1" NNBSP "300");
+    fmt_ok("2.5", "int", "3");
+    fmt_ok("-2.5", "int", "-3");
+    fmt_ok("-0.4", "int", "0");
     fmt_ok("-1234567", "int", "-1" NNBSP "234" NNBSP "567");
     fmt_ok("1234567.891", "money", "1" NNBSP "234" NNBSP "567,89");
     fmt_ok("-1234.5", "money", "-1" NNBSP "234,50");
@@ -121,7 +124,7 @@ static void test_values(void **state)
     (void)state;
     const char *md = "# Отчёт {{counts.n_rows|int}}\n"
                      "\n"
-                     "ROC AUC на тесте: {{metrics.test_roc_auc|%.3f}}, доля {{ metrics.share|pct }},\n"
+                     "ROC AUC на тесте: {{metrics.test_roc_auc|%.3f}}, доля {{ metrics.share | pct }},\n"
                      "прибыль {{counts.profit|money}} руб.\n"
                      "\n"
                      "Сырое: {{metrics.test_roc_auc}}; `{{counts.n_rows}}`; {{metrics.weird}}\n"
