@@ -7,7 +7,6 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit.h>
-#include <gsl/gsl_sort.h>
 
 /* Pearson r of x and y over the rows where both are present (two-pass:
  * means first, then centered cross products). */
@@ -80,32 +79,41 @@ static void rank_from_order(const double *x, const size_t *order, size_t m, cons
     }
 }
 
-/* Ascending order of the non-NaN rows of x into order; returns their count. */
-static size_t sort_order(const double *x, size_t n, size_t *order, double *scratch)
+struct val_idx {
+    double v;
+    size_t i;
+};
+
+static int cmp_val_idx(const void *a, const void *b)
+{
+    const struct val_idx *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Ascending order of the non-NaN rows of x into order (row indices); returns
+ * their count. items is scratch for n pairs. glibc's qsort (a merge sort) is
+ * several times faster than GSL's heapsort here. */
+static size_t sort_order(const double *x, size_t n, size_t *order, struct val_idx *items)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]))
-            scratch[m++] = x[i];
-    size_t *tmp = order + n; /* caller gives 2n slots */
-    gsl_sort_index(tmp, scratch, 1, m);
-    /* map back from compacted to row indices */
-    size_t *rows = order;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]))
-            rows[k++] = i;
+        if (!isnan(x[i])) {
+            items[m].v = x[i];
+            items[m].i = i;
+            m++;
+        }
+    qsort(items, m, sizeof *items, cmp_val_idx);
     for (size_t t = 0; t < m; t++)
-        tmp[t] = rows[tmp[t]];
-    for (size_t t = 0; t < m; t++)
-        order[t] = tmp[t];
+        order[t] = items[t].i;
     return m;
 }
 
 int corr_rank(const double *x, size_t n, double *ranks, struct err *e)
 {
-    size_t *order = malloc(2 * (n ? n : 1) * sizeof *order);
-    double *scratch = malloc((n ? n : 1) * sizeof *scratch);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    struct val_idx *scratch = malloc((n ? n : 1) * sizeof *scratch);
     if (!order || !scratch) {
         free(order);
         free(scratch);
@@ -120,33 +128,46 @@ int corr_rank(const double *x, size_t n, double *ranks, struct err *e)
 
 int corr_spearman(const double *const *cols, size_t p, size_t n, double *out, struct err *e)
 {
-    size_t nn = n ? n : 1;
-    size_t *orders = malloc((p * nn + nn) * sizeof *orders);
-    size_t *m = malloc((p ? p : 1) * sizeof *m);
-    double *work = malloc(3 * nn * sizeof *work);
-    if (!orders || !m || !work) {
+    size_t nn = n ? n : 1, pp = p ? p : 1;
+    size_t *orders = malloc(pp * nn * sizeof *orders);
+    size_t *m = malloc(pp * sizeof *m);
+    double *full = malloc((pp + 2) * nn * sizeof *full);
+    struct val_idx *scratch = malloc(nn * sizeof *scratch);
+    if (!orders || !m || !full || !scratch) {
         free(orders);
         free(m);
-        free(work);
+        free(full);
+        free(scratch);
         return err_set(e, ERR_NOMEM, "corr: out of memory for Spearman over %zu x %zu", n, p);
     }
-    double *rx = work, *ry = work + nn, *scratch = work + 2 * nn;
-    /* sort each column once; sort_order needs 2n slots, the next column's
-     * slots (or the spare tail) serve as its scratch before being filled */
-    for (size_t j = 0; j < p; j++)
+    double *rx = full + pp * nn, *ry = rx + nn;
+    /* Sort and rank each column once. A pair needs fresh ranks of one
+     * column only where the other has missing values; with complete data
+     * every pair is a Pearson correlation of stored ranks. */
+    for (size_t j = 0; j < p; j++) {
         m[j] = sort_order(cols[j], n, orders + j * nn, scratch);
+        rank_from_order(cols[j], orders + j * nn, m[j], NULL, n, full + j * nn);
+    }
+    free(scratch);
     for (size_t i = 0; i < p; i++) {
-        rank_from_order(cols[i], orders + i * nn, m[i], NULL, n, rx);
-        out[i * p + i] = isnan(pearson_pair(rx, rx, n)) ? NAN : 1.0;
+        const double *fi = full + i * nn;
+        out[i * p + i] = isnan(pearson_pair(fi, fi, n)) ? NAN : 1.0;
         for (size_t j = i + 1; j < p; j++) {
-            rank_from_order(cols[i], orders + i * nn, m[i], cols[j], n, rx);
-            rank_from_order(cols[j], orders + j * nn, m[j], cols[i], n, ry);
-            out[i * p + j] = out[j * p + i] = pearson_pair(rx, ry, n);
+            const double *xr = fi, *yr = full + j * nn;
+            if (m[j] < n) {
+                rank_from_order(cols[i], orders + i * nn, m[i], cols[j], n, rx);
+                xr = rx;
+            }
+            if (m[i] < n) {
+                rank_from_order(cols[j], orders + j * nn, m[j], cols[i], n, ry);
+                yr = ry;
+            }
+            out[i * p + j] = out[j * p + i] = pearson_pair(xr, yr, n);
         }
     }
     free(orders);
     free(m);
-    free(work);
+    free(full);
     return ERR_OK;
 }
 

@@ -25,8 +25,9 @@ int corr_pearson(const double *const *cols, size_t p, size_t n, double *out, str
 /* Spearman correlation: for each pair, the pairwise-complete rows are ranked
  * afresh (average ranks for ties) and the Pearson correlation of the ranks
  * is taken, i.e. scipy.stats.spearmanr(x[ok], y[ok]) for ok = both present.
- * Each column is sorted once; a pair then costs O(n). O(p n log n + p^2 n)
- * time, O(p n) extra memory. */
+ * Each column is sorted and ranked once; a pair costs O(n) (re-ranking
+ * only when its partner has missing values). O(p n log n + p^2 n) time,
+ * O(p n) extra memory (16 bytes per cell). */
 int corr_spearman(const double *const *cols, size_t p, size_t n, double *out, struct err *e);
 
 /* Variance inflation factor of every column: regress it, with an
