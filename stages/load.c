@@ -24,12 +24,13 @@ struct need {
     int numeric;
 };
 
-static int collect_needs(const struct schema *s, int role, struct need *need, size_t *n)
+static int collect_needs(const struct schema *s, int role, int with_target, struct need *need, size_t *n)
 {
     size_t k = 0;
     need[k++] = (struct need){s->id, 0};
     if (role == FILE_CUSTOMERS) {
-        need[k++] = (struct need){s->target, 0};
+        if (with_target)
+            need[k++] = (struct need){s->target, 0};
         for (size_t i = 0; i < s->n_nominal; i++)
             need[k++] = (struct need){s->nominal[i], 0};
         for (size_t i = 0; i < s->n_ordinal; i++)
@@ -49,13 +50,14 @@ static int collect_needs(const struct schema *s, int role, struct need *need, si
 
 /* Convert the raw CSV into a typed table plus a source_line column, so that
  * later stages can point at the line of the original file. */
-static int to_table(const struct csv_data *d, const struct schema *s, int role, struct table **out, struct err *e)
+static int to_table(const struct csv_data *d, const struct schema *s, int role, int with_target, struct table **out,
+                    struct err *e)
 {
     struct need need[256];
     size_t nneed;
     if (s->n_nominal + s->n_ordinal + s->n_numeric + 2 > 250)
         return err_set(e, ERR_PARAMS, "schema: too many columns (at most 250)");
-    collect_needs(s, role, need, &nneed);
+    collect_needs(s, role, with_target, need, &nneed);
     for (size_t k = 0; k < nneed; k++) {
         if (csv_find(d, need[k].name) >= 0)
             continue;
@@ -141,12 +143,13 @@ static int check_unique(const struct csv_data *d, long c1, long c2, struct err *
 int main(int argc, char **argv)
 {
     const char *params_path = "params.yaml", *in = NULL, *out = "data/interim/load";
-    const char *kv_path = "data/interim/load.kv";
+    const char *kv_path = "data/interim/load.kv", *target_opt = "yes";
     const struct cli_opt opts[] = {
         {"params", &params_path, "params.yaml to read (sections: schema)"},
         {"in", &in, "directory with the input CSVs named in schema.files"},
         {"out", &out, "directory for customers.tsv, revenue.tsv, minutes.tsv, profit.tsv"},
         {"kv", &kv_path, "key-value file with row counts and input paths"},
+        {"target", &target_opt, "require the target column: yes, or no to score new customers"},
         {NULL, NULL, NULL},
     };
     struct err e = {0};
@@ -159,6 +162,9 @@ int main(int argc, char **argv)
                        opts, &e);
     if (rc < 0)
         return 0;
+    int with_target = strcmp(target_opt, "no") != 0;
+    if (!rc && with_target && strcmp(target_opt, "yes") != 0)
+        rc = err_set(&e, ERR_USAGE, "--target: expected yes or no, found \"%s\"", target_opt);
     if (!rc)
         rc = params_load(params_path, &p, &e);
     if (!rc)
@@ -168,15 +174,15 @@ int main(int argc, char **argv)
         struct csv_opts co = {.sep = s.files[r].sep};
         rc = csv_read(cli_path(path, sizeof path, in, s.files[r].name), &co, &d[r], &e);
         if (!rc)
-            rc = to_table(d[r], &s, r, &t[r], &e);
+            rc = to_table(d[r], &s, r, with_target, &t[r], &e);
     }
     for (int r = 0; r < FILE_COUNT && !rc; r++) {
         const struct schema_period *sp = schema_period_of(&s, r);
         rc = check_unique(d[r], csv_find(d[r], s.id), sp ? csv_find(d[r], sp->period) : -1, &e);
     }
-    /* The target takes one of its two labels. */
-    if (!rc) {
-        long tc = csv_find(d[FILE_CUSTOMERS], s.target);
+    /* The target, where there is one, takes one of its two labels. */
+    long tc = rc ? -1 : csv_find(d[FILE_CUSTOMERS], s.target);
+    if (tc >= 0) {
         for (size_t i = 0; i < d[FILE_CUSTOMERS]->nrows && !rc; i++) {
             const char *v = csv_cell(d[FILE_CUSTOMERS], i, (size_t)tc);
             if (strcmp(v, s.positive) != 0 && strcmp(v, s.negative) != 0)

@@ -101,4 +101,8 @@ if load; then
   next=$(awk -F'\t' '$1=="215350"{print $14}' "$O/customers.tsv")
   [ "$next" = 5 ] && ok "the row after a quoted newline starts at line 5" || bad "next row's line is $next"
 else bad "quoted separator and newline"; fi
+fresh; cut -d, -f1,3- "$REAL/market_file.csv" >"$D/market_file.csv"
+"$BIN/load" --params "$TMP/params.yaml" --in "$D" --out "$O" --kv "$O/load.kv" --target no \
+  && [ "$(head -1 "$O/customers.tsv" | cut -f2)" = "Тип сервиса" ] && ok "--target no: new customers load without the target" \
+  || bad "--target no"
 finish
