@@ -39,7 +39,8 @@ int phik_bin_interval(const double *x, size_t n, int nbins, int *codes, int *nle
 
 /* Categorical levels of strings: one code per distinct string, numbered in
  * byte-wise (strcmp) order; NULL -> -1. *nlevels = number of distinct
- * strings. O(n log n). */
+ * strings; phik (dropna=True) drops a categorical column with *nlevels <= 1
+ * from its matrix, which is the caller's call. O(n log n). */
 int phik_levels_from_strings(const char *const *s, size_t n, int *codes, int *nlevels, struct err *e);
 
 /* Categorical levels of numbers (numeric codes treated as categories): one

@@ -18,7 +18,7 @@ import os
 import sys
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import integrate, optimize, stats
 from scipy.stats import _mvn
 
 FIX = "tests/oracle/fixtures/"
@@ -119,6 +119,29 @@ def significance_from_table(O):
     return np.sqrt(u - np.log(u))
 
 
+def check_cells_by_quadrature(rho=0.7, r=4, c=6):
+    """mvnun against 1-D adaptive quadrature of phi(x)[Phi((y1-rho x)/s) - Phi((y0-rho x)/s)]."""
+    ex, ey = np.linspace(-5, 5, r + 1), np.linspace(-5, 5, c + 1)
+    s = np.sqrt(1 - rho * rho)
+    P = bvn_cells(rho, r, c)
+    for i in range(r):
+        for j in range(c):
+            q = integrate.quad(lambda x: stats.norm.pdf(x) * (stats.norm.cdf((ey[j + 1] - rho * x) / s)
+                                                              - stats.norm.cdf((ey[j] - rho * x) / s)),
+                               ex[i], ex[i + 1], epsabs=1e-15, epsrel=1e-13)[0]
+            assert abs(q - P[i, j]) < 1e-12, (i, j, q, P[i, j])
+
+
+def check_documented_values():
+    """The worked examples of phik.md, to the 7 decimals it gives."""
+    want = [("doc_3x3", True, 0.7981277), ("doc_3x3", False, 0.8236077),
+            ("doc_2x2_yates", True, 0.6182292), ("doc_2x2_yates", False, 0.6412932)]
+    for name, noise, v in want:
+        got = phik_from_table(np.array(TABLES[name], float), noise)
+        assert abs(got - v) < 5e-7, (name, noise, got, v)
+    assert phik_from_table(np.array(TABLES["weak_2x2"], float)) == 0.0
+
+
 # ------------------------------------------------------------------- data --
 def read_csv(path):
     with open(path, newline="", encoding="utf-8") as f:
@@ -155,6 +178,8 @@ TABLES = {
 
 
 def main():
+    check_cells_by_quadrature()
+    check_documented_values()
     with open(FIX + "phik_tables.tsv", "w") as f:
         f.write("name\tr\tc\tcells\tphik\tphik_nonoise\tz\n")
         for name, t in TABLES.items():
@@ -164,13 +189,15 @@ def main():
                     f"{r17(phik_from_table(O, False))}\t{r17(significance_from_table(O))}\n")
 
     for case, kind in (("unit_interval_pair_50", "num"), ("unit_categorical_pair_50", "str")):
-        hdr, cols = read_csv(f"/work/shared/reference/phik-cases/{case}.csv")
+        hdr, cols = read_csv(f"../shared/reference/phik-cases/{case}.csv")
         if kind == "num":
             a, b = bin_interval(cols[hdr[0]][1])[0], bin_interval(cols[hdr[1]][1])[0]
         else:
             a, b = levels(cols[hdr[0]][1]), levels(cols[hdr[1]][1])
         O = table(a, b)
-        print(case, O.shape, phik_from_table(O), file=sys.stderr)
+        v = phik_from_table(O)
+        print(case, O.shape, v, file=sys.stderr)
+        assert abs(v - {"unit_interval_pair_50": 0.8115522, "unit_categorical_pair_50": 0.2730578}[case]) < 5e-7
 
     real = os.environ.get("ONECLICK_REAL", "../shared/data/one-click")
     hdr, cols = read_csv(os.path.join(real, "market_file.csv"))
