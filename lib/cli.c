@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +15,9 @@ static void usage(const char *prog, const char *summary, const struct cli_opt *o
 
 int cli_parse(int argc, char **argv, const char *summary, const struct cli_opt *opts, struct err *e)
 {
+    /* GSL's default error handler aborts the process; every stage reports
+     * errors through return codes instead, so turn it off first thing. */
+    gsl_set_error_handler_off();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

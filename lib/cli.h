@@ -12,7 +12,7 @@ struct cli_opt {
     const char *help;
 };
 
-/* Parse `--name value` pairs. Returns 0, ERR_USAGE with a message, or -1 when
+/* Parse `--name value` pairs (and turn GSL's aborting error handler off). Returns 0, ERR_USAGE with a message, or -1 when
  * --help was asked for (the usage has then been printed to stdout). */
 int cli_parse(int argc, char **argv, const char *summary, const struct cli_opt *opts, struct err *e);
 
