@@ -1,0 +1,32 @@
+# Figures: one pattern rule renders every PNG of the study.
+#
+# How to add a figure (any stage):
+#   1. Pick or write a template report/figures/T.gp; T is [a-z0-9]+ (no '_').
+#      It receives two gnuplot variables: `base` (the figure's files without
+#      extension) and `out` (the PNG to write); it does `load base.".gpv"` and
+#      plots base.".tsv" (see report/figures/hist.gp for the house style:
+#      pngcairo, DejaVu Sans, noenhanced, decimal comma, columns by name).
+#   2. The stage writes $(I)/figures/T_WHAT.tsv (the numbers, with a header)
+#      and $(I)/figures/T_WHAT.gpv (title, axis labels, class names... as
+#      gnuplot string assignments; lib/eda_fig.h: eda_fig_name, eda_fig_vars_write).
+#   3. In mk/<stage>.mk, add the PNG to FIGURES and make it depend on one of the
+#      stage's grouped outputs, so that it waits for (and follows) the stage:
+#          $(OUT)/figures/heat_phik.png: $(I)/corr.kv
+#          FIGURES += $(OUT)/figures/heat_phik.png
+#      A stage whose figure list depends on the data writes that list as a
+#      makefile among its outputs and includes it (see mk/eda.mk).
+# Editing T.gp rerenders exactly the figures named T_*; rerunning a stage
+# rerenders its figures.
+
+FIG_DIR := $(OUT)/figures
+FIG_DATA := $(I)/figures
+
+# The template is the figure name up to its first '_' (second expansion).
+.SECONDEXPANSION:
+$(FIG_DIR)/%.png: report/figures/$$(firstword $$(subst _, ,$$*)).gp $(FIG_DATA)/%.gpv $(FIG_DATA)/%.tsv
+	@mkdir -p $(@D)
+	@echo "gnuplot $< $(FIG_DATA)/$*.{gpv,tsv} -> $@"
+	@gnuplot -e 'base="$(FIG_DATA)/$*"; out="$@.tmp"' $< && mv -f $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+
+.PHONY: figures
+figures: $$(FIGURES)

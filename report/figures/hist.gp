@@ -1,0 +1,23 @@
+# Histogram of a numeric feature: the two classes overlaid, each bar the share
+# of its class in the bin (the classes differ in size). Variables: base, out;
+# from base.gpv: title, xlabel, ylabel, class0, class1.
+load base.".gpv"
+data = base.".tsv"
+set terminal pngcairo size 900,560 font "DejaVu Sans,10" noenhanced
+set output out
+set datafile separator "\t"
+set datafile columnheaders
+set decimalsign ","
+set title title font ",13"
+set xlabel xlabel
+set ylabel ylabel
+set border 3
+set tics nomirror out
+set grid ytics lc rgb "#dddddd"
+set bmargin 5
+set key at screen 0.5, screen 0.01 center bottom horizontal samplen 2 spacing 1 width 1
+set yrange [0:*]
+set style fill transparent solid 0.45 border
+c0 = "#1f77b4"; c1 = "#d62728"
+plot data using "x":"share0":"width" with boxes lc rgb c0 title class0, \
+     data using "x":"share1":"width" with boxes lc rgb c1 title class1
