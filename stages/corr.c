@@ -494,9 +494,16 @@ int main(int argc, char **argv)
         rc = figures(&c, figdir);
     if (!rc)
         rc = kv_write(c.kv, kv_path, &c.e);
-    if (rc)
+    if (rc) {
+        static const char *const figs[] = {"heatmap_pearson", "heatmap_spearman", "heatmap_phik"};
         for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
             remove(cli_path(path, sizeof path, out, outs[k]));
+        for (size_t k = 0; k < 3; k++)
+            for (int ext = 0; ext < 2; ext++) {
+                snprintf(path, sizeof path, "%s/%s.%s", figdir, figs[k], ext ? "gpv" : "tsv");
+                remove(path);
+            }
+    }
     int status = rc ? cli_fail("corr", &c.e) : 0;
     free(c.f);
     free(c.num);
