@@ -1,0 +1,410 @@
+/* test_logreg: lib/logreg against scikit-learn 1.2's LogisticRegression(solver='liblinear')
+ * (fixtures from tests/oracle/linear_svm.py) and against hand-solved tiny cases. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "logreg.h"
+
+#define FIX "tests/oracle/fixtures/"
+
+/* ---- a minimal TSV reader for the fixtures ----------------------------- */
+
+struct tsv {
+    size_t nrows, ncols;
+    char ***cell; /* nrows x ncols owned strings, header excluded */
+    char **head;
+};
+
+static char **split(char *line, size_t *n)
+{
+    size_t cap = 8, k = 0;
+    char **v = malloc(cap * sizeof *v);
+    char *s = line;
+    for (;;) {
+        char *t = strchr(s, '\t');
+        if (t)
+            *t = '\0';
+        if (k == cap)
+            v = realloc(v, (cap *= 2) * sizeof *v);
+        v[k++] = strdup(s);
+        if (!t)
+            break;
+        s = t + 1;
+    }
+    *n = k;
+    return v;
+}
+
+static struct tsv *tsv_read(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    struct tsv *t = calloc(1, sizeof *t);
+    char *buf = NULL;
+    size_t cap = 0, rows_cap = 0;
+    ssize_t len;
+    while ((len = getline(&buf, &cap, fp)) >= 0) {
+        if (len && buf[len - 1] == '\n')
+            buf[--len] = '\0';
+        size_t n;
+        char **v = split(buf, &n);
+        if (!t->head) {
+            t->head = v;
+            t->ncols = n;
+            continue;
+        }
+        assert_int_equal(n, t->ncols);
+        if (t->nrows == rows_cap)
+            t->cell = realloc(t->cell, (rows_cap = rows_cap ? 2 * rows_cap : 64) * sizeof *t->cell);
+        t->cell[t->nrows++] = v;
+    }
+    free(buf);
+    fclose(fp);
+    return t;
+}
+
+static size_t tsv_col(const struct tsv *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncols; j++)
+        if (strcmp(t->head[j], name) == 0)
+            return j;
+    fail_msg("no column %s", name);
+    return 0;
+}
+
+static double tsv_num(const struct tsv *t, size_t i, const char *name)
+{
+    return strtod(t->cell[i][tsv_col(t, name)], NULL);
+}
+
+static void tsv_free(struct tsv *t)
+{
+    for (size_t i = 0; i < t->nrows; i++) {
+        for (size_t j = 0; j < t->ncols; j++)
+            free(t->cell[i][j]);
+        free(t->cell[i]);
+    }
+    for (size_t j = 0; j < t->ncols; j++)
+        free(t->head[j]);
+    free(t->head);
+    free(t->cell);
+    free(t);
+}
+
+/* The standardized real data: y then x0..x(p-1). */
+static void load_data(double **X, int **y, size_t *n, size_t *p)
+{
+    struct tsv *t = tsv_read(FIX "logreg_data.tsv");
+    *n = t->nrows;
+    *p = t->ncols - 1;
+    *X = malloc(*n * *p * sizeof **X);
+    *y = malloc(*n * sizeof **y);
+    for (size_t i = 0; i < *n; i++) {
+        (*y)[i] = atoi(t->cell[i][0]);
+        for (size_t j = 0; j < *p; j++)
+            (*X)[i * *p + j] = strtod(t->cell[i][j + 1], NULL);
+    }
+    tsv_free(t);
+}
+
+/* ---- known answers from scikit-learn ------------------------------------ */
+
+static void test_sklearn_cases(void **state)
+{
+    (void)state;
+    double *X;
+    int *y;
+    size_t n, p;
+    load_data(&X, &y, &n, &p);
+    assert_int_equal(n, 1300);
+    assert_int_equal(p, 8);
+    struct tsv *cases = tsv_read(FIX "logreg_cases.tsv");
+    struct tsv *proba = tsv_read(FIX "logreg_proba.tsv");
+    assert_int_equal(cases->nrows, 8);
+    double worst_coef = 0, worst_p = 0, worst_opt = 0;
+    for (size_t k = 0; k < cases->nrows; k++) {
+        struct logreg_params prm;
+        logreg_params_default(&prm);
+        prm.penalty = strcmp(cases->cell[k][tsv_col(cases, "penalty")], "l1") == 0 ? LOGREG_L1 : LOGREG_L2;
+        prm.C = tsv_num(cases, k, "C");
+        prm.class_weight_balanced = strcmp(cases->cell[k][tsv_col(cases, "class_weight")], "balanced") == 0;
+        struct logreg *m;
+        struct err e = {0};
+        assert_int_equal(logreg_fit(X, y, n, p, &prm, &m, &e), 0);
+        assert_int_equal(m->p, p);
+        for (size_t j = 0; j < p; j++) {
+            char name[32];
+            snprintf(name, sizeof name, "coef%zu", j);
+            double want = tsv_num(cases, k, name), d = fabs(m->coef[j] - want);
+            if (d > worst_coef)
+                worst_coef = d;
+            /* sklearn stops at |g| <= 1e-4 |g0| (its own distance to the
+             * optimum, gap_to_optimum, is up to 4.6e-5); liblinear 2.3 goes
+             * further, so 1e-4 bounds the two stopping points' distance. */
+            assert_true(d < 1e-4);
+            snprintf(name, sizeof name, "opt_coef%zu", j);
+            double dopt = fabs(m->coef[j] - tsv_num(cases, k, name));
+            if (dopt > worst_opt)
+                worst_opt = dopt;
+            /* The optimum itself (sklearn at tol 1e-10): both solvers stop
+             * within ~6e-5 of it at tol 1e-4, on different sides. */
+            assert_true(dopt < 1e-4);
+            /* l1 zeros must be the same zeros. */
+            if (want == 0.0)
+                assert_true(m->coef[j] == 0.0);
+        }
+        double d = fabs(m->intercept - tsv_num(cases, k, "intercept"));
+        if (d > worst_coef)
+            worst_coef = d;
+        assert_true(d < 1e-4);
+        d = fabs(m->intercept - tsv_num(cases, k, "opt_intercept"));
+        if (d > worst_opt)
+            worst_opt = d;
+        assert_true(d < 1e-4);
+
+        double pr[40];
+        logreg_predict_proba(m, X, 40, pr);
+        size_t seen = 0;
+        for (size_t i = 0; i < proba->nrows; i++) {
+            if ((size_t)atoi(proba->cell[i][0]) != k)
+                continue;
+            size_t row = (size_t)atoi(proba->cell[i][1]);
+            double dp = fabs(pr[row] - tsv_num(proba, i, "p1"));
+            if (dp > worst_p)
+                worst_p = dp;
+            assert_true(dp < 1e-4);
+            seen++;
+        }
+        assert_int_equal(seen, 40);
+        logreg_free(m);
+    }
+    print_message("logreg vs sklearn: max |coef/intercept diff| %.3g (to the optimum %.3g), max |proba diff| %.3g\n",
+                  worst_coef, worst_opt, worst_p);
+    tsv_free(cases);
+    tsv_free(proba);
+    free(X);
+    free(y);
+}
+
+/* ---- hand-made cases ---------------------------------------------------- */
+
+/* x = -2, -1, 1, 2 with y = 0, 0, 1, 1, l2, C = 1, intercept on. The data is
+ * symmetric under (x, y) -> (-x, 1 - y), so the intercept is 0 and the
+ * gradient condition is w = 2 (1 s(-w) + 2 s(-2w)), s the logistic function;
+ * solved here by bisection. */
+static void test_separable_1d(void **state)
+{
+    (void)state;
+    const double X[4] = {-2, -1, 1, 2};
+    const int y[4] = {0, 0, 1, 1};
+    double lo = 0, hi = 10;
+    for (int it = 0; it < 200; it++) {
+        double w = 0.5 * (lo + hi);
+        double f = w - 2 * (1 / (1 + exp(w)) + 2 / (1 + exp(2 * w)));
+        if (f > 0)
+            hi = w;
+        else
+            lo = w;
+    }
+    struct logreg_params prm;
+    logreg_params_default(&prm);
+    struct logreg *m;
+    struct err e = {0};
+    assert_int_equal(logreg_fit(X, y, 4, 1, &prm, &m, &e), 0);
+    assert_true(m->coef[0] > 0);
+    assert_true(fabs(m->coef[0] - lo) < 1e-4);
+    assert_true(fabs(m->intercept) < 1e-6);
+    double pr[4], dec[4];
+    logreg_predict_proba(m, X, 4, pr);
+    logreg_decision(m, X, 4, dec);
+    for (int i = 0; i < 4; i++) {
+        assert_true(pr[i] > 0 && pr[i] < 1);
+        assert_true((pr[i] > 0.5) == (y[i] == 1));
+        assert_true(fabs(pr[i] - 1 / (1 + exp(-dec[i]))) < 1e-15);
+    }
+    logreg_free(m);
+
+    /* Swapping the labels flips every sign (the positive class is y = 1,
+     * whichever comes first in the data). */
+    const int yneg[4] = {1, 1, 0, 0};
+    assert_int_equal(logreg_fit(X, yneg, 4, 1, &prm, &m, &e), 0);
+    assert_true(fabs(m->coef[0] + lo) < 1e-4);
+    logreg_free(m);
+
+    /* l1 with a small C: the penalty wins and every weight is exactly 0,
+     * which gives P = 0.5 everywhere. */
+    prm.penalty = LOGREG_L1;
+    prm.C = 0.01;
+    assert_int_equal(logreg_fit(X, y, 4, 1, &prm, &m, &e), 0);
+    assert_true(m->coef[0] == 0.0 && m->intercept == 0.0);
+    logreg_predict_proba(m, X, 4, pr);
+    assert_true(pr[0] == 0.5);
+    logreg_free(m);
+}
+
+/* Balanced weights on 1-D data whose classes differ in size: with 1 positive
+ * and 3 negatives the positive gets weight 4/(2*1) = 2 and the negatives 4/6.
+ * Without an intercept, w solves w = sum_i C_i y_i x_i s(-y_i w x_i) with y in
+ * {-1, +1}; all four points at x = 1 reduce that to w = 2 s(-w) - 3 (2/3) s(w). */
+static void test_balanced_by_hand(void **state)
+{
+    (void)state;
+    const double X[4] = {1, 1, 1, 1};
+    const int y[4] = {0, 1, 0, 0};
+    double lo = -10, hi = 10;
+    for (int it = 0; it < 200; it++) {
+        double w = 0.5 * (lo + hi);
+        double sm = 1 / (1 + exp(w)), sp = 1 / (1 + exp(-w));
+        double f = w - (2 * sm - 2 * sp);
+        if (f > 0)
+            hi = w;
+        else
+            lo = w;
+    }
+    struct logreg_params prm;
+    logreg_params_default(&prm);
+    prm.fit_intercept = 0;
+    prm.class_weight_balanced = 1;
+    prm.tol = 1e-8;
+    struct logreg *m;
+    struct err e = {0};
+    assert_int_equal(logreg_fit(X, y, 4, 1, &prm, &m, &e), 0);
+    assert_true(fabs(m->coef[0] - lo) < 1e-6);
+    assert_true(fabs(lo) < 1e-12); /* balanced: both classes pull equally, w = 0 */
+    assert_true(m->intercept == 0.0);
+    logreg_free(m);
+    /* Unweighted, the majority (negative) class wins: w < 0, and
+     * w = s(-w) - 3 s(w). */
+    prm.class_weight_balanced = 0;
+    lo = -10, hi = 10;
+    for (int it = 0; it < 200; it++) {
+        double w = 0.5 * (lo + hi);
+        double f = w - (1 / (1 + exp(w)) - 3 / (1 + exp(-w)));
+        if (f > 0)
+            hi = w;
+        else
+            lo = w;
+    }
+    assert_int_equal(logreg_fit(X, y, 4, 1, &prm, &m, &e), 0);
+    assert_true(lo < 0);
+    assert_true(fabs(m->coef[0] - lo) < 1e-6);
+    logreg_free(m);
+}
+
+static void test_save_load(void **state)
+{
+    (void)state;
+    double *X;
+    int *y;
+    size_t n, p;
+    load_data(&X, &y, &n, &p);
+    struct logreg_params prm;
+    logreg_params_default(&prm);
+    prm.penalty = LOGREG_L1;
+    prm.C = 0.3;
+    prm.seed = 42;
+    struct logreg *m, *r;
+    struct err e = {0};
+    assert_int_equal(logreg_fit(X, y, n, p, &prm, &m, &e), 0);
+    char path[] = "/tmp/test_logreg_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(logreg_save(m, path, &e), 0);
+    assert_int_equal(logreg_load(path, &r, &e), 0);
+    assert_int_equal(r->p, p);
+    assert_true(r->params.penalty == LOGREG_L1 && r->params.C == 0.3 && r->params.seed == 42);
+    double *d1 = malloc(n * sizeof *d1), *d2 = malloc(n * sizeof *d2);
+    logreg_predict_proba(m, X, n, d1);
+    logreg_predict_proba(r, X, n, d2);
+    assert_memory_equal(d1, d2, n * sizeof *d1);
+    logreg_decision(m, X, n, d1);
+    logreg_decision(r, X, n, d2);
+    assert_memory_equal(d1, d2, n * sizeof *d1);
+    logreg_free(r);
+
+    /* The same seed gives the same l1 fit, bit for bit. */
+    assert_int_equal(logreg_fit(X, y, n, p, &prm, &r, &e), 0);
+    assert_memory_equal(m->coef, r->coef, p * sizeof *m->coef);
+    logreg_free(r);
+
+    /* A corrupted file: the message names the line and what was expected. */
+    FILE *fp = fopen(path, "w");
+    fputs("logreg\t1\npenalty\tl2\nC\tabc\n", fp);
+    fclose(fp);
+    assert_int_equal(logreg_load(path, &r, &e), ERR_DATA);
+    assert_null(r);
+    assert_non_null(strstr(e.msg, ":3:3: expected a number, found \"abc\""));
+    fp = fopen(path, "w");
+    fputs("logreg\t1\npenalty\tl2\n", fp);
+    fclose(fp);
+    assert_int_equal(logreg_load(path, &r, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "expected \"C\", found the end of the file"));
+    unlink(path);
+    assert_int_equal(logreg_load(path, &r, &e), ERR_IO);
+
+    /* Embedded in a stream: read stops after "end" and counts lines. */
+    fp = tmpfile();
+    fputs("header\n", fp);
+    assert_int_equal(logreg_write(m, fp, &e), 0);
+    fputs("after\n", fp);
+    rewind(fp);
+    char buf[16];
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    size_t line = 1;
+    assert_int_equal(logreg_read(fp, "pipe", &line, &r, &e), 0);
+    assert_int_equal(line, 13);
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    assert_string_equal(buf, "after\n");
+    fclose(fp);
+    assert_memory_equal(m->coef, r->coef, p * sizeof *m->coef);
+    logreg_free(r);
+
+    logreg_free(m);
+    free(d1);
+    free(d2);
+    free(X);
+    free(y);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    const double X[4] = {-2, -1, 1, 2};
+    const int one[4] = {1, 1, 1, 1}, bad[4] = {0, 2, 1, 1}, y[4] = {0, 0, 1, 1};
+    struct logreg_params prm;
+    logreg_params_default(&prm);
+    struct logreg *m = (struct logreg *)1;
+    struct err e = {0};
+    assert_int_equal(logreg_fit(X, one, 4, 1, &prm, &m, &e), ERR_DATA);
+    assert_null(m);
+    assert_non_null(strstr(e.msg, "both classes"));
+    assert_int_equal(logreg_fit(X, bad, 4, 1, &prm, &m, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "row 1: expected label 0 or 1, found 2"));
+    const double Xn[4] = {-2, NAN, 1, 2};
+    assert_int_equal(logreg_fit(Xn, y, 4, 1, &prm, &m, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "row 1, column 0: expected a finite number"));
+    prm.C = 0;
+    assert_int_equal(logreg_fit(X, y, 4, 1, &prm, &m, &e), ERR_PARAMS);
+    assert_non_null(strstr(e.msg, "expected C > 0"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sklearn_cases), cmocka_unit_test(test_separable_1d),
+        cmocka_unit_test(test_balanced_by_hand), cmocka_unit_test(test_save_load),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
