@@ -39,6 +39,7 @@ struct feat {
 struct ctx {
     const struct params *p;
     const struct schema *s;
+    const char *in; /* the input's path, for messages */
     struct table *t;
     struct feat *f; /* every column but the id, table order */
     size_t nf;
@@ -91,14 +92,14 @@ static int roles(struct ctx *c)
             continue;
         }
         if (numeric && col->type != COL_NUM)
-            return err_set(&c->e, ERR_DATA, "customers.tsv: expected numbers in the numeric column \"%s\", found text",
+            return err_set(&c->e, ERR_DATA, "%s: expected numbers in the numeric column \"%s\", found text", c->in,
                            col->name);
         if (numeric)
             c->num[c->nnum++] = c->nf;
         c->f[c->nf++] = (struct feat){col->name, j, numeric};
     }
     if (c->nnum < 2)
-        return err_set(&c->e, ERR_DATA, "customers.tsv: expected at least 2 numeric features, found %zu", c->nnum);
+        return err_set(&c->e, ERR_DATA, "%s: expected at least 2 numeric features, found %zu", c->in, c->nnum);
     int rc = kv_set_long(c->kv, "rows", (long)c->t->nrows, &c->e);
     if (!rc)
         rc = kv_set_long(c->kv, "numeric_features", (long)c->nnum, &c->e);
@@ -461,6 +462,7 @@ int main(int argc, char **argv)
         rc = params_double(p, "corr.thresholds.phik_target", 0, 1, &c.thr_leak, &c.e);
     c.p = p;
     c.s = &s;
+    c.in = in;
     const char *str_cols[] = {s.id, s.target, NULL};
     if (!rc)
         rc = table_read_tsv(in, str_cols, &c.t, &c.e);
