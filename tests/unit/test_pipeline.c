@@ -240,7 +240,10 @@ static void test_sklearn_proba(void **state)
                     continue;
                 size_t r = (size_t)pr->cols[1].num[i] - 300;
                 double want = pr->cols[2].num[i];
-                if (fabs(out[r] - want) > 1e-12)
+                /* liblinear 2.3 stops at another point than sklearn's vendored
+                 * copy (lib/logreg.h): near the same optimum, not on it. */
+                double tol = f == PIPE_LOGREG ? 1e-4 : 1e-12;
+                if (fabs(out[r] - want) > tol)
                     fail_msg("case %zu row %zu: %.17g, sklearn %.17g", k + 1, r + 300, out[r], want);
                 checked++;
             }
