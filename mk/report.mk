@@ -1,0 +1,32 @@
+# report: the hand-over. study.xlsx (the workbook) and report.html (the
+# literate report from report/report.md), with the sentences they share
+# (conclusions.kv) and the tables the HTML shows (tables/*.tsv).
+#
+# Each stage feeds the report through a part (stages/report.c): to show a new
+# stage, add its name to REPORT_PARTS, the files its part reads to REPORT_IN,
+# the figures the template or the workbook embeds to REPORT_FIGS, and the
+# tables its sheets write for the HTML to REPORT_TABLES.
+REPORT_PARTS  := data
+REPORT_IN     := $(I)/load.kv $(I)/clean.kv $(I)/merge.kv $(I)/quality.tsv $(I)/customers.tsv
+REPORT_FIGS   :=
+REPORT_TABLES := quality
+
+REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv) \
+              $(REPORT_TABLES:%=$(OUT)/tables/%.tsv)
+
+# Which toolkit wrote the files: the Параметры sheet records it, so a new
+# commit (or SOURCE_DATE_EPOCH, the workbook's creation time) reruns the
+# report, and nothing else.
+TOOLKIT_VERSION := 0.1.0
+REPORT_COMMIT := $(shell git describe --always --dirty --abbrev=40 2>/dev/null || echo unknown)
+REPORT_ID := version=$(TOOLKIT_VERSION) commit=$(REPORT_COMMIT) epoch=$(SOURCE_DATE_EPOCH)
+$(shell echo '$(REPORT_ID)' | cmp -s - $(P)/version.txt || echo '$(REPORT_ID)' > $(P)/version.txt)
+
+$(REPORT_OUT) &: $(REPORT_IN) $(INPUT_CSV) $(P)/data.txt $(P)/version.txt report/report.md \
+                 $(call sec,schema report labels) $(BIN)/report $(REPORT_FIGS)
+	@mkdir -p $(OUT)/tables
+	$(BIN)/report --params $(PARAMS) --interim $(I) --out $(OUT) --template report/report.md \
+	  --parts '$(REPORT_PARTS)' --data-dir $(DATA_DIR) --synthetic $(SYNTHETIC) \
+	  --version $(TOOLKIT_VERSION) --commit $(REPORT_COMMIT)
+
+REPORT_DEPS += $(OUT)/study.xlsx $(OUT)/report.html
