@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# train and predict on the real data: the contract evaluate reads, the quality
+# of the chosen model, the same result with 1 or 2 threads, and predict on the
+# CSVs giving back the training-time probabilities to the last bit.
+source "$(dirname "$0")/lib.sh"
+need_real
+SAN=${SAN:-0}
+cp params.yaml "$TMP/params.yaml"
+A=$TMP/a
+echo "test_train: make the train outputs on the real data"
+if ! make -s --no-print-directory "$A/train.kv" SAN="$SAN" DATA="$REAL" INTERIM="$A" SYNTH_DIR="$TMP/synth" \
+  PARAMS="$TMP/params.yaml" >"$TMP/log" 2>&1; then
+  cat "$TMP/log"; bad "make train.kv"; finish; exit 1
+fi
+ok "make train.kv"
+for f in train/candidates.tsv train/leaderboard.tsv train/scores_test.tsv train/split.tsv models/best.pipeline; do
+  check "$f written" test -s "$A/$f"
+done
+kv() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$A/train.kv"; }
+
+check "scores_test.tsv: the contract's columns" \
+  test "$(head -1 "$A/train/scores_test.tsv")" = "$(printf 'id\ty\tbest\tknn\ttree\tlogreg\tsvc')"
+[ "$(kv n_train)" = 972 ] && [ "$(kv n_test)" = 324 ] && ok "972 train / 324 test rows" \
+  || bad "n_train $(kv n_train), n_test $(kv n_test)"
+check "scores_test.tsv has the 324 test rows" test "$(($(wc -l <"$A/train/scores_test.tsv") - 1))" = 324
+check "split.tsv: 1296 customers, 324 in test" \
+  test "$(awk -F'\t' 'NR > 1 {n++; t += $2 == "test"} END {print n, t}' "$A/train/split.tsv")" = "1296 324"
+check "split.tsv and scores_test.tsv agree on the test ids" bash -c \
+  "diff <(awk -F'\t' 'NR > 1 && \$2 == \"test\" {print \$1}' '$A/train/split.tsv' | sort) \
+        <(awk -F'\t' 'NR > 1 {print \$1}' '$A/train/scores_test.tsv' | sort)"
+for k in best_family best_scaler best_params best_cv_roc_auc n_candidates n_train n_test test_size folds; do
+  [ -n "$(kv $k)" ] && ok "train.kv has $k" || bad "train.kv lacks $k"
+done
+[ "$(kv n_candidates)" -ge 100 ] && ok "at least 100 candidates ($(kv n_candidates))" \
+  || bad "only $(kv n_candidates) candidates"
+auc=$(kv best_test_roc_auc)
+awk -v a="$auc" 'BEGIN {exit !(a >= 0.90)}' && ok "test ROC-AUC of the chosen model >= 0.90 ($auc)" \
+  || bad "test ROC-AUC of the chosen model $auc < 0.90"
+fams=$(awk -F'\t' 'NR > 1 {print $2}' "$A/train/leaderboard.tsv" | sort | tr '\n' ' ')
+[ "$fams" = "knn logreg svc tree " ] && ok "the leaderboard shows the four families" \
+  || bad "the leaderboard shows: $fams"
+best=$(kv best_family)
+check "scores_test: best is the $best column" \
+  awk -F'\t' -v b="$best" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR > 1 && $3 != $c[b] {exit 1}' \
+  "$A/train/scores_test.tsv"
+check "candidates.tsv: one row per candidate" \
+  test "$(($(wc -l <"$A/train/candidates.tsv") - 1))" = "$(kv n_candidates)"
+
+echo "test_train: the same result with 1 thread"
+B=$TMP/b
+mkdir -p "$B/train" "$B/models"
+sed 's/^  threads: .*/  threads: 1/' "$TMP/params.yaml" >"$TMP/params1.yaml"
+if $BIN/train --params "$TMP/params1.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/train.kv" \
+  --models "$B/models" 2>"$TMP/err1"; then
+  ok "train with threads: 1"
+else
+  cat "$TMP/err1"; bad "train with threads: 1"
+fi
+for f in train.kv train/leaderboard.tsv train/scores_test.tsv train/split.tsv models/best.pipeline; do
+  check "$f identical with 1 and 2 threads" cmp "$A/$f" "$B/$f"
+done
+# fit_time is a measurement; every other column must match.
+nofit() { awk -F'\t' 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "fit_time") c = i} {$c = ""; print}' OFS='\t' "$1"; }
+check "candidates.tsv identical but for fit_time" cmp <(nofit "$A/train/candidates.tsv") <(nofit "$B/train/candidates.tsv")
+
+echo "test_train: predict"
+P=$TMP/pred.tsv
+if $BIN/predict --params "$TMP/params.yaml" --model "$A/models/best.pipeline" --in "$REAL" --out "$P" \
+  2>"$TMP/err2"; then
+  ok "predict --in the real CSVs"
+else
+  cat "$TMP/err2"; bad "predict --in the real CSVs"
+fi
+check "predictions for the 1296 customers" test "$(($(wc -l <"$P") - 1))" = 1296
+check "predict reproduces the test probabilities to the last bit" bash -c \
+  "awk -F'\t' 'NR == FNR {p[\$1] = \$2; next} FNR > 1 {n++; if (p[\$1] != \$3) bad++} END {exit !(n == 324 && bad == 0)}' \
+   '$P' '$A/train/scores_test.tsv'"
+$BIN/predict --params "$TMP/params.yaml" --model "$A/models/best.pipeline" --table "$A/customers.tsv" \
+  --out "$TMP/pred2.tsv" 2>/dev/null
+check "predict --table customers.tsv gives the same file" cmp "$P" "$TMP/pred2.tsv"
+for f in knn tree logreg svc; do
+  [ -f "$A/models/$f.pipeline" ] || continue
+  $BIN/predict --params "$TMP/params.yaml" --model "$A/models/$f.pipeline" --table "$A/customers.tsv" \
+    --out "$TMP/pred_$f.tsv" 2>/dev/null
+  check "the saved $f pipeline reproduces its test column" bash -c \
+    "awk -F'\t' -v f=$f 'NR == FNR {p[\$1] = \$2; next} FNR == 1 {for (i = 1; i <= NF; i++) c[\$i] = i; next}
+     {n++; if (p[\$1] != \$c[f]) bad++} END {exit !(n == 324 && bad == 0)}' '$TMP/pred_$f.tsv' '$A/train/scores_test.tsv'"
+done
+check "no temporary directory left by predict" bash -c "! ls -d \${TMPDIR:-/tmp}/oneclick-predict.* 2>/dev/null"
+
+echo "test_train: errors"
+$BIN/predict --params "$TMP/params.yaml" --model "$A/models/best.pipeline" --out "$TMP/x.tsv" 2>"$TMP/err3"
+[ $? = 1 ] && grep -q 'exactly one of --in' "$TMP/err3" && ok "predict without input: exit 1" \
+  || bad "predict without input: $(cat "$TMP/err3")"
+sed 's/^  scoring: .*/  scoring: auc/' "$TMP/params.yaml" >"$TMP/bad.yaml"
+$BIN/train --params "$TMP/bad.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models" \
+  2>"$TMP/err4"
+[ $? = 1 ] && grep -q "bad.yaml:[0-9]*:[0-9]*:.*scoring" "$TMP/err4" && ok "bad train.scoring: exit 1 naming the line" \
+  || bad "bad train.scoring: $(cat "$TMP/err4")"
+sed 's/^      n_neighbors: .*/      n_neighbors: {int: [0, 10]}/' "$TMP/params.yaml" >"$TMP/bad.yaml"
+$BIN/train --params "$TMP/bad.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models" \
+  2>"$TMP/err5"
+[ $? = 1 ] && grep -q "bad.yaml:[0-9]*:[0-9]*: train.spaces\[0\].n_neighbors" "$TMP/err5" \
+  && ok "bad space value: exit 1 naming the line" || bad "bad space value: $(cat "$TMP/err5")"
+check "a failed train leaves no kv" test ! -e "$B/x.kv"
+finish
