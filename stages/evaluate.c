@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "kv.h"
 #include "metrics.h"
+#include "outfile.h"
 #include "params.h"
 #include "table.h"
 
@@ -77,9 +78,6 @@ static int plain_name(const char *s)
 static int model_evaluate(struct model *m, const int *y, size_t n, const struct settings *st, struct err *e)
 {
     int rc = metrics_roc_auc_delong(y, m->s, n, st->ci_level, &m->auc, e);
-    for (size_t i = 0; !rc && i < n; i++)
-        if (m->s[i] < 0 || m->s[i] > 1)
-            rc = err_set(e, ERR_DATA, "row %zu: expected a probability in [0, 1], found %.17g", i + 1, m->s[i]);
     if (!rc)
         rc = metrics_average_precision(y, m->s, n, &m->ap, e);
     if (!rc)
@@ -177,7 +175,7 @@ static int write_metrics(const struct model *ms, size_t nm, size_t n, size_t npo
 }
 
 /* ROC points as sklearn's roc_curve (drop_intermediate): enough to draw. */
-static int write_roc(const struct model *ms, size_t nm, const char *dir, struct err *e)
+static int write_roc(const struct model *ms, size_t nm, const char *dir, const char *name, struct err *e)
 {
     static const char *const cols[] = {"fpr", "tpr", "threshold", NULL};
     struct table *t;
@@ -187,11 +185,11 @@ static int write_roc(const struct model *ms, size_t nm, const char *dir, struct 
             double v[] = {ms[k].roc->fpr[i], ms[k].roc->tpr[i], ms[k].roc->thresholds[i]};
             rc = long_row(t, ms[k].name, v, e);
         }
-    return rc ? (table_free(t), rc) : write_long(t, dir, "roc.tsv", e);
+    return rc ? (table_free(t), rc) : write_long(t, dir, name, e);
 }
 
 /* PR points by increasing threshold; the last point (recall 0) has none. */
-static int write_pr(const struct model *ms, size_t nm, const char *dir, struct err *e)
+static int write_pr(const struct model *ms, size_t nm, const char *dir, const char *name, struct err *e)
 {
     static const char *const cols[] = {"recall", "precision", "threshold", NULL};
     struct table *t;
@@ -203,7 +201,7 @@ static int write_pr(const struct model *ms, size_t nm, const char *dir, struct e
             rc = long_row(t, ms[k].name, v, e);
         }
     }
-    return rc ? (table_free(t), rc) : write_long(t, dir, "pr.tsv", e);
+    return rc ? (table_free(t), rc) : write_long(t, dir, name, e);
 }
 
 /* One row per cell, so the table pivots in pandas and draws as a heatmap:
@@ -227,7 +225,8 @@ static int write_confusion(const struct model *ms, size_t nm, const char *dir, s
 }
 
 /* Empty bins have no mean: they are left out, as sklearn's calibration_curve does. */
-static int write_calibration(const struct model *ms, size_t nm, size_t nbins, const char *dir, struct err *e)
+static int write_calibration(const struct model *ms, size_t nm, size_t nbins, const char *dir, const char *name,
+                             struct err *e)
 {
     static const char *const cols[] = {"bin", "lo", "hi", "mean_pred", "frac_pos", "count", NULL};
     struct table *t;
@@ -240,23 +239,30 @@ static int write_calibration(const struct model *ms, size_t nm, size_t nbins, co
             double v[] = {(double)b + 1, c->lo, c->hi, c->mean_pred, c->frac_pos, (double)c->count};
             rc = long_row(t, ms[k].name, v, e);
         }
-    return rc ? (table_free(t), rc) : write_long(t, dir, "calibration.tsv", e);
+    return rc ? (table_free(t), rc) : write_long(t, dir, name, e);
 }
 
-static int write_gains(const struct model *ms, size_t nm, size_t ngroups, const char *dir, struct err *e)
+/* The figure's copy (origin != 0) starts each curve at group 0, no rows taken. */
+static int write_gains(const struct model *ms, size_t nm, size_t ngroups, int origin, const char *dir,
+                       const char *name, struct err *e)
 {
     static const char *const cols[] = {"group", "n", "n_pos", "score_max", "score_min", "rate", "lift",
                                        "cum_frac", "cum_gain", "cum_lift", NULL};
     struct table *t;
     int rc = long_table(&t, cols, e);
-    for (size_t k = 0; !rc && k < nm; k++)
+    for (size_t k = 0; !rc && k < nm; k++) {
+        if (origin) {
+            double v[] = {0, 0, 0, NAN, NAN, NAN, NAN, 0, 0, NAN};
+            rc = long_row(t, ms[k].name, v, e);
+        }
         for (size_t g = 0; !rc && g < ngroups; g++) {
             const struct metrics_gain_row *w = &ms[k].gains[g];
             double v[] = {(double)g + 1, (double)w->n, (double)w->npos, w->score_max, w->score_min, w->rate,
                           w->lift, w->cum_frac, w->cum_gain, w->cum_lift};
             rc = long_row(t, ms[k].name, v, e);
         }
-    return rc ? (table_free(t), rc) : write_long(t, dir, "gains.tsv", e);
+    }
+    return rc ? (table_free(t), rc) : write_long(t, dir, name, e);
 }
 
 /* ---- the scalars the report cites --------------------------------------- */
@@ -351,15 +357,238 @@ static int write_kv(const struct model *ms, size_t nm, size_t n, size_t npos, co
     return rc;
 }
 
+/* ---- figures: DIR/T_test.tsv and DIR/T_test.gpv for report/figures/T.gp ---- */
+
+/* A number as the Russian reader writes it: decimal comma. */
+static const char *ru(char *buf, size_t size, const char *fmt, double x)
+{
+    snprintf(buf, size, fmt, x);
+    for (char *c = buf; *c; c++)
+        if (*c == '.')
+            *c = ',';
+    return buf;
+}
+
+/* A label from params.yaml (evaluate.labels.* or labels.*); a missing one is a params error. */
+static const char *lab(const struct params *p, const char *path, int *rc, struct err *e)
+{
+    const char *s = "";
+    if (!*rc)
+        *rc = params_string(p, path, &s, e);
+    return s;
+}
+
+/* A model's name for the reader: evaluate.labels.models.<name>, else the column name. */
+static const char *model_label(const struct params *p, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "evaluate.labels.models.%s", name);
+    const struct pnode *n = params_find(p, NULL, path);
+    return n && n->kind == PNODE_SCALAR ? n->value : name;
+}
+
+/* gnuplot string assignments `key = "value"`, quotes and backslashes escaped. */
+static int gpv_write(const struct kv *vars, const char *dir, const char *name, struct err *e)
+{
+    char path[4096];
+    struct outfile of;
+    int rc = outfile_open(cli_path(path, sizeof path, dir, name), &of, e);
+    if (rc)
+        return rc;
+    fputs("# gnuplot variables for one figure, written by evaluate\n", of.fp);
+    for (size_t i = 0; i < vars->n; i++) {
+        fprintf(of.fp, "%s = \"", vars->keys[i]);
+        for (const char *c = vars->vals[i]; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                fputc('\\', of.fp);
+            fputc(*c, of.fp);
+        }
+        fputs("\"\n", of.fp);
+    }
+    return outfile_commit(&of, e);
+}
+
+/* The variables every curve figure shares: title, axes, the models in drawing
+ * order (`families`, space-separated, without "best") and `label_<model>`
+ * (label_best too) for the legend. */
+static int fig_common(struct kv *v, const struct params *p, const char *fig, const char *x, const char *y,
+                      const struct model *ms, size_t nm, const char *best_family, struct err *e)
+{
+    char path[128], buf[1024];
+    int rc = 0;
+    snprintf(path, sizeof path, "evaluate.labels.titles.%s", fig);
+    const char *title = lab(p, path, &rc, e);
+    snprintf(path, sizeof path, "evaluate.labels.axes.%s", x);
+    const char *xl = lab(p, path, &rc, e);
+    snprintf(path, sizeof path, "evaluate.labels.axes.%s", y);
+    const char *yl = lab(p, path, &rc, e);
+    if (!rc)
+        rc = kv_set_str(v, "title", title, e);
+    if (!rc)
+        rc = kv_set_str(v, "xlabel", xl, e);
+    if (!rc)
+        rc = kv_set_str(v, "ylabel", yl, e);
+    /* The families in file order; the chosen pipeline ("best") is drawn apart, on top. */
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 1; k < nm; k++)
+        len += (size_t)snprintf(buf + len, len < sizeof buf ? sizeof buf - len : 0, "%s%s", k > 1 ? " " : "",
+                                ms[k].name);
+    if (!rc)
+        rc = kv_set_str(v, "families", buf, e);
+    for (size_t k = 0; !rc && k < nm; k++) {
+        char key[256];
+        snprintf(key, sizeof key, "label_%s", ms[k].name);
+        if (k == 0 && best_family)
+            snprintf(buf, sizeof buf, "%s (%s)", model_label(p, ms[k].name), model_label(p, best_family));
+        else
+            snprintf(buf, sizeof buf, "%s", model_label(p, ms[k].name));
+        rc = kv_set_str(v, key, buf, e);
+    }
+    return rc;
+}
+
+/* Append ", <what> <value>" to every model's legend label. */
+static int fig_legend_metric(struct kv *v, const struct model *ms, size_t nm, int ap, struct err *e)
+{
+    int rc = 0;
+    for (size_t k = 0; !rc && k < nm; k++) {
+        char key[256], buf[1024], a[32], b[32], c[32];
+        snprintf(key, sizeof key, "label_%s", ms[k].name);
+        if (ap)
+            snprintf(buf, sizeof buf, "%s: AP %s", kv_get(v, key), ru(a, sizeof a, "%.3f", ms[k].ap));
+        else
+            snprintf(buf, sizeof buf, "%s: AUC %s [%s; %s]", kv_get(v, key), ru(a, sizeof a, "%.3f", ms[k].auc.auc),
+                     ru(b, sizeof b, "%.3f", ms[k].auc.lo), ru(c, sizeof c, "%.3f", ms[k].auc.hi));
+        rc = kv_set_str(v, key, buf, e);
+    }
+    return rc;
+}
+
+/* The confusion matrices of the chosen pipeline, one row per cell, with the
+ * share of the actual class the cell holds (the colour). */
+static int fig_confusion_table(const struct model *m, const char *dir, struct err *e)
+{
+    static const char *const cols[] = {"chosen", "threshold", "actual", "predicted", "count", "share", NULL};
+    struct table *t;
+    int rc = long_table(&t, cols, e);
+    for (int chosen = 0; !rc && chosen <= 1; chosen++) {
+        const struct metrics_confusion *c = chosen ? &m->at_thr : &m->at_default;
+        const size_t cells[4] = {c->tn, c->fp, c->fn, c->tp};
+        for (int cell = 0; !rc && cell < 4; cell++) {
+            double row = (double)(cells[cell / 2 * 2] + cells[cell / 2 * 2 + 1]);
+            double v[] = {chosen, chosen ? m->thr.threshold : DEFAULT_THRESHOLD, cell / 2, cell % 2,
+                          (double)cells[cell], row > 0 ? (double)cells[cell] / row : NAN};
+            rc = long_row(t, m->name, v, e);
+        }
+    }
+    return rc ? (table_free(t), rc) : write_long(t, dir, "confusion_test.tsv", e);
+}
+
+static int write_figures(const struct model *ms, size_t nm, size_t n, size_t npos, const struct settings *st,
+                         const struct params *p, const char *best_family, const char *dir, struct err *e)
+{
+    struct kv *v[5] = {0};
+    char a[32], b[32], buf[1024];
+    int rc = 0;
+    for (int f = 0; f < 5 && !rc; f++)
+        if (!(v[f] = kv_alloc()))
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+    const char *chance = lab(p, "evaluate.labels.axes.chance", &rc, e);
+    const char *positive = lab(p, "labels.classes.positive", &rc, e);
+    const char *perfect = lab(p, "evaluate.labels.axes.perfect", &rc, e);
+    const char *ideal = lab(p, "evaluate.labels.axes.ideal", &rc, e);
+    double rate = (double)npos / (double)n;
+    snprintf(buf, sizeof buf, "%s (%s: %s%%)", chance, positive, ru(a, sizeof a, "%.1f", 100 * rate));
+    snprintf(a, sizeof a, "%.17g", rate);
+
+    /* ROC: the chance diagonal and the chosen threshold on the chosen pipeline's curve. */
+    if (!rc)
+        rc = fig_common(v[0], p, "roc", "fpr", "tpr", ms, nm, best_family, e);
+    if (!rc)
+        rc = fig_legend_metric(v[0], ms, nm, 0, e);
+    if (!rc)
+        rc = kv_set_str(v[0], "chance", chance, e);
+    const struct metrics_confusion *c = &ms[0].at_thr;
+    if (!rc)
+        rc = kv_set_double(v[0], "thr_x", (double)c->fp / (double)(c->fp + c->tn), e);
+    if (!rc)
+        rc = kv_set_double(v[0], "thr_y", (double)c->tp / (double)(c->tp + c->fn), e);
+    const char *thr_word = lab(p, "evaluate.labels.axes.threshold", &rc, e);
+    char rule_path[64], thr_text[512];
+    snprintf(rule_path, sizeof rule_path, "evaluate.labels.rules.%s", rules[st->rule]);
+    const char *rule_text = lab(p, rule_path, &rc, e);
+    snprintf(thr_text, sizeof thr_text, "%s %s %s", thr_word, ru(b, sizeof b, "%.3f", ms[0].thr.threshold), rule_text);
+    if (!rc)
+        rc = kv_set_str(v[0], "thr_label", thr_text, e);
+    if (!rc)
+        rc = write_roc(ms, nm, dir, "roc_test.tsv", e);
+    /* PR: the chance line is the positive rate. */
+    if (!rc)
+        rc = fig_common(v[1], p, "pr", "recall", "precision", ms, nm, best_family, e);
+    if (!rc)
+        rc = fig_legend_metric(v[1], ms, nm, 1, e);
+    if (!rc)
+        rc = kv_set_str(v[1], "chance", buf, e);
+    if (!rc)
+        rc = kv_set_str(v[1], "rate", a, e);
+    if (!rc)
+        rc = write_pr(ms, nm, dir, "pr_test.tsv", e);
+    if (!rc)
+        rc = fig_common(v[2], p, "calibration", "mean_pred", "frac_pos", ms, nm, best_family, e);
+    if (!rc)
+        rc = kv_set_str(v[2], "perfect", perfect, e);
+    if (!rc)
+        rc = write_calibration(ms, nm, (size_t)st->calib_bins, dir, "calibration_test.tsv", e);
+    /* Gains: chance is the diagonal, the ideal model takes every positive first. */
+    if (!rc)
+        rc = fig_common(v[3], p, "gains", "cum_frac", "cum_gain", ms, nm, best_family, e);
+    if (!rc)
+        rc = kv_set_str(v[3], "chance", chance, e);
+    if (!rc)
+        rc = kv_set_str(v[3], "ideal", ideal, e);
+    if (!rc)
+        rc = kv_set_str(v[3], "rate", a, e);
+    if (!rc)
+        rc = write_gains(ms, nm, (size_t)st->gains_groups, 1, dir, "gains_test.tsv", e);
+    /* Confusion: the chosen pipeline at 0.5 and at the chosen threshold. */
+    const struct kv_pair {
+        const char *key, *path;
+    } conf[] = {{"title", "evaluate.labels.titles.confusion"}, {"xlabel", "evaluate.labels.axes.predicted"},
+                {"ylabel", "evaluate.labels.axes.actual"},     {"class0", "labels.classes.negative"},
+                {"class1", "labels.classes.positive"}};
+    for (size_t k = 0; !rc && k < sizeof conf / sizeof *conf; k++) {
+        const char *text = lab(p, conf[k].path, &rc, e);
+        if (!rc)
+            rc = kv_set_str(v[4], conf[k].key, text, e);
+    }
+    snprintf(buf, sizeof buf, "%s %s", thr_word, ru(b, sizeof b, "%.1f", DEFAULT_THRESHOLD));
+    if (!rc)
+        rc = kv_set_str(v[4], "title0", buf, e);
+    if (!rc)
+        rc = kv_set_str(v[4], "title1", thr_text, e);
+    if (!rc)
+        rc = fig_confusion_table(&ms[0], dir, e);
+    static const char *const names[] = {"roc_test.gpv", "pr_test.gpv", "calibration_test.gpv", "gains_test.gpv",
+                                        "confusion_test.gpv"};
+    for (int f = 0; f < 5 && !rc; f++)
+        rc = gpv_write(v[f], dir, names[f], e);
+    for (int f = 0; f < 5; f++)
+        kv_free(v[f]);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *params_path = "params.yaml", *scores_path = "data/interim/train/scores_test.tsv";
     const char *train_kv = "", *out = "data/interim/evaluate", *kv_path = "data/interim/metrics.kv";
+    const char *figdir = "data/interim/figures";
     const struct cli_opt opts[] = {
         {"params", &params_path, "params.yaml to read (section: evaluate)"},
         {"scores", &scores_path, "test-row probabilities: id, y, best, then one column per family"},
         {"train-kv", &train_kv, "train's key-value file, for best_family (optional)"},
         {"out", &out, "directory for metrics, roc, pr, confusion, calibration and gains .tsv"},
+        {"figures", &figdir, "directory for the figures' data: roc, pr, calibration, gains, confusion _test.tsv/.gpv"},
         {"kv", &kv_path, "key-value file with the metrics the report cites"},
         {NULL, NULL, NULL},
     };
@@ -407,11 +636,27 @@ int main(int argc, char **argv)
         size_t c = j == 0 ? (size_t)bc : j - 1;
         if (j > 0 && ((long)c == yc || (long)c == bc || strcmp(t->cols[c].name, "id") == 0))
             continue;
+        /* train leaves the column of a family it did not search empty. */
+        size_t given = 0;
+        for (size_t i = 0; i < t->nrows; i++)
+            given += t->cols[c].type == COL_STR ? t->cols[c].str[i] != NULL : !isnan(t->cols[c].num[i]);
+        if (j > 0 && given == 0)
+            continue;
         if (t->cols[c].type != COL_NUM || !plain_name(t->cols[c].name))
             rc = err_set(&e, ERR_DATA, "%s: expected a numeric column named [A-Za-z0-9_]+, found \"%s\"",
                          scores_path, t->cols[c].name);
         else
             ms[nm++] = (struct model){.name = t->cols[c].name, .s = t->cols[c].num};
+        /* Log-loss and calibration need probabilities; name the line that has none. */
+        for (size_t i = 0; !rc && i < t->nrows; i++) {
+            double v = t->cols[c].num[i];
+            if (isnan(v))
+                rc = err_set(&e, ERR_DATA, "%s:%zu: expected a probability in [0, 1] in column %s, found an empty cell",
+                             scores_path, i + 2, t->cols[c].name);
+            else if (!(v >= 0 && v <= 1))
+                rc = err_set(&e, ERR_DATA, "%s:%zu: expected a probability in [0, 1] in column %s, found %.17g",
+                             scores_path, i + 2, t->cols[c].name, v);
+        }
     }
     for (size_t k = 0; !rc && k < nm; k++) {
         rc = model_evaluate(&ms[k], y, t->nrows, &st, &e);
@@ -420,24 +665,33 @@ int main(int argc, char **argv)
     }
     static const char *const outputs[] = {"metrics.tsv", "roc.tsv", "pr.tsv", "confusion.tsv", "calibration.tsv",
                                           "gains.tsv"};
-    char path[4096];
+    char path[4096], name[64];
     if (!rc)
         rc = write_metrics(ms, nm, t->nrows, npos, out, &e);
     if (!rc)
-        rc = write_roc(ms, nm, out, &e);
+        rc = write_roc(ms, nm, out, "roc.tsv", &e);
     if (!rc)
-        rc = write_pr(ms, nm, out, &e);
+        rc = write_pr(ms, nm, out, "pr.tsv", &e);
     if (!rc)
         rc = write_confusion(ms, nm, out, &e);
     if (!rc)
-        rc = write_calibration(ms, nm, (size_t)st.calib_bins, out, &e);
+        rc = write_calibration(ms, nm, (size_t)st.calib_bins, out, "calibration.tsv", &e);
     if (!rc)
-        rc = write_gains(ms, nm, (size_t)st.gains_groups, out, &e);
+        rc = write_gains(ms, nm, (size_t)st.gains_groups, 0, out, "gains.tsv", &e);
+    if (!rc)
+        rc = write_figures(ms, nm, t->nrows, npos, &st, p, train ? kv_get(train, "best_family") : NULL, figdir, &e);
     if (!rc)
         rc = write_kv(ms, nm, t->nrows, npos, &st, train, kv_path, &e);
     /* A failed run leaves none of its outputs: Make must not take them as up to date. */
     for (size_t k = 0; rc && k < sizeof outputs / sizeof *outputs; k++)
         remove(cli_path(path, sizeof path, out, outputs[k]));
+    static const char *const figures[] = {"roc_test", "pr_test", "calibration_test", "gains_test", "confusion_test"};
+    for (size_t k = 0; rc && k < sizeof figures / sizeof *figures; k++) {
+        snprintf(name, sizeof name, "%s.tsv", figures[k]);
+        remove(cli_path(path, sizeof path, figdir, name));
+        snprintf(name, sizeof name, "%s.gpv", figures[k]);
+        remove(cli_path(path, sizeof path, figdir, name));
+    }
     if (rc)
         remove(kv_path);
     int status = rc ? cli_fail("evaluate", &e) : 0;

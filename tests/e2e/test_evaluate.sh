@@ -8,7 +8,7 @@ E=$BIN/evaluate
 FX=tests/oracle/fixtures
 
 help=$("$E" --help)
-for o in params scores train-kv out kv help; do
+for o in params scores train-kv out figures kv help; do
   if grep -q -- "--$o " <<<"$help"; then ok "--help lists --$o"; else bad "--help lacks --$o"; fi
 done
 
@@ -18,8 +18,8 @@ params_with() {
 }
 # run DIR PARAMS SCORES [TRAINKV]: evaluate into DIR.
 run() {
-  mkdir -p "$1"
-  "$E" --params "$2" --scores "$3" ${4:+--train-kv "$4"} --out "$1" --kv "$1/metrics.kv"
+  mkdir -p "$1/fig"
+  "$E" --params "$2" --scores "$3" ${4:+--train-kv "$4"} --out "$1" --figures "$1/fig" --kv "$1/metrics.kv"
 }
 # get FILE MODEL COLUMN: one cell of a long table whose first column is the model.
 get() {
@@ -105,6 +105,36 @@ near "hand recall at 0.2" "$(get "$H/f/metrics.tsv" best recall)" 1
 if [ "$(kvget "$H/f/metrics.kv" threshold_rule)" = max_f1 ]; then ok "kv threshold_rule max_f1"; else bad "kv rule"; fi
 if [ -z "$(kvget "$H/f/metrics.kv" best_family)" ]; then ok "no train.kv, no best_family"; else bad "best_family"; fi
 
+# The figures' variables: legends with AUC, the chosen threshold's ROC point.
+G=$H/y/fig/roc_test.gpv
+if grep -qx 'families = "knn"' "$G" &&
+   grep -qx 'label_best = "Выбранная модель (k ближайших соседей): AUC 0,733 \[0,[0-9]*; [01],[0-9]*\]"' "$G" &&
+   grep -qx 'thr_x = "0.33333333333333331"' "$G" && grep -qx 'thr_y = "0.80000000000000004"' "$G" &&
+   grep -qx 'thr_label = "Порог 0,400 по индексу Юдена"' "$G"; then
+  ok "roc_test.gpv: families, legend, threshold point (1/3, 0.8)"
+else
+  bad "roc_test.gpv: $(cat "$G")"
+fi
+if grep -qx 'title1 = "Порог 0,200 по максимуму F1"' "$H/f/fig/confusion_test.gpv" &&
+   grep -qx 'class1 = "Активность снизилась"' "$H/f/fig/confusion_test.gpv"; then
+  ok "confusion_test.gpv: rule and class names"
+else
+  bad "confusion_test.gpv: $(cat "$H/f/fig/confusion_test.gpv")"
+fi
+if [ "$(awk -F'\t' '$1=="best" && $3==0' "$H/y/fig/gains_test.tsv" | cut -f9,10)" = "$(printf '0\t0')" ]; then
+  ok "gains_test.tsv starts at the origin"
+else
+  bad "gains_test.tsv origin"
+fi
+# A family train did not search has an empty column: left out, not an error.
+awk -F'\t' -v OFS='\t' '{print $0, (NR == 1 ? "svc" : "")}' "$H/scores.tsv" >"$H/nosvc.tsv"
+if run "$H/n" "$H/youden.yaml" "$H/nosvc.tsv" && ! grep -q '^svc' "$H/n/metrics.tsv" &&
+   ! grep -q '^svc_' "$H/n/metrics.kv" && grep -qx 'families = "knn"' "$H/n/fig/pr_test.gpv"; then
+  ok "an empty family column is left out"
+else
+  bad "empty family column"
+fi
+
 # ---- the sklearn fixture ----------------------------------------------------
 # cmp_expected RULE DIR: every value of evaluate_expected.tsv for RULE (and
 # "any") against metrics.tsv (wide) and confusion.tsv (cells).
@@ -174,11 +204,14 @@ expect "label 2" 2 '^evaluate: .*y2.tsv:2: expected y 0 or 1, found 2$' run "$X/
 cut -f1,2,4 "$H/scores.tsv" >"$X/nobest.tsv"
 expect "no best column" 2 '^evaluate: .*expected numeric columns "y" and "best"' run "$X/out" params.yaml "$X/nobest.tsv"
 sed 's/\t\.8\t\.2$/\t1.5\t.2/' "$H/scores.tsv" >"$X/p15.tsv"
-expect "probability 1.5" 2 '^evaluate: .*model best: row 1: expected a probability in \[0, 1\], found 1\.5$' \
+expect "probability 1.5" 2 '^evaluate: .*p15.tsv:2: expected a probability in \[0, 1\] in column best, found 1\.5$' \
   run "$X/out" "$H/youden.yaml" "$X/p15.tsv"
 awk -F'\t' -v OFS='\t' 'NR==1 || $2==1' "$H/scores.tsv" >"$X/onlypos.tsv"
 expect "one class" 2 '^evaluate: .*model best: .*2 rows of each class' run "$X/out" "$H/youden.yaml" "$X/onlypos.tsv"
 expect "more groups than rows" 2 'gains_groups = 10 rows, found 8' run "$X/out" params.yaml "$H/scores.tsv"
+awk -F'\t' -v OFS='\t' '{print $0, (NR == 1 ? "svc" : NR == 3 ? "0.5" : "")}' "$H/scores.tsv" >"$X/partsvc.tsv"
+expect "a family column with gaps" 2 '^evaluate: .*partsvc.tsv:2: expected a probability in \[0, 1\] in column svc, found an empty cell$' \
+  run "$X/out" "$H/youden.yaml" "$X/partsvc.tsv"
 expect "missing scores" 2 '^evaluate: .*nofile.tsv' run "$X/out" params.yaml "$X/nofile.tsv"
 params_with median 10 10 >"$X/rule.yaml"
 expect "bad threshold rule" 1 'rule.yaml:[0-9]+:[0-9]+: .*evaluate.threshold_rule' run "$X/out" "$X/rule.yaml" "$H/scores.tsv"
@@ -187,7 +220,7 @@ expect "one calibration bin" 1 'bins.yaml:[0-9]+:[0-9]+: .*evaluate.calibration_
 sed 's/^  ci_level: .*/  ci_level: 0.95\n  level: 1/' params.yaml >"$X/key.yaml"
 expect "unknown key" 1 'key.yaml:[0-9]+:3: .*evaluate.level' run "$X/out" "$X/key.yaml" "$H/scores.tsv"
 expect "unknown option" 1 '^evaluate: unknown option' "$E" --rule youden
-if [ -z "$(ls "$X/out")" ]; then ok "failed runs leave no outputs"; else bad "left: $(ls "$X/out")"; fi
+if [ -z "$(ls -A "$X/out/fig")" ] && [ "$(ls -A "$X/out")" = fig ]; then ok "failed runs leave no outputs"; else bad "left: $(ls -R "$X/out")"; fi
 if [ -z "$(find "$TMP" -name '*.tmp.*')" ]; then ok "no temporary files left"; else bad "temporary files left"; fi
 
 # ---- the Make rule: train's outputs taken as they are ----------------------
@@ -200,6 +233,13 @@ if mk "$MI/metrics.kv" >"$TMP/make.log" 2>&1; then ok "make builds metrics.kv"; 
 for f in metrics roc pr confusion calibration gains; do
   if [ -s "$MI/evaluate/$f.tsv" ]; then ok "make wrote evaluate/$f.tsv"; else bad "no evaluate/$f.tsv"; fi
 done
+# The figures through mk/figures.mk's pattern rule.
+figs=$(printf "$TMP/out/figures/%s_test.png " roc pr calibration gains confusion)
+if mk OUT="$TMP/out" $figs >"$TMP/fig.log" 2>&1; then ok "make renders the five figures"; else bad "figures: $(tail -3 "$TMP/fig.log")"; fi
+for f in $figs; do
+  if [ "$(head -c 8 "$f" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then ok "$(basename "$f") is a PNG"; else bad "$(basename "$f")"; fi
+done
+if ! grep -qi 'warning' "$TMP/fig.log"; then ok "gnuplot without warnings"; else bad "gnuplot warns: $(grep -i warning "$TMP/fig.log" | head -2)"; fi
 if [ "$(kvget "$MI/metrics.kv" best_family)" = logreg ]; then ok "make passes train.kv"; else bad "best_family via make"; fi
 before=$(stat -c %Y.%s "$MI/metrics.kv")
 mk "$MI/metrics.kv" >"$TMP/make2.log" 2>&1
