@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "outfile.h"
 
@@ -324,6 +325,20 @@ static int rd_key_long(struct rd *r, const char *key, long lo, long hi, long *v,
     return ERR_OK;
 }
 
+/* Bytes left to read in fp if it is a regular file, else SIZE_MAX. Row and
+ * feature counts the rest of the file cannot hold are corrupt; when they would
+ * also allocate more than 1 MiB they are rejected before allocating, so a tiny
+ * file cannot take gigabytes. Smaller ones go on and fail on the line where
+ * the rows run out, which names the place. */
+static size_t bytes_left(FILE *fp)
+{
+    struct stat st;
+    long pos = ftell(fp);
+    if (pos < 0 || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < pos)
+        return SIZE_MAX;
+    return (size_t)(st.st_size - pos);
+}
+
 int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
 {
     struct rd r = {fp, name ? name : "knn", NULL, NULL, 0, 0};
@@ -352,6 +367,17 @@ int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
         goto done;
     par.n_neighbors = (size_t)k;
     par.p = (int)pw;
+    /* The shortest row, "0 0 ... 0\n", has 2 bytes per feature + 2 (+ 1 for
+     * the last); in memory a row takes 8 bytes per feature + 4. */
+    size_t left = bytes_left(fp);
+    int fits = left == SIZE_MAX ||
+               ((size_t)p <= (left + 1) / 2 && (size_t)n <= (left + 1) / (2 * (size_t)p + 2));
+    int big = (size_t)n > (1u << 18) || (size_t)p > (1u << 17) / (size_t)n;
+    if (!fits && big) {
+        rc = err_set(e, ERR_DATA, "%s:%zu:1: expected %ld rows of %ld features, found only %zu bytes left in "
+                     "the file", r.name, r.line + 1, n, p, left);
+        goto done;
+    }
     if ((size_t)p > SIZE_MAX / sizeof(double) / (size_t)n || !(m = knn_alloc((size_t)n, (size_t)p))) {
         rc = err_set(e, ERR_NOMEM, "%s: out of memory", r.name);
         goto done;

@@ -13,8 +13,10 @@
 #include "prep.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const role_word[] = {"numeric", "nominal", "ordinal"};
@@ -134,6 +136,20 @@ static int parse_double(const struct line *l, int k, const char *path, double *o
     return ERR_OK;
 }
 
+/* Bytes left to read in f if it is a regular file, else SIZE_MAX. A count
+ * the rest of the file cannot hold is corrupt; when it would also allocate
+ * more than 1 MiB it is rejected before allocating, so a tiny file cannot take
+ * gigabytes. A smaller one goes on and fails on the line where the data runs
+ * out, which names the place. */
+static size_t bytes_left(FILE *f)
+{
+    struct stat st;
+    long pos = ftell(f);
+    if (pos < 0 || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < pos)
+        return SIZE_MAX;
+    return (size_t)(st.st_size - pos);
+}
+
 static int read_feature(FILE *f, struct line *l, const char *path, struct prep_feature *ft, struct err *e)
 {
     int rc;
@@ -155,6 +171,11 @@ static int read_feature(FILE *f, struct line *l, const char *path, struct prep_f
     if ((role == PREP_NUMERIC && ncat != 0) || (role == PREP_ORDINAL && ncat == 0))
         return err_set(e, ERR_DATA, "%s:%zu:%zu: expected a category count that fits the role, found %zu", path, l->no,
                        l->col[5], ncat);
+    /* Each "cat\tNAME\n" line has at least 5 bytes. */
+    size_t left = bytes_left(f);
+    if (left != SIZE_MAX && ncat > left / 5 && ncat > (1u << 20) / sizeof(char *))
+        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected a category count the file can hold, found %zu with %zu "
+                       "bytes left", path, l->no, l->col[5], ncat, left);
     if (!(ft->name = strdup(l->field[1])))
         return err_set(e, ERR_NOMEM, "out of memory");
     ft->role = (enum prep_role)role;
@@ -198,6 +219,13 @@ int prep_read(FILE *f, const char *path, struct prep **out, struct err *e)
         goto done;
     if (nfeat > 1000000) {
         rc = err_set(e, ERR_DATA, "%s:2:7: expected a feature count up to 1000000, found %zu", path, nfeat);
+        goto done;
+    }
+    /* Each feature line has at least 32 bytes ("feature", 7 tabs, the words). */
+    size_t left = bytes_left(f);
+    if (left != SIZE_MAX && nfeat > left / 32 && nfeat > (1u << 20) / sizeof(struct prep_feature)) {
+        rc = err_set(e, ERR_DATA, "%s:2:7: expected a feature count the file can hold, found %zu with %zu bytes "
+                     "left", path, nfeat, left);
         goto done;
     }
     if (!(p->feat = calloc(nfeat ? nfeat : 1, sizeof *p->feat))) {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "outfile.h"
 
@@ -279,6 +280,20 @@ static int rd_end(struct rd *r, struct err *e)
     return ERR_OK;
 }
 
+/* Bytes left to read in fp if it is a regular file, else SIZE_MAX. A node
+ * count the rest of the file cannot hold is corrupt; when it would also
+ * allocate more than 1 MiB it is rejected before allocating, so a 30-byte file
+ * cannot take gigabytes. A smaller one goes on and fails on the line where the
+ * nodes run out, which names the place. */
+static size_t bytes_left(FILE *fp)
+{
+    struct stat st;
+    long pos = ftell(fp);
+    if (pos < 0 || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < pos)
+        return SIZE_MAX;
+    return (size_t)(st.st_size - pos);
+}
+
 int tree_read(FILE *fp, const char *name, struct tree **out, struct err *e)
 {
     struct rd r = {fp, name ? name : "tree", NULL, 0, 0, NULL};
@@ -292,6 +307,14 @@ int tree_read(FILE *fp, const char *name, struct tree **out, struct err *e)
         (rc = rd_line(&r, e)) || (rc = rd_word(&r, "n_features", e)) ||
         (rc = rd_long(&r, 0, INT_MAX, &n_features, e)) || (rc = rd_end(&r, e)))
         goto done;
+    /* The shortest node line, "0 0 0 0 0 0\n", has 12 bytes (11 for the last);
+     * a node takes 36 bytes in memory. */
+    size_t left = bytes_left(fp);
+    if (left != SIZE_MAX && (size_t)n_nodes > (left + 1) / 12 && (size_t)n_nodes > (1u << 20) / 36) {
+        rc = err_set(e, ERR_DATA, "%s:%zu:1: expected %ld node lines, found only %zu bytes left in the file",
+                     r.name, r.line + 1, n_nodes, left);
+        goto done;
+    }
     t = tree_alloc((size_t)n_nodes, (size_t)n_features);
     if (!t) {
         rc = err_set(e, ERR_NOMEM, "%s: out of memory", r.name);
