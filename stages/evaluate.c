@@ -6,7 +6,9 @@
  *     threshold the rule in params picks (Youden's J or the maximum F1);
  *   - the curves the report draws: ROC, precision-recall, calibration, gains.
  * Tables go to --out as long TSV (one `model` column), the scalars the report
- * cites to --kv: test_* for the chosen pipeline, <family>_* for the others. */
+ * cites to --kv: test_* for the chosen pipeline, <family>_* for the others;
+ * --figures gets T_test.tsv/.gpv for report/figures/T.gp (mk/figures.mk).
+ * A family column left empty (train did not search that family) is skipped. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -584,11 +586,11 @@ int main(int argc, char **argv)
     const char *train_kv = "", *out = "data/interim/evaluate", *kv_path = "data/interim/metrics.kv";
     const char *figdir = "data/interim/figures";
     const struct cli_opt opts[] = {
-        {"params", &params_path, "params.yaml to read (section: evaluate)"},
+        {"params", &params_path, "params.yaml to read (sections: evaluate, labels)"},
         {"scores", &scores_path, "test-row probabilities: id, y, best, then one column per family"},
-        {"train-kv", &train_kv, "train's key-value file, for best_family (optional)"},
+        {"train-kv", &train_kv, "train's key-value file, for best_family (empty: none)"},
         {"out", &out, "directory for metrics, roc, pr, confusion, calibration and gains .tsv"},
-        {"figures", &figdir, "directory for the figures' data: roc, pr, calibration, gains, confusion _test.tsv/.gpv"},
+        {"figures", &figdir, "directory for the figures' data: {roc,pr,calibration,gains,confusion}_test.{tsv,gpv}"},
         {"kv", &kv_path, "key-value file with the metrics the report cites"},
         {NULL, NULL, NULL},
     };

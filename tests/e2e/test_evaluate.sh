@@ -228,7 +228,7 @@ MI=$TMP/interim
 mkdir -p "$MI/train"
 cp "$FX/evaluate_scores.tsv" "$MI/train/scores_test.tsv"
 printf 'best_family\tlogreg\n' >"$MI/train.kv"
-mk() { make --no-print-directory INTERIM="$MI" BUILD="$BUILD" -o "$MI/train/scores_test.tsv" -o "$MI/train.kv" "$@"; }
+mk() { make --no-print-directory INTERIM="$MI" SAN="${SAN:-0}" -o "$MI/train/scores_test.tsv" -o "$MI/train.kv" "$@"; }
 if mk "$MI/metrics.kv" >"$TMP/make.log" 2>&1; then ok "make builds metrics.kv"; else bad "make: $(tail -3 "$TMP/make.log")"; fi
 for f in metrics roc pr confusion calibration gains; do
   if [ -s "$MI/evaluate/$f.tsv" ]; then ok "make wrote evaluate/$f.tsv"; else bad "no evaluate/$f.tsv"; fi
