@@ -19,7 +19,9 @@
  *     optimum (tests: coefficients agree within 1e-4 on the real data).
  *   - the l1 solver visits coordinates in a random order drawn with rand();
  *     logreg_fit calls srand(seed) right before train() so that a fit is
- *     reproducible, but the order is not sklearn's (its own generator).
+ *     reproducible, but the order is not sklearn's (its own generator);
+ *   - liblinear's print hook and srand() are process-wide: do not fit from
+ *     two threads at once.
  *
  * Data: row-major X (n x p), y in {0,1}; NaN is rejected. */
 #ifndef OC_LOGREG_H
