@@ -21,6 +21,8 @@ set grid ytics lc rgb "#dddddd"
 set bmargin 5
 set key at screen 0.5, screen 0.01 center bottom horizontal samplen 2 spacing 1 width 1
 set boxwidth boxwidth + 0
+# Room above and below, so that nothing sits on the border.
+set offsets 0, 0, graph 0.05, graph 0.05
 set style fill transparent solid 0.35 border
 c0 = 0x1f77b4; c1 = 0xd62728
 in(c) = column("cls") == c ? column("x") : NaN
