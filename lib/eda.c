@@ -286,3 +286,53 @@ int eda_smd_order(const double *smd, size_t n, size_t *order, struct err *e)
     free(k);
     return 0;
 }
+
+int eda_smd_rank(const struct table *t, const int *cls, struct table **out, struct err *e)
+{
+    static const char *const str[] = {"column", "label", NULL};
+    static const char *const num[] = {"mean_negative", "mean_positive", "smd", NULL};
+    struct table *r = alloc_with(str, num);
+    double *smd = calloc(t->ncols + 1, sizeof *smd), *mean = calloc(2 * t->ncols + 2, sizeof *mean);
+    size_t *order = calloc(t->ncols + 1, sizeof *order), *col_of = calloc(t->ncols + 1, sizeof *col_of), nf = 0;
+    int rc = r && smd && mean && order && col_of ? 0 : err_set(e, ERR_NOMEM, "eda: out of memory");
+    for (size_t j = 0; j < t->ncols && !rc; j++) {
+        double *v[2] = {NULL, NULL};
+        size_t n[2] = {0, 0};
+        struct stats_summary s;
+        if (t->cols[j].type != COL_NUM)
+            continue;
+        for (int k = 0; k < 2 && !rc; k++)
+            rc = eda_select(t->cols[j].num, cls, t->nrows, k, &v[k], &n[k], e);
+        if (!rc)
+            rc = stats_smd(v[EDA_POS], n[EDA_POS], v[EDA_NEG], n[EDA_NEG], &smd[nf], e);
+        for (int k = 0; k < 2 && !rc; k++) {
+            rc = stats_describe(v[k], n[k], &s, e);
+            mean[2 * nf + (size_t)k] = s.mean;
+        }
+        col_of[nf++] = j;
+        free(v[0]);
+        free(v[1]);
+    }
+    if (!rc)
+        rc = eda_smd_order(smd, nf, order, e);
+    for (size_t i = 0; i < nf && !rc; i++) {
+        size_t f = order[i];
+        const char *cells[] = {t->cols[col_of[f]].name, ""};
+        rc = add_row(r, cells, 2, e);
+        if (!rc) {
+            r->cols[2].num[i] = mean[2 * f + EDA_NEG];
+            r->cols[3].num[i] = mean[2 * f + EDA_POS];
+            r->cols[4].num[i] = smd[f];
+        }
+    }
+    free(smd);
+    free(mean);
+    free(order);
+    free(col_of);
+    if (rc) {
+        table_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}

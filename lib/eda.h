@@ -70,4 +70,10 @@ int eda_categorical_add(struct table *out, const char *tname, const char *column
 /* Indices 0..n-1 ordered by |smd| descending, NaN last, ties by index. */
 int eda_smd_order(const double *smd, size_t n, size_t *order, struct err *e);
 
+/* smd.tsv: every numeric column of t ranked by |SMD| (stats_smd of the
+ * positive against the negative class: positive = higher in the positive
+ * class), rows column, label (empty, for the caller), mean_negative,
+ * mean_positive, smd. */
+int eda_smd_rank(const struct table *t, const int *cls, struct table **out, struct err *e);
+
 #endif

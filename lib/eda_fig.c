@@ -362,3 +362,19 @@ int eda_fig_box_add(struct table *t, double x, int cls, const double *v, size_t 
     eda_box_free(&b);
     return rc;
 }
+
+int eda_fig_box_classes(struct table *t, double at, double half, const double *x, const int *cls, size_t n,
+                        struct err *e)
+{
+    int rc = 0;
+    for (int k = EDA_NEG; k <= EDA_POS && !rc; k++) {
+        double *v;
+        size_t m;
+        rc = eda_select(x, cls, n, k, &v, &m, e);
+        if (rc)
+            break;
+        rc = eda_fig_box_add(t, k == EDA_NEG ? at - half : at + half, k, v, m, e);
+        free(v);
+    }
+    return rc;
+}

@@ -73,5 +73,9 @@ void eda_box_free(struct eda_box *b);
 struct table *eda_fig_box_alloc(void);
 /* Append the box of v[0..n) at position x for class cls, and its outliers. */
 int eda_fig_box_add(struct table *t, double x, int cls, const double *v, size_t n, struct err *e);
+/* The boxes of both classes of x[0..n): the negative at `at - half`, the
+ * positive at `at + half`. */
+int eda_fig_box_classes(struct table *t, double at, double half, const double *x, const int *cls, size_t n,
+                        struct err *e);
 
 #endif

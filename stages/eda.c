@@ -27,7 +27,6 @@
 #include "outfile.h"
 #include "params.h"
 #include "schema.h"
-#include "stats.h"
 
 enum { T_CLEAN_CUSTOMERS, T_CLEAN_REVENUE, T_CLEAN_MINUTES, T_CUSTOMERS, T_COUNT };
 static const char *const tnames[T_COUNT] = {"clean/customers", "clean/revenue", "clean/minutes", "customers"};
@@ -132,71 +131,22 @@ static int rule_frequencies(struct ctx *c)
  * negative class, in pooled standard deviations); the top ones are findings. */
 static int rule_smd(struct ctx *c)
 {
-    const struct table *m = c->t[T_CUSTOMERS];
-    double *smd = calloc(m->ncols + 1, sizeof *smd), *mean[2] = {0};
-    size_t *order = calloc(m->ncols + 1, sizeof *order), nf = 0, *col_of = calloc(m->ncols + 1, sizeof *col_of);
-    int rc = smd && order && col_of ? 0 : err_set(&c->e, ERR_NOMEM, "out of memory");
-    for (int k = 0; k < 2 && !rc; k++)
-        if (!(mean[k] = calloc(m->ncols + 1, sizeof *mean[k])))
-            rc = err_set(&c->e, ERR_NOMEM, "out of memory");
-    for (size_t j = 0; j < m->ncols && !rc; j++) {
-        double *v[2] = {0};
-        size_t n[2] = {0};
-        if (m->cols[j].type != COL_NUM)
-            continue;
-        for (int k = 0; k < 2 && !rc; k++)
-            rc = eda_select(m->cols[j].num, c->cls[T_CUSTOMERS], m->nrows, k, &v[k], &n[k], &c->e);
-        if (!rc)
-            rc = stats_smd(v[EDA_POS], n[EDA_POS], v[EDA_NEG], n[EDA_NEG], &smd[nf], &c->e);
-        for (int k = 0; k < 2 && !rc; k++) {
-            struct stats_summary s;
-            rc = stats_describe(v[k], n[k], &s, &c->e);
-            mean[k][nf] = s.mean;
-        }
-        col_of[nf++] = j;
-        free(v[0]);
-        free(v[1]);
-    }
-    if (!rc)
-        rc = eda_smd_order(smd, nf, order, &c->e);
-    for (size_t r = 0; r < nf && !rc; r++) {
-        size_t f = order[r];
-        const char *name = m->cols[col_of[f]].name, *label;
+    struct table *r = NULL;
+    int rc = eda_smd_rank(c->t[T_CUSTOMERS], c->cls[T_CUSTOMERS], &r, &c->e);
+    for (size_t i = 0; r && i < r->nrows && !rc; i++) {
+        const char *label, *name = r->cols[0].str[i];
+        char key[64];
         rc = label_of(c, name, &label);
         if (!rc)
-            rc = table_set_rows(c->smd, r + 1, &c->e);
-        if (!rc)
-            rc = table_set_str(c->smd, 0, r, name, &c->e);
-        if (!rc)
-            rc = table_set_str(c->smd, 1, r, label, &c->e);
-        if (rc)
-            break;
-        c->smd->cols[2].num[r] = mean[EDA_NEG][f];
-        c->smd->cols[3].num[r] = mean[EDA_POS][f];
-        c->smd->cols[4].num[r] = smd[f];
-        char key[64];
-        if (r >= (size_t)c->top)
-            continue;
-        snprintf(key, sizeof key, "smd_%zu_column", r + 1);
-        rc = kv_set_str(c->kv, key, name, &c->e);
-        snprintf(key, sizeof key, "smd_%zu_label", r + 1);
-        if (!rc)
-            rc = kv_set_str(c->kv, key, label, &c->e);
-        snprintf(key, sizeof key, "smd_%zu", r + 1);
-        if (!rc)
-            rc = kv_set_double(c->kv, key, smd[f], &c->e);
-        snprintf(key, sizeof key, "smd_%zu_mean_negative", r + 1);
-        if (!rc)
-            rc = kv_set_double(c->kv, key, mean[EDA_NEG][f], &c->e);
-        snprintf(key, sizeof key, "smd_%zu_mean_positive", r + 1);
-        if (!rc)
-            rc = kv_set_double(c->kv, key, mean[EDA_POS][f], &c->e);
+            rc = table_set_str(r, 1, i, label, &c->e);
+        for (int k = 0; k < 5 && !rc && i < (size_t)c->top; k++) {
+            static const char *const what[] = {"_column", "_label", "", "_mean_negative", "_mean_positive"};
+            snprintf(key, sizeof key, "smd_%zu%s", i + 1, what[k]);
+            rc = k < 2 ? kv_set_str(c->kv, key, k ? label : name, &c->e)
+                       : kv_set_double(c->kv, key, r->cols[k == 2 ? 4 : k - 1].num[i], &c->e);
+        }
     }
-    free(smd);
-    free(order);
-    free(col_of);
-    free(mean[0]);
-    free(mean[1]);
+    c->smd = r;
     return rc;
 }
 
@@ -309,14 +259,8 @@ static int rule_figures(struct ctx *c)
 
         d = eda_fig_box_alloc();
         v = NULL;
-        for (int k = 0; k < 2 && !rc && d; k++) {
-            double *sel;
-            size_t n;
-            rc = eda_select(x, cls, m->nrows, k, &sel, &n, &c->e);
-            if (!rc)
-                rc = eda_fig_box_add(d, k, k, sel, n, &c->e);
-            free(sel);
-        }
+        if (!rc && d)
+            rc = eda_fig_box_classes(d, 0.5, 0.5, x, cls, m->nrows, &c->e);
         if (!rc)
             rc = vars_for(c, "box", label, klass, label, &v);
         if (!rc)
@@ -365,14 +309,8 @@ static int rule_figures(struct ctx *c)
             rc = wc < 0 ? err_set(&c->e, ERR_DATA, "customers.tsv: expected a column \"%s\"", sp->wide[k])
                         : text(c, key, &plabel);
             tic[k] = plabel;
-            for (int cl = 0; cl < 2 && !rc && d; cl++) {
-                double *sel;
-                size_t n;
-                rc = eda_select(m->cols[wc].num, cls, m->nrows, cl, &sel, &n, &c->e);
-                if (!rc)
-                    rc = eda_fig_box_add(d, (double)k + (cl ? 0.2 : -0.2), cl, sel, n, &c->e);
-                free(sel);
-            }
+            if (!rc && d)
+                rc = eda_fig_box_classes(d, (double)k, 0.2, m->cols[wc].num, cls, m->nrows, &c->e);
         }
         snprintf(key, sizeof key, "periods_%s", schema_file_roles[FILE_REVENUE + r]);
         if (!rc)
@@ -477,7 +415,6 @@ int main(int argc, char **argv)
         {NULL, NULL, NULL},
     };
     static const char *const keys[] = {"bins", "max_discrete_values", "top_features", NULL};
-    static const char *const smd_cols[] = {"column", "label", "mean_negative", "mean_positive", "smd"};
     struct ctx c = {0};
     struct params *p = NULL;
     struct schema s = {0};
@@ -532,13 +469,9 @@ int main(int argc, char **argv)
     if (!rc) {
         c.numeric = eda_numeric_alloc();
         c.categorical = eda_categorical_alloc();
-        c.smd = table_alloc();
         c.kv = kv_alloc();
         c.figs = hashset_alloc(64);
-        for (size_t k = 0; k < 5 && c.smd; k++)
-            if (table_add_column(c.smd, smd_cols[k], k < 2 ? COL_STR : COL_NUM, NULL, &c.e))
-                table_free(c.smd), c.smd = NULL;
-        if (!c.numeric || !c.categorical || !c.smd || !c.kv || !c.figs)
+        if (!c.numeric || !c.categorical || !c.kv || !c.figs)
             rc = err_set(&c.e, ERR_NOMEM, "out of memory");
     }
 

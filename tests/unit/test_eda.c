@@ -195,6 +195,39 @@ static void test_smd_order(void **state)
         assert_int_equal(order[i], want[i]);
 }
 
+/* a: neg 1 2 3, pos 3 4 5: means 2, 4, pooled sd 1 -> +2.
+ * b: neg 10 20 30, pos 10 10 10: pooled var (2 * 100 + 0) / 4 = 50 -> -10 / sqrt(50) = -sqrt(2).
+ * c: constant -> NaN, ranked last; the string column is skipped. */
+static void test_smd_rank(void **state)
+{
+    (void)state;
+    struct err e;
+    struct table *t = table_alloc(), *r;
+    const double a[] = {1, 2, 3, 3, 4, 5, NAN}, b[] = {30, 10, 20, 10, 10, 10, 99}, c[] = {1, 1, 1, 1, 1, 1, 1};
+    const int cls[] = {0, 0, 0, 1, 1, 1, -1};
+    const double *cols[] = {c, b, a};
+    const char *names[] = {"c", "b", "a"};
+    assert_int_equal(table_add_column(t, "s", COL_STR, NULL, &e), 0);
+    for (int j = 0; j < 3; j++)
+        assert_int_equal(table_add_column(t, names[j], COL_NUM, NULL, &e), 0);
+    assert_int_equal(table_set_rows(t, 7, &e), 0);
+    for (int j = 0; j < 3; j++)
+        memcpy(t->cols[1 + j].num, cols[j], sizeof a);
+    assert_int_equal(eda_smd_rank(t, cls, &r, &e), 0);
+    assert_int_equal(r->nrows, 3);
+    assert_string_equal(r->cols[0].str[0], "a");
+    assert_string_equal(r->cols[0].str[1], "b");
+    assert_string_equal(r->cols[0].str[2], "c");
+    assert_near(r->cols[2].num[0], 2);
+    assert_near(r->cols[3].num[0], 4);
+    assert_near(r->cols[4].num[0], 2);
+    assert_near(r->cols[2].num[1], 20);
+    assert_near(r->cols[4].num[1], -sqrt(2.0));
+    assert_true(isnan(r->cols[4].num[2]));
+    table_free(r);
+    table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_freq_order_and_shares),
         cmocka_unit_test(test_freq_empty_class),
         cmocka_unit_test(test_smd_order),
+        cmocka_unit_test(test_smd_rank),
     };
     return cmocka_run_group_tests_name("eda", tests, NULL, NULL);
 }

@@ -317,6 +317,25 @@ static void test_box_table(void **state)
     table_free(t);
 }
 
+static void test_box_classes(void **state)
+{
+    (void)state;
+    const double x[] = {1, 2, 3, 10, 20, 30, 5};
+    const int cls[] = {0, 0, 0, 1, 1, 1, -1};
+    struct table *t = eda_fig_box_alloc();
+    struct err e;
+    assert_int_equal(eda_fig_box_classes(t, 2, 0.2, x, cls, 7, &e), 0);
+    assert_int_equal(t->nrows, 2);
+    assert_near(t->cols[0].num[0], 1.8);
+    assert_near(t->cols[1].num[0], 0);
+    assert_near(t->cols[4].num[0], 2);  /* median of the negative class */
+    assert_near(t->cols[0].num[1], 2.2);
+    assert_near(t->cols[1].num[1], 1);
+    assert_near(t->cols[4].num[1], 20);
+    assert_near(t->cols[6].num[1], 30); /* upper whisker */
+    table_free(t);
+}
+
 static void test_fig_freq(void **state)
 {
     (void)state;
@@ -344,7 +363,8 @@ int main(void)
         cmocka_unit_test(test_title),          cmocka_unit_test(test_vars_write),
         cmocka_unit_test(test_hist_numpy),     cmocka_unit_test(test_hist_shares),
         cmocka_unit_test(test_discrete_and_bars), cmocka_unit_test(test_box_matplotlib),
-        cmocka_unit_test(test_box_table),      cmocka_unit_test(test_fig_freq),
+        cmocka_unit_test(test_box_table),      cmocka_unit_test(test_box_classes),
+        cmocka_unit_test(test_fig_freq),
     };
     return cmocka_run_group_tests_name("eda_fig", tests, load, unload);
 }
