@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +17,103 @@ static int set_default_mode(int fd)
     mode_t mask = umask(0);
     umask(mask);
     return fchmod(fd, 0666 & ~mask);
+}
+
+/* Temporary files not yet renamed or removed. A run stopped by Ctrl-C (make
+ * passes SIGINT to the stage), SIGTERM or SIGHUP would otherwise leave them
+ * half-written next to the outputs for good: the handler removes them (unlink
+ * is async-signal-safe) and re-raises, so the process still dies of the
+ * signal and Make sees an interrupted run. Handlers are installed once, only
+ * where the disposition is the default: a caller's own handler, or SIG_IGN
+ * from nohup, is left alone. SIGXFSZ (a write past `ulimit -f`) is ignored
+ * under the same rule, so that write fails with EFBIG and the error names the
+ * file, as a full disk does, instead of killing the process silently. */
+enum { LIVE_MAX = 64 };
+static char *live[LIVE_MAX];
+static const int live_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < LIVE_MAX; i++)
+        if (live[i])
+            unlink(live[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int is_default(int sig)
+{
+    struct sigaction old;
+    return sigaction(sig, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL;
+}
+
+static void install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof live_signals / sizeof *live_signals; i++)
+        sigaddset(&sa.sa_mask, live_signals[i]);
+    for (size_t i = 0; i < sizeof live_signals / sizeof *live_signals; i++)
+        if (is_default(live_signals[i]))
+            sigaction(live_signals[i], &sa, NULL);
+    if (is_default(SIGXFSZ))
+        signal(SIGXFSZ, SIG_IGN);
+}
+
+/* The table changes with those signals blocked, so the handler never sees a
+ * slot half-updated, and under a lock, for callers with threads. */
+static void live_lock_all(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof live_signals / sizeof *live_signals; i++)
+        sigaddset(&block, live_signals[i]);
+    pthread_sigmask(SIG_BLOCK, &block, old);
+    pthread_mutex_lock(&live_lock);
+}
+
+static void live_unlock_all(const sigset_t *old)
+{
+    pthread_mutex_unlock(&live_lock);
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+/* Best effort: with the table full (or no memory for the copy) that one file
+ * is simply not removed on a signal. */
+static void live_add(const char *tmp)
+{
+    pthread_once(&handlers_once, install_handlers);
+    char *copy = strdup(tmp);
+    if (!copy)
+        return;
+    sigset_t old;
+    live_lock_all(&old);
+    for (int i = 0; i < LIVE_MAX && copy; i++)
+        if (!live[i]) {
+            live[i] = copy;
+            copy = NULL;
+        }
+    live_unlock_all(&old);
+    free(copy);
+}
+
+static void live_forget(const char *tmp)
+{
+    char *gone = NULL;
+    sigset_t old;
+    live_lock_all(&old);
+    for (int i = 0; i < LIVE_MAX && !gone; i++)
+        if (live[i] && strcmp(live[i], tmp) == 0) {
+            gone = live[i];
+            live[i] = NULL;
+        }
+    live_unlock_all(&old);
+    free(gone);
 }
 
 static int make_tmp(const char *path, char **tmp, int *fd, struct err *e)
@@ -31,10 +130,12 @@ static int make_tmp(const char *path, char **tmp, int *fd, struct err *e)
         free(t);
         return err_set(e, ERR_IO, "%s: cannot create a temporary file: %s", path, strerror(en));
     }
+    live_add(t);
     if (set_default_mode(f) != 0) {
         int en = errno;
         close(f);
         unlink(t);
+        live_forget(t);
         free(t);
         return err_set(e, ERR_IO, "%s: cannot set permissions: %s", path, strerror(en));
     }
@@ -57,6 +158,7 @@ int outfile_open(const char *path, struct outfile *of, struct err *e)
         int en = errno;
         close(fd);
         unlink(tmp);
+        live_forget(tmp);
         free(tmp);
         free(p);
         if (!p)
@@ -82,8 +184,10 @@ void outfile_abort(struct outfile *of)
         return;
     if (of->fp)
         fclose(of->fp);
-    if (of->tmp)
+    if (of->tmp) {
         unlink(of->tmp);
+        live_forget(of->tmp);
+    }
     release(of);
 }
 
@@ -116,8 +220,10 @@ int outfile_commit(struct outfile *of, struct err *e)
         what = "cannot rename the temporary file into place";
         en = errno;
     }
-    if (what) {
+    if (what)
         unlink(of->tmp);
+    live_forget(of->tmp);
+    if (what) {
         err_set(e, ERR_IO, "%s: %s: %s", of->path, what, strerror(en));
         release(of);
         return ERR_IO;
@@ -135,6 +241,7 @@ int outfile_reserve(const char *path, char **tmp, struct err *e)
     if (close(fd) != 0) {
         int en = errno;
         unlink(*tmp);
+        live_forget(*tmp);
         free(*tmp);
         *tmp = NULL;
         return err_set(e, ERR_IO, "%s: close failed: %s", path, strerror(en));
@@ -164,9 +271,10 @@ int outfile_commit_path(const char *tmp_path, const char *final, struct err *e)
         what = "cannot rename the temporary file into place";
         en = errno;
     }
-    if (what) {
+    if (what)
         unlink(tmp_path);
+    live_forget(tmp_path);
+    if (what)
         return err_set(e, ERR_IO, "%s: %s: %s", final, what, strerror(en));
-    }
     return ERR_OK;
 }
