@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "outfile.h"
 
 static const char *const role_word[] = {"numeric", "nominal", "ordinal"};
 static const char *const scaler_word[] = {"passthrough", "standard", "minmax", "robust"};
@@ -252,29 +253,17 @@ done:
 
 int prep_save(const struct prep *p, const char *path, struct err *e)
 {
-    size_t len = strlen(path) + sizeof ".tmp.XXXXXX";
-    char *tmp = malloc(len);
-    if (!tmp)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    snprintf(tmp, len, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = err_set(e, ERR_IO, "%s: cannot create a temporary file: %s", tmp, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    FILE *f = fdopen(fd, "w");
-    int rc = f ? prep_write(p, f, e) : err_set(e, ERR_IO, "%s: cannot open: %s", tmp, strerror(errno));
-    if (!f)
-        close(fd);
-    else if (fclose(f) != 0 && !rc)
-        rc = err_set(e, ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    if (!rc && rename(tmp, path) != 0)
-        rc = err_set(e, ERR_IO, "%s: cannot rename into place: %s", path, strerror(errno));
+    /* lib/outfile: fsync, the usual file mode, and no temporary file left
+     * behind by a failure or an interrupted run. */
+    struct outfile of;
+    int rc = outfile_open(path, &of, e);
     if (rc)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+        return rc;
+    if ((rc = prep_write(p, of.fp, e))) {
+        outfile_abort(&of);
+        return err_prefix(e, "%s: ", path);
+    }
+    return outfile_commit(&of, e);
 }
 
 int prep_load(const char *path, struct prep **out, struct err *e)
