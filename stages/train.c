@@ -343,6 +343,18 @@ int main(int argc, char **argv)
             rc = kv_set_long(kv, "seed", su.seed, &e);
         if (!rc)
             rc = kv_set_long(kv, "n_features", (long)d->nfeat, &e);
+        /* What the SVC was allowed to see: scaled inputs only, by default. */
+        char sc[128] = "";
+        for (int k = 0; k < 4; k++)
+            for (size_t q = 0; q < su.spaces->n; q++)
+                if (su.spaces->sp[q].family == PIPE_SVC &&
+                    search_space_can_draw(&su.spaces->sp[q], "scaler", pipeline_scaler_names[k])) {
+                    snprintf(sc + strlen(sc), sizeof sc - strlen(sc), "%s%s", *sc ? " " : "",
+                             pipeline_scaler_names[k]);
+                    break;
+                }
+        if (!rc)
+            rc = kv_set_str(kv, "svc_scalers", sc, &e);
         for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
             char key[64];
             size_t n_of = 0;
