@@ -19,6 +19,8 @@ set grid ytics lc rgb "#dddddd"
 set bmargin 5
 set key at screen 0.5, screen 0.01 center bottom horizontal samplen 2 spacing 1 width 1
 set yrange [0:*]
+# Room above the tallest bar, so that it never touches the frame.
+set offsets 0, 0, graph 0.06, 0
 set xrange [STATS_min - 0.7:STATS_max + 0.7]
 set boxwidth 0.4
 set style fill solid 0.75 border

@@ -17,6 +17,8 @@ set grid ytics lc rgb "#dddddd"
 set bmargin 5
 set key at screen 0.5, screen 0.01 center bottom horizontal samplen 2 spacing 1 width 1
 set yrange [0:*]
+# Room above the tallest bar, so that it never touches the frame.
+set offsets 0, 0, graph 0.06, 0
 set style fill transparent solid 0.45 border
 c0 = "#1f77b4"; c1 = "#d62728"
 plot data using "x":"share0":"width" with boxes lc rgb c0 title class0, \
