@@ -11,11 +11,11 @@ int segment_study_explain(struct segment_study *st, const char *shap, const char
 {
     const struct segment_params *sp = st->sp;
     size_t n = st->d->n, explained = 0, with_drivers = 0;
-    const char *const sforce[] = {st->s->id, NULL}, *const dforce[] = {"id", "feature", "value", NULL};
+    const char *const sforce[] = {"id", NULL}, *const dforce[] = {"id", "feature", "value", NULL};
     int rc = table_read_tsv(shap, sforce, &st->shap, e);
-    long ic = rc ? -1 : table_find(st->shap, st->s->id);
+    long ic = rc ? -1 : table_find(st->shap, "id");
     if (!rc && (ic < 0 || st->shap->cols[ic].type != COL_STR))
-        rc = err_set(e, ERR_DATA, "%s: expected a column \"%s\"", shap, st->s->id);
+        rc = err_set(e, ERR_DATA, "%s: expected a column \"id\"", shap);
     if (!rc && (!(st->shap_row = calloc(n + 1, sizeof *st->shap_row)) ||
                 !(st->lever_col = calloc(sp->nlev + 1, sizeof *st->lever_col)) ||
                 !(st->drivers = calloc(n + 1, sizeof *st->drivers))))
