@@ -83,6 +83,11 @@ static int expand(const char *body, mdreport_lookup lookup, void *ctx, const cha
         int rc = mdreport_format(val, body + rn + 1, tmp, sizeof tmp, e);
         if (rc)
             return err_prefix(e, "%s: {%s}: ", where, body);
+        /* A Russian sentence writes 0,924 (as the pct format does). */
+        if (body[rn + 1] == '%')
+            for (char *d = tmp; *d; d++)
+                if (*d == '.')
+                    *d = ',';
         return put(b, tmp, strlen(tmp)) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
     }
     if (body[rn] == '~') {

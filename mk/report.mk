@@ -6,10 +6,15 @@
 # stage, add its name to REPORT_PARTS, the files its part reads to REPORT_IN,
 # the figures the template or the workbook embeds to REPORT_FIGS, and the
 # tables its sheets write for the HTML to REPORT_TABLES.
-REPORT_PARTS  := data
-REPORT_IN     := $(I)/load.kv $(I)/clean.kv $(I)/merge.kv $(I)/quality.tsv $(I)/customers.tsv
-REPORT_FIGS   :=
-REPORT_TABLES := quality
+REPORT_MD     ?= report/report.md
+REPORT_PARTS  := data eda corr train evaluate
+REPORT_IN     := $(I)/load.kv $(I)/clean.kv $(I)/merge.kv $(I)/quality.tsv $(I)/customers.tsv \
+                 $(I)/eda.kv $(I)/eda/numeric.tsv \
+                 $(I)/corr.kv $(I)/corr/phik.tsv \
+                 $(I)/train.kv $(I)/train/leaderboard.tsv $(I)/train/candidates.tsv \
+                 $(I)/metrics.kv $(I)/evaluate/metrics.tsv
+REPORT_FIGS   := $(patsubst %,$(OUT)/figures/%.png,balance_target heatmap_phik roc_test gains_test)
+REPORT_TABLES := quality leaderboard metrics
 
 REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv) \
               $(REPORT_TABLES:%=$(OUT)/tables/%.tsv)
@@ -22,10 +27,10 @@ REPORT_COMMIT := $(shell git describe --always --dirty --abbrev=40 2>/dev/null |
 REPORT_ID := version=$(TOOLKIT_VERSION) commit=$(REPORT_COMMIT) epoch=$(SOURCE_DATE_EPOCH)
 $(shell echo '$(REPORT_ID)' | cmp -s - $(P)/version.txt || echo '$(REPORT_ID)' > $(P)/version.txt)
 
-$(REPORT_OUT) &: $(REPORT_IN) $(INPUT_CSV) $(P)/data.txt $(P)/version.txt report/report.md \
+$(REPORT_OUT) &: $(REPORT_IN) $(INPUT_CSV) $(P)/data.txt $(P)/version.txt $(REPORT_MD) \
                  $(call sec,schema report labels) $(BIN)/report $(REPORT_FIGS)
 	@mkdir -p $(OUT)/tables
-	$(BIN)/report --params $(PARAMS) --interim $(I) --out $(OUT) --template report/report.md \
+	$(BIN)/report --params $(PARAMS) --interim $(I) --out $(OUT) --template $(REPORT_MD) \
 	  --parts '$(REPORT_PARTS)' --data-dir $(DATA_DIR) --synthetic $(SYNTHETIC) \
 	  --version $(TOOLKIT_VERSION) --commit $(REPORT_COMMIT)
 

@@ -31,6 +31,10 @@ struct part {
 /* In the order of the study; a part's summary lines appear in this order. */
 static const struct part parts[] = {
     {"data", report_data_read, report_data_summary},
+    {"eda", report_eda_read, NULL},
+    {"corr", report_corr_read, NULL},
+    {"train", report_train_read, NULL},
+    {"evaluate", report_evaluate_read, report_evaluate_summary},
 };
 #define NPARTS (sizeof parts / sizeof parts[0])
 
@@ -44,6 +48,10 @@ struct sheet {
 static const struct sheet sheets[] = {
     {"summary", NULL, report_sheet_summary},
     {"quality", "data", report_sheet_quality},
+    {"stats", "eda", report_sheet_stats},
+    {"corr", "corr", report_sheet_corr},
+    {"models", "train", report_sheet_models},
+    {"metrics", "evaluate", report_sheet_metrics},
     {"customers", "data", report_sheet_customers},
     {"params", NULL, report_sheet_params},
 };
@@ -72,7 +80,7 @@ static int parse_parts(const char *list, int on[NPARTS], struct err *e)
         while (k < NPARTS && strcmp(parts[k].name, tok) != 0)
             k++;
         if (k == NPARTS)
-            return err_set(e, ERR_USAGE, "--parts: expected one of the report's parts (data), found \"%s\"", tok);
+            return err_set(e, ERR_USAGE, "--parts: expected one of the report's parts (data, eda, corr, train, evaluate), found \"%s\"", tok);
         on[k] = 1;
     }
     return ERR_OK;
@@ -117,7 +125,7 @@ int main(int argc, char **argv)
         {"interim", &interim, "directory with the files the stages wrote"},
         {"out", &out, "directory for study.xlsx, report.html, conclusions.kv, tables/"},
         {"template", &tmpl, "the Markdown template of the literate report"},
-        {"parts", &part_list, "the stages whose files to show: data"},
+        {"parts", &part_list, "the stages whose files to show: data,eda,corr,train,evaluate"},
         {"data-dir", &data_dir, "directory of the input CSVs (hashed into the Параметры sheet)"},
         {"synthetic", &synthetic, "1 if the input was generated (labelled at the top of both files), else 0"},
         {"version", &version, "the toolkit's version"},
@@ -125,7 +133,8 @@ int main(int argc, char **argv)
         {NULL, NULL, NULL},
     };
     static const char *const keys[] = {"title", "question", "synthetic", "real", "percent_columns", "sheets",
-                                       "summary", "columns", "tables", "checks", "actions", "yes_no",
+                                       "summary", "columns", "tables", "checks", "actions", "yes_no", "headers", "families",
+                                       "translate", "scalers", "directions",
                                        "conclusions", NULL};
     struct err e = {0};
     struct params *p = NULL;
@@ -167,7 +176,7 @@ int main(int argc, char **argv)
     if (!rc)
         rc = report_conclusions(r, &e);
     for (size_t k = 0; k < NPARTS && !rc; k++)
-        if (on[k])
+        if (on[k] && parts[k].summary)
             rc = parts[k].summary(r, &e);
     if (!rc)
         rc = kv_write(r->concl, cli_path(path, sizeof path, out, "conclusions.kv"), &e);

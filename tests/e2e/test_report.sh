@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The report stage through Make on the real data: study.xlsx and report.html
+# are written, byte-identical across runs, cite the numbers the stages wrote,
+# label synthetic data, fail on a missing key, and only the report reruns
+# when its template changes. The workbook is read with openpyxl when it is
+# installed (tests/oracle/check_study_xlsx.py); without it that part is skipped.
+source "$(dirname "$0")/lib.sh"
+need_real
+SAN=${SAN:-0}
+cp params.yaml "$TMP/params.yaml"
+cp report/report.md "$TMP/report.md"
+A=$TMP/a
+run() { # run OUT [make args...]
+  local o=$1; shift
+  make -s --no-print-directory report SAN="$SAN" DATA="$REAL" INTERIM="$A" SYNTH_DIR="$TMP/synth" OUT="$o" \
+    PARAMS="$TMP/params.yaml" REPORT_MD="$TMP/report.md" "$@"
+}
+echo "test_report: make report on the real data"
+if run "$TMP/o1" >"$TMP/log1" 2>&1; then ok "make report"; else cat "$TMP/log1"; bad "make report"; finish; exit 1; fi
+for f in study.xlsx report.html conclusions.kv tables/quality.tsv; do
+  check "$f written" test -s "$TMP/o1/$f"
+done
+c=$TMP/o1/conclusions.kv
+check "conclusions: 1 300 in, 1 296 in the study" grep -qP '^data\tВ выгрузке 1\x{202F}300 покупателей; в исследование вошли 1\x{202F}296\.' "$c"
+check "conclusions: 3 inactive customers named" grep -qP '^data\t.*Исключены из исследования: 3 покупателя .*215348, 215357, 215359' "$c"
+check "conclusions: outlier 215380, singular noun" grep -qP '^data\t.*1 покупатель с аномальной выручкой \(id 215380\)' "$c"
+check "conclusions: 494 of 1296 declined, 38,1 %" grep -qP '^target\tСнижение активности у 494 покупателей из 1\x{202F}296: 38,1\x{A0}%\.$' "$c"
+check "quality table in Russian" grep -qP '^опечатка\tпокупатели\tТип сервиса\t10\tисправлено\tстандартт → стандарт$' "$TMP/o1/tables/quality.tsv"
+h=$TMP/o1/report.html
+check "html: no placeholder left" bash -c "! grep -q '{{' '$h'"
+check "html: the quality table" grep -q '<td>аномальная выручка</td>' "$h"
+check "html: no synthetic banner on real data" bash -c "! grep -q 'class=\"banner\"' '$h'"
+commit=$(sed -n "s/.* commit=\([^ ]*\) .*/\1/p" "$A/params/version.txt")
+check "html: the commit of version.txt ($commit)" grep -q "$commit" "$h"
+
+echo "test_report: reproducible"
+snap() { find "$1" -type f -printf '%P %T@\n' | sort; }
+snap "$TMP/o1" >"$TMP/before"
+out=$(run "$TMP/o1" 2>&1)
+snap "$TMP/o1" >"$TMP/after"
+check "second make report rewrites nothing" cmp -s "$TMP/before" "$TMP/after"
+[ -z "$(echo "$out" | grep -v '^note:')" ] && ok "second make report runs no command" || bad "second run printed: $out"
+run "$TMP/o2" >/dev/null 2>&1 && ok "make report into a second directory" || bad "make report into a second directory"
+for f in study.xlsx report.html conclusions.kv tables/quality.tsv; do
+  check "$f byte-identical across runs" cmp -s "$TMP/o1/$f" "$TMP/o2/$f"
+done
+
+echo "test_report: editing a sentence of the template reruns only the report"
+snap "$A" >"$TMP/ibefore"
+sed -i 's/Этот отчёт проходит исследование шаг за шагом/Отчёт проходит исследование шаг за шагом/' "$TMP/report.md"
+log=$(run "$TMP/o1" 2>&1)
+snap "$A" >"$TMP/iafter"
+cmds=$(echo "$log" | grep -v '^note:' | awk '{print $1}' | sort -u | tr '\n' ' ')
+[ "$cmds" = "$BIN/report " ] && ok "only the report ran" || bad "ran after a template edit: $cmds"
+check "no interim file changed" cmp -s "$TMP/ibefore" "$TMP/iafter"
+check "the new sentence is in the html" grep -q 'Отчёт проходит исследование шаг за шагом' "$TMP/o1/report.html"
+
+echo "test_report: SOURCE_DATE_EPOCH sets the workbook's created time"
+SOURCE_DATE_EPOCH=86400 run "$TMP/o3" >/dev/null 2>&1 && ok "make report with SOURCE_DATE_EPOCH" || bad "make report with SOURCE_DATE_EPOCH"
+check "docProps/core.xml says 1970-01-02" bash -c "unzip -p '$TMP/o3/study.xlsx' docProps/core.xml | grep -q '1970-01-02T00:00:00Z'"
+
+echo "test_report: a missing key is an error, never a blank"
+cp "$TMP/report.md" "$TMP/bad.md"
+echo 'Число: {{merge.no_such_key}}.' >>"$TMP/bad.md"
+err=$(run "$TMP/o4" REPORT_MD="$TMP/bad.md" 2>&1) && bad "missing key accepted" || ok "missing key fails"
+echo "$err" | grep -q "bad.md:.*no_such_key" && ok "the error names the template line and the key" \
+  || bad "error: $err"
+check "no report.html left behind" test ! -e "$TMP/o4/report.html"
+check "no study.xlsx left behind" test ! -e "$TMP/o4/study.xlsx"
+
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+  echo "test_report: the workbook read back with openpyxl"
+  if /usr/bin/python3 tests/oracle/check_study_xlsx.py "$TMP/o3/study.xlsx" "$A" "$REAL" 0 86400 >"$TMP/py" 2>&1; then
+    ok "check_study_xlsx.py ($(grep -c '^  ok' "$TMP/py") checks)"
+  else
+    cat "$TMP/py"; bad "check_study_xlsx.py"
+  fi
+else
+  echo "test_report: openpyxl not installed, workbook read-back skipped"
+fi
+
+echo "test_report: synthetic data is labelled in both files"
+S=$TMP/s
+if make -s --no-print-directory report SAN="$SAN" DATA="$TMP/empty" INTERIM="$S" SYNTH_DIR="$TMP/synth" \
+  OUT="$TMP/os" PARAMS="$TMP/params.yaml" >"$TMP/logs" 2>&1; then ok "make report on synthetic data"
+else tail -5 "$TMP/logs"; bad "make report on synthetic data"; fi
+check "html: synthetic banner" grep -q 'class="banner">ДАННЫЕ СИНТЕТИЧЕСКИЕ' "$TMP/os/report.html"
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+  if /usr/bin/python3 tests/oracle/check_study_xlsx.py "$TMP/os/study.xlsx" "$S" "$TMP/synth" 1 >"$TMP/py" 2>&1; then
+    ok "synthetic workbook: check_study_xlsx.py, banner on Сводка"
+  else
+    cat "$TMP/py"; bad "synthetic workbook"
+  fi
+fi
+finish
