@@ -201,8 +201,13 @@ int outfile_commit(struct outfile *of, struct err *e)
     const char *what = NULL;
     int en = 0;
     if (ferror(of->fp)) {
+        /* The failing write's errno is long gone; flushing again retries the
+         * buffered bytes and usually gets it back (ENOSPC rather than a
+         * vague EIO). The data is lost either way. */
         what = "write failed";
-        en = EIO;
+        clearerr(of->fp);
+        errno = 0;
+        en = fflush(of->fp) != 0 && errno ? errno : EIO;
     } else if (fflush(of->fp) != 0) {
         what = "write failed";
         en = errno;
