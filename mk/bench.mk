@@ -1,0 +1,25 @@
+# bench: the speed of the study (tests/bench/README.md); never part of `make test`.
+#   make bench                              everything: real data, then the scale series
+#   make bench BENCH_PARTS=real             cold/warm report, train, explain on the real data
+#   make bench BENCH_PARTS=scale BENCH_SIZES='1000 10000'
+# Every recipe line of the study runs under tests/bench/benchsh.c (given to
+# make as its SHELL), which records each stage's wall and CPU time and peak
+# memory. Tables are printed and written to $(BENCH_DIR) as TSV, with a
+# log-log figure of time against customers.
+BENCH_DIR   ?= build/bench
+BENCH_PARTS ?= real scale
+BENCH_SIZES ?=
+BENCH_REPEAT ?=
+BENCH_TOOLS := $(BUILD)/bench/benchsh $(BUILD)/bench/bench_capped
+
+$(BUILD)/bench/benchsh: tests/bench/benchsh.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< -o $@
+
+$(BUILD)/bench/bench_capped: tests/bench/bench_capped.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+
+bench: all $(BENCH_TOOLS)
+	@BUILD=$(BUILD) BENCH_DIR=$(BENCH_DIR) BENCH_PARTS='$(BENCH_PARTS)' BENCH_SIZES='$(BENCH_SIZES)' \
+	  BENCH_REPEAT='$(BENCH_REPEAT)' nice -n 10 bash tests/bench/bench.sh
