@@ -28,14 +28,25 @@ void params_free(struct params *p)
     free(p);
 }
 
+/* At most this many nodes in the tree. libyaml keeps an alias as a reference
+ * to its anchor's node, and the tree copies it at every use, so ten aliases
+ * of ten aliases ... ("billion laughs") would copy 10^9 nodes out of a
+ * 300-byte file. A real params.yaml has a few hundred. */
+enum { MAX_NODES = 100000 };
+
 /* Convert libyaml's document node (with its marks) into our tree. Depth is
- * bounded so that a hostile file of nested brackets cannot exhaust the stack. */
-static int convert(yaml_document_t *doc, yaml_node_t *yn, const char *file, int depth,
+ * bounded so that a hostile file of nested brackets cannot exhaust the stack,
+ * and the node count (*left counts down) so that aliases cannot exhaust memory. */
+static int convert(yaml_document_t *doc, yaml_node_t *yn, const char *file, int depth, size_t *left,
                    struct pnode **out, struct err *e)
 {
     if (depth > 64)
         return err_set(e, ERR_PARAMS, "%s:%zu:%zu: expected at most 64 levels of nesting", file,
                        (size_t)yn->start_mark.line + 1, (size_t)yn->start_mark.column + 1);
+    if (*left == 0)
+        return err_set(e, ERR_PARAMS, "%s:%zu:%zu: expected at most %d values with aliases expanded, found more",
+                       file, (size_t)yn->start_mark.line + 1, (size_t)yn->start_mark.column + 1, MAX_NODES);
+    --*left;
     struct pnode *n = calloc(1, sizeof *n);
     if (!n)
         return err_set(e, ERR_NOMEM, "out of memory reading %s", file);
@@ -65,7 +76,7 @@ static int convert(yaml_document_t *doc, yaml_node_t *yn, const char *file, int 
         }
         for (size_t i = 0; i < cnt && !rc; i++) {
             yaml_node_t *c = yaml_document_get_node(doc, yn->data.sequence.items.start[i]);
-            rc = convert(doc, c, file, depth + 1, &n->items[i], e);
+            rc = convert(doc, c, file, depth + 1, left, &n->items[i], e);
             if (!rc)
                 n->n++;
         }
@@ -101,7 +112,7 @@ static int convert(yaml_document_t *doc, yaml_node_t *yn, const char *file, int 
             if (rc)
                 break;
             struct pnode *c = NULL;
-            rc = convert(doc, v, file, depth + 1, &c, e);
+            rc = convert(doc, v, file, depth + 1, left, &c, e);
             if (rc)
                 break;
             c->key = strdup(key);
@@ -161,8 +172,10 @@ int params_load(const char *path, struct params **out, struct err *e)
     else if (root->type != YAML_MAPPING_NODE)
         rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: expected a mapping of sections at the top level", path,
                      (size_t)root->start_mark.line + 1, (size_t)root->start_mark.column + 1);
-    else
-        rc = convert(&doc, root, p->file, 0, &p->root, e);
+    else {
+        size_t left = MAX_NODES;
+        rc = convert(&doc, root, p->file, 0, &left, &p->root, e);
+    }
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     fclose(f);

@@ -95,6 +95,10 @@ static const struct regression cases[] = {
     {"prep_huge_ncat.txt", L_PREP, ERR_DATA, ":3:"},
     /* prep: 1e6 features in a 34-byte file: an 80 MB calloc. */
     {"prep_huge_nfeat.txt", L_PREP, ERR_DATA, "expected a feature count the file can hold, found 1000000"},
+    /* params: nine levels of ten aliases, 10^9 nodes once copied: out of
+     * memory (or the OOM killer) from 300 bytes. Found reading params.c for
+     * fuzz_params, not by the fuzzer. */
+    {"params_billion_laughs.yaml", L_PARAMS, ERR_PARAMS, ":1:37: expected at most 100000 values with aliases expanded"},
 };
 
 static void test_regressions(void **state)
