@@ -1,7 +1,8 @@
 # Fuzzing (tests/fuzz/): libFuzzer targets built with clang under ASan+UBSan
 # from the library sources each target needs (not the gcc archive), each run
-# for FUZZ_SECONDS from the committed seeds. New inputs go to build/fuzz/corpus/,
-# crashes to build/fuzz/crashes/; the committed seeds never change.
+# for FUZZ_SECONDS from the committed seeds and past findings
+# (tests/fuzz/regressions). New inputs go to build/fuzz/corpus/, crashes to
+# build/fuzz/crashes/; the committed seeds never change.
 #   make fuzz                      every target, FUZZ_SECONDS each (default 60)
 #   make fuzz FUZZ_TARGETS=fuzz_kv FUZZ_SECONDS=600
 #   make build/fuzz/fuzz_kv        just build one
@@ -45,8 +46,15 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	  ASAN_OPTIONS=detect_leaks=1 $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN) \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$t/ $(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t \
+	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$t/ $(FUZZ_DIR)/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/regressions \
 	    >$(FUZZ_DIR)/$$t.log 2>&1 || { fail=1; echo "fuzz: $$t FAILED (see $(FUZZ_DIR)/$$t.log)"; \
 	    grep -m5 -E 'ERROR|SUMMARY|invariant' $(FUZZ_DIR)/$$t.log; }; \
 	  grep -E '^stat::number_of_executed_units' $(FUZZ_DIR)/$$t.log || true; \
 	done; exit $$fail
+
+# Rewrite the model seeds with the library (tests/fuzz/seed_models.c).
+fuzz-seeds: $(LIBA)
+	@mkdir -p $(FUZZ_DIR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) tests/fuzz/seed_models.c $(LIBA) $(LDLIBS) -o $(FUZZ_DIR)/seed_models
+	$(FUZZ_DIR)/seed_models tests/fuzz/corpus/fuzz_model
+.PHONY: fuzz-seeds

@@ -46,10 +46,11 @@ static void read_with(const char *path, char sep)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *path = fuzz_write("in.csv", data, size);
+    /* Sniffed, then one fixed separator picked by the input's length (each
+     * read costs two 1 MiB buffers, which ASan makes slow: four reads per
+     * input ran at about 120 inputs/s). */
     read_with(path, 0);
-    read_with(path, ',');
-    read_with(path, ';');
-    read_with(path, '\t');
+    read_with(path, ",;\t"[size % 3]);
 
     /* num_parse on the whole input as text: with either decimal mark it
      * either fails or gives a finite number; "1,5" with ',' equals "1.5". */
