@@ -5,8 +5,8 @@
  * through the study's own load, clean and merge programs in a temporary
  * directory so that new customers are prepared exactly as the training ones
  * were, or an already merged customers.tsv-shaped table (--table). The
- * target column is not needed by the model (but the load stage of an export
- * still checks it when present in the schema). */
+ * target column is not needed (load runs with --target no); where it is
+ * present, load still checks its labels. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -84,7 +84,8 @@ static int prepare(const char *params, const char *dir, const char *tmp, char *m
     snprintf(b, sizeof b, "%s/load.kv", tmp);
     if (mkdir(a, 0700) != 0)
         return err_set(e, ERR_IO, "%s: cannot create: %s", a, strerror(errno));
-    int rc = run((char *const[]){prog, "--params", (char *)params, "--in", (char *)dir, "--out", a, "--kv", b, NULL},
+    int rc = run((char *const[]){prog, "--params", (char *)params, "--in", (char *)dir, "--out", a, "--kv", b,
+                                 "--target", "no", NULL},
                  e);
     snprintf(prog, sizeof prog, "%s/clean", bin);
     snprintf(b, sizeof b, "%s/clean", tmp);

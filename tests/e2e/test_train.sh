@@ -88,6 +88,11 @@ for f in knn tree logreg svc; do
      {n++; if (p[\$1] != \$c[f]) bad++} END {exit !(n == 324 && bad == 0)}' '$TMP/pred_$f.tsv' '$A/train/scores_test.tsv'"
 done
 check "no temporary directory left by predict" test -z "$(ls -A "$TMP/tmpdir")"
+# Next month's customers come without the target column.
+mkdir -p "$TMP/new" && cp "$REAL"/*.csv "$TMP/new/" && cut -d, -f1,3- "$REAL/market_file.csv" >"$TMP/new/market_file.csv"
+TMPDIR=$TMP/tmpdir $BIN/predict --params "$TMP/params.yaml" --model "$A/models/best.pipeline" --in "$TMP/new" \
+  --out "$TMP/pred3.tsv" 2>"$TMP/err6" && cmp -s "$P" "$TMP/pred3.tsv" \
+  && ok "predict on CSVs without the target gives the same probabilities" || bad "predict without target: $(cat "$TMP/err6")"
 
 echo "test_train: errors"
 $BIN/predict --params "$TMP/params.yaml" --model "$A/models/best.pipeline" --out "$TMP/x.tsv" 2>"$TMP/err3"
