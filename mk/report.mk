@@ -19,12 +19,14 @@ REPORT_TABLES := quality leaderboard metrics
 REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv) \
               $(REPORT_TABLES:%=$(OUT)/tables/%.tsv)
 
-# Which toolkit wrote the files: the Параметры sheet records it, so a new
-# commit (or SOURCE_DATE_EPOCH, the workbook's creation time) reruns the
-# report, and nothing else.
+# Which toolkit wrote the files: the Параметры sheet records its version and
+# git commit. A new version or SOURCE_DATE_EPOCH (the workbook's creation
+# time) reruns the report. A new commit alone does not: a commit that changes
+# what any stage computes rebuilds that stage and so reruns the report, so the
+# commit recorded always reproduces the files.
 TOOLKIT_VERSION := 0.1.0
 REPORT_COMMIT := $(shell git describe --always --dirty --abbrev=40 2>/dev/null || echo unknown)
-REPORT_ID := version=$(TOOLKIT_VERSION) commit=$(REPORT_COMMIT) epoch=$(SOURCE_DATE_EPOCH)
+REPORT_ID := version=$(TOOLKIT_VERSION) epoch=$(SOURCE_DATE_EPOCH)
 $(shell echo '$(REPORT_ID)' | cmp -s - $(P)/version.txt || echo '$(REPORT_ID)' > $(P)/version.txt)
 
 $(REPORT_OUT) &: $(REPORT_IN) $(INPUT_CSV) $(P)/data.txt $(P)/version.txt $(REPORT_MD) \

@@ -58,7 +58,7 @@ def main(argv):
     check(not formulas, f"no formulas (found {formulas[:3]})")
     for ws in wb.worksheets[1:]:
         head = [c for c in ws[1] if c.value is not None]
-        check(ws.freeze_panes == "A2" and ws.auto_filter.ref and all(c.font.b for c in head),
+        check(ws.freeze_panes in ("A2", "B2") and ws.auto_filter.ref and all(c.font.b for c in head),
               f"{ws.title}: frozen bold header, autofilter {ws.auto_filter.ref}")
 
     load, merge = kv(os.path.join(interim, "load.kv")), kv(os.path.join(interim, "merge.kv"))
