@@ -129,8 +129,8 @@ int report_sheet_summary(struct report *r, const char *name, struct err *e)
         return rc;
     lxw_format *wrap = workbook_add_format(wb), *label = workbook_add_format(wb), *sect = workbook_add_format(wb),
                *warn = workbook_add_format(wb), *count = workbook_add_format(wb), *pct = workbook_add_format(wb),
-               *money = workbook_add_format(wb);
-    if (!wrap || !label || !sect || !warn || !count || !pct || !money)
+               *money = workbook_add_format(wb), *number = workbook_add_format(wb);
+    if (!wrap || !label || !sect || !warn || !count || !pct || !money || !number)
         return err_set(e, ERR_NOMEM, "out of memory");
     format_set_text_wrap(wrap);
     format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
@@ -152,6 +152,8 @@ int report_sheet_summary(struct report *r, const char *name, struct err *e)
     format_set_align(pct, LXW_ALIGN_LEFT);
     format_set_num_format(money, "#,##0.00");
     format_set_align(money, LXW_ALIGN_LEFT);
+    format_set_num_format(number, "0.000");
+    format_set_align(number, LXW_ALIGN_LEFT);
     const double wa = 38, wb_ = 92;
     worksheet_set_column(ws, 0, 0, wa, NULL);
     worksheet_set_column(ws, 1, 1, wb_, NULL);
@@ -189,7 +191,10 @@ int report_sheet_summary(struct report *r, const char *name, struct err *e)
             if (!*l->value || *end)
                 return err_set(e, ERR_DATA, "%s: \"%s\": expected a number, found \"%s\"", name, l->label, l->value);
             worksheet_write_number(ws, row, 1, v,
-                                   l->kind == XLSXOUT_PERCENT ? pct : l->kind == XLSXOUT_MONEY ? money : count);
+                                   l->kind == XLSXOUT_PERCENT ? pct
+                                   : l->kind == XLSXOUT_MONEY ? money
+                                   : l->kind == XLSXOUT_NUMBER ? number
+                                                               : count);
         }
         row++;
     }

@@ -23,6 +23,7 @@ int report_data_read(struct report *r, struct err *e);
 int report_data_summary(struct report *r, struct err *e);
 
 int report_eda_read(struct report *r, struct err *e);
+int report_eda_summary(struct report *r, struct err *e);
 int report_corr_read(struct report *r, struct err *e);
 int report_train_read(struct report *r, struct err *e);
 int report_evaluate_read(struct report *r, struct err *e);

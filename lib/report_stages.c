@@ -138,6 +138,15 @@ int report_sheet_stats(struct report *r, const char *name, struct err *e)
     return report_tsv_sheet(r, name, "eda/numeric", NULL, skip, NULL, NULL, e);
 }
 
+int report_eda_summary(struct report *r, struct err *e)
+{
+    const char *label, *text;
+    int rc = report_label(r, "summary.differences", &label, e);
+    if (!rc)
+        rc = report_value(r, "conclusions", "eda", &text, e);
+    return rc ? rc : report_line_add(r, label, text, XLSXOUT_TEXT, e);
+}
+
 /* ---- corr: Корреляции ---- */
 
 int report_corr_read(struct report *r, struct err *e)

@@ -31,7 +31,7 @@ struct part {
 /* In the order of the study; a part's summary lines appear in this order. */
 static const struct part parts[] = {
     {"data", report_data_read, report_data_summary},
-    {"eda", report_eda_read, NULL},
+    {"eda", report_eda_read, report_eda_summary},
     {"corr", report_corr_read, NULL},
     {"train", report_train_read, NULL},
     {"evaluate", report_evaluate_read, report_evaluate_summary},
