@@ -3,8 +3,8 @@
  *
  * In the template:
  *   {{name.key}}               the value of `key` in the kv file `name` (its stem)
- *   {{name.key|FMT}}           formatted: a printf conversion for doubles
- *                              (%.3f, %.2e, %g...), `pct` (0.1234 -> "12,3 %"),
+ *   {{name.key|FMT}}           formatted: a printf conversion for doubles, with
+ *                              a decimal comma (%.3f, %.2e, %g...), `pct` (0.1234 -> "12,3 %"),
  *                              `int` ("1 300"), `money` ("1 234 567,89"); groups
  *                              of thousands use U+202F, the % sign a U+00A0
  *   {{table:path.tsv}}         a TSV file as an HTML table, alone in its paragraph;

@@ -116,6 +116,10 @@ int mdreport_format(const char *raw, const char *fmt, char *out, size_t size, st
     int len = snprintf(tmp, sizeof tmp, fmt, x);
     if (len < 0 || (size_t)len >= sizeof tmp || (size_t)len + 1 > size)
         return err_set(e, ERR_DATA, "formatted value too long");
+    /* The report is Russian: a decimal comma, as pct and money write it. */
+    char *dot = strchr(tmp, '.');
+    if (dot)
+        *dot = ',';
     memcpy(out, tmp, strlen(tmp) + 1);
     return ERR_OK;
 }

@@ -65,9 +65,9 @@ static void test_format(void **state)
     (void)state;
     fmt_ok("Снизилась", NULL, "Снизилась");
     fmt_ok("0.30000000000000004", "", "0.30000000000000004");
-    fmt_ok("0.87345", "%.3f", "0.873");
-    fmt_ok("12345.678", "%.2e", "1.23e+04");
-    fmt_ok("0.5", "%+8.2f", "   +0.50");
+    fmt_ok("0.87345", "%.3f", "0,873");
+    fmt_ok("12345.678", "%.2e", "1,23e+04");
+    fmt_ok("0.5", "%+8.2f", "   +0,50");
     fmt_ok("0.1234", "pct", "12,3" NBSP "%");
     fmt_ok("1", "pct", "100,0" NBSP "%");
     fmt_ok("0.0005", "pct", "0,1" NBSP "%"); /* 0.05 rounds up: 0.0005*100 = 0.05000000000000000277 */
@@ -140,7 +140,7 @@ static void test_values(void **state)
     assert_non_null(strstr(html, "<title>Отчёт 1" NNBSP "300</title>"));
     assert_non_null(strstr(html, "<body>\n<p class=\"banner\">Данные синтетические</p>\n<h1>Отчёт 1" NNBSP
                                  "300</h1>\n"));
-    assert_non_null(strstr(html, "<p>ROC AUC на тесте: 0.873, доля 38,5" NBSP "%,\nприбыль 1" NNBSP "234" NNBSP
+    assert_non_null(strstr(html, "<p>ROC AUC на тесте: 0,873, доля 38,5" NBSP "%,\nприбыль 1" NNBSP "234" NNBSP
                                  "567,89 руб.</p>\n"));
     /* Raw values are literal text: Markdown in them is not interpreted,
      * HTML in them is escaped, in text and in raw HTML alike. */
