@@ -24,7 +24,7 @@ REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv) \
 # time) reruns the report. A new commit alone does not: a commit that changes
 # what any stage computes rebuilds that stage and so reruns the report, so the
 # commit recorded always reproduces the files.
-TOOLKIT_VERSION := 0.1.0
+TOOLKIT_VERSION := $(shell cat VERSION)
 REPORT_COMMIT := $(shell git describe --always --dirty --abbrev=40 2>/dev/null || echo unknown)
 REPORT_ID := version=$(TOOLKIT_VERSION) epoch=$(SOURCE_DATE_EPOCH)
 $(shell echo '$(REPORT_ID)' | cmp -s - $(P)/version.txt || echo '$(REPORT_ID)' > $(P)/version.txt)
