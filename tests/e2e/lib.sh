@@ -25,3 +25,9 @@ need_real() {
     exit 1
   fi
 }
+# fast_params FILE: a smaller search for tests that need a trained model but
+# not the study's model quality (test_train checks that with the defaults).
+fast_params() {
+  sed -i 's/^  n_iter: [0-9]*$/  n_iter: 16/' "$1"
+  grep -q '^  n_iter: 16$' "$1" || { echo "fast_params: no train.n_iter in $1" >&2; return 1; }
+}
