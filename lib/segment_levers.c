@@ -165,6 +165,7 @@ int segment_study_offers(struct segment_study *st, struct err *e)
                      sp->consent_column);
     for (size_t i = 0; !rc && i < n; i++) {
         const char *consent = st->t->cols[cc].str[i];
+        /* No recorded consent is no consent. */
         st->denied[i] = !consent || strcmp(consent, sp->consent_deny) == 0;
         for (size_t k = 0; !rc && k < SEGMENT_MAX_DRIVERS; k++)
             if (st->drivers[i][k])
@@ -262,6 +263,17 @@ int segment_study_whatif(struct segment_study *st, struct err *e)
         if (!rc)
             rc = kv_set_double(st->kv, key, w->par_before - w->par_after, e);
     }
+    /* The lever that saves the most profit at risk, for the report's sentence. */
+    size_t best = 0;
+    for (size_t l = 1; l < nl && !rc; l++)
+        if (st->wi[l].par_before - st->wi[l].par_after > st->wi[best].par_before - st->wi[best].par_after)
+            best = l;
+    if (!rc && nl)
+        rc = kv_set_str(st->kv, "whatif_best_lever", sp->lev[best].feature, e);
+    if (!rc && nl)
+        rc = kv_set_double(st->kv, "whatif_best_saved", st->wi[best].par_before - st->wi[best].par_after, e);
+    if (!rc && nl)
+        rc = kv_set_double(st->kv, "whatif_best_mean_change", st->wi[best].mean_after - st->wi[best].mean_before, e);
     free(rows);
     free(x);
     free(ref);

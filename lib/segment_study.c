@@ -138,9 +138,7 @@ static void ids_text(char *buf, size_t size, const char *const *ids, size_t n, s
 
 int segment_study_profit(struct segment_study *st, const char *path, struct err *e)
 {
-    static const char *const str[] = {"id", NULL};
     const char *idname = st->s->id, *const force[] = {idname, NULL};
-    (void)str;
     struct table *pt = NULL;
     size_t n = st->d->n, nmiss = 0, nextra = 0;
     const char **miss = NULL, **extra = NULL;
