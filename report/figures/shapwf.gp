@@ -12,7 +12,7 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
-set title title font ",13"
+set title title font ",13" offset 0, 1.5
 set xlabel xlabel
 set border 1
 set tics nomirror out
