@@ -25,9 +25,14 @@ need_real() {
     exit 1
   fi
 }
-# fast_params FILE: a smaller search for tests that need a trained model but
-# not the study's model quality (test_train checks that with the defaults).
+# fast_params FILE: a smaller search and a cheaper KernelSHAP for tests that
+# need a trained, explained model but not the study's model quality
+# (test_train checks that with the defaults).
 fast_params() {
-  sed -i 's/^  n_iter: [0-9]*$/  n_iter: 16/' "$1"
-  grep -q '^  n_iter: 16$' "$1" || { echo "fast_params: no train.n_iter in $1" >&2; return 1; }
+  sed -i -e 's/^  n_iter: [0-9]*$/  n_iter: 16/' -e 's/^  background_k: [0-9]*$/  background_k: 4/' \
+    -e 's/^  kernel_budget: [0-9]*$/  kernel_budget: 64/' -e 's/^  n_repeats: [0-9]*$/  n_repeats: 2/' "$1"
+  local k
+  for k in 'n_iter: 16' 'background_k: 4' 'kernel_budget: 64' 'n_repeats: 2'; do
+    grep -q "^  $k\$" "$1" || { echo "fast_params: could not set $k in $1" >&2; return 1; }
+  done
 }
