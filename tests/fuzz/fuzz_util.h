@@ -4,23 +4,43 @@
 #ifndef OC_FUZZ_UTIL_H
 #define OC_FUZZ_UTIL_H
 
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+static char fuzz_dir_name[64];
+
+/* At exit: remove the scratch files and their directory (libFuzzer's fork
+ * mode starts a process per job, and each made one). */
+static inline void fuzz_dir_remove(void)
+{
+    DIR *d = opendir(fuzz_dir_name);
+    if (!d)
+        return;
+    char p[192];
+    for (struct dirent *de; (de = readdir(d));)
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+            snprintf(p, sizeof p, "%s/%s", fuzz_dir_name, de->d_name);
+            unlink(p);
+        }
+    closedir(d);
+    rmdir(fuzz_dir_name);
+}
+
 /* A directory for scratch files, made once per process. */
 static inline const char *fuzz_dir(void)
 {
-    static char dir[64];
-    if (!dir[0]) {
+    if (!fuzz_dir_name[0]) {
         const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-        snprintf(dir, sizeof dir, "%s/oc-fuzz.XXXXXX", base);
-        if (!mkdtemp(dir))
+        snprintf(fuzz_dir_name, sizeof fuzz_dir_name, "%s/oc-fuzz.XXXXXX", base);
+        if (!mkdtemp(fuzz_dir_name))
             abort();
+        atexit(fuzz_dir_remove);
     }
-    return dir;
+    return fuzz_dir_name;
 }
 
 /* A path inside fuzz_dir() (one static buffer per name slot). */
