@@ -1,6 +1,7 @@
 # bench: the speed of the study (tests/bench/README.md); never part of `make test`.
 #   make bench                              everything: real data, then the scale series
 #   make bench BENCH_PARTS=real             cold/warm report, train, explain on the real data
+#   make bench BENCH_REPEAT=1 BENCH_ALONE=1  one run each; rerun train and explain alone too
 #   make bench BENCH_PARTS=scale BENCH_SIZES='1000 10000'
 # Every recipe line of the study runs under tests/bench/benchsh.c (given to
 # make as its SHELL), which records each stage's wall and CPU time and peak
@@ -10,6 +11,7 @@ BENCH_DIR   ?= build/bench
 BENCH_PARTS ?= real scale
 BENCH_SIZES ?=
 BENCH_REPEAT ?=
+BENCH_ALONE ?= 0
 BENCH_TOOLS := $(BUILD)/bench/benchsh $(BUILD)/bench/bench_capped
 
 $(BUILD)/bench/benchsh: tests/bench/benchsh.c
@@ -21,5 +23,5 @@ $(BUILD)/bench/bench_capped: tests/bench/bench_capped.c $(LIBA)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIBA) $(LDLIBS) -o $@
 
 bench: all $(BENCH_TOOLS)
-	@BUILD=$(BUILD) BENCH_DIR=$(BENCH_DIR) BENCH_PARTS='$(BENCH_PARTS)' BENCH_SIZES='$(BENCH_SIZES)' \
+	@BUILD=$(BUILD) BENCH_ALONE=$(BENCH_ALONE) BENCH_DIR=$(BENCH_DIR) BENCH_PARTS='$(BENCH_PARTS)' BENCH_SIZES='$(BENCH_SIZES)' \
 	  BENCH_REPEAT='$(BENCH_REPEAT)' nice -n 10 bash tests/bench/bench.sh

@@ -84,8 +84,17 @@ if [[ " $PARTS " == *" real "* ]]; then
       printf 'warm_segment\t%s\t%.3f\n' "$r" "$(echo "$(now) - $t0" | bc)" >>"$TOT"
       by_stage "$d/warm$r.log" | sed "s/^/warm_segment\t$r\t/" >>"$R"
     done
-    # A stage alone: its recipe, as make ran it in the cold run, on the same inputs.
+    # A stage alone. make runs the stages one at a time (-j1), so each cold
+    # run already timed train and explain alone on their inputs: those records
+    # are the default. BENCH_ALONE=1 reruns each stage's recipe, as make ran it
+    # in the first cold run, `repeat` more times (explain with KernelSHAP on
+    # the real data's KNN takes minutes).
     for st in train explain; do
+      if [ "${BENCH_ALONE:-0}" != 1 ]; then
+        awk -F'\t' -v s="$st" '$1=="cold_report" && $3==s {printf "%s_alone\t%s\t%s\n", s, $2, $4}' "$R" >>"$TOT"
+        awk -F'\t' -v s="$st" -v OFS='\t' '$1=="cold_report" && $3==s {$1=s "_alone"; print}' "$R" >>"$R.alone"
+        continue
+      fi
       cmd=$(awk -F'\t' -v s="$st" '$1==s {print $7; exit}' "$d/cold.log")
       if [ -z "$cmd" ]; then
         echo "bench: no $st stage in the DAG yet (mk/$st.mk): skipped" >&2
@@ -99,18 +108,20 @@ if [[ " $PARTS " == *" real "* ]]; then
         by_stage "$d/$st$r.log" | sed "s/^/${st}_alone\t$r\t/" >>"$R"
       done
     done
+    [ -f "$R.alone" ] && cat "$R.alone" >>"$R" && rm -f "$R.alone"
     # The summary: per benchmark, the median wall over runs, the largest process.
     S=$OUTDIR/real.tsv
-    printf 'bench\truns\twall_median_s\twall_min_s\twall_max_s\tpeak_rss_mb\tstages_run\n' >"$S"
+    printf 'bench\truns\twall_median_s\twall_min_s\twall_max_s\tcpu_median_s\tpeak_rss_mb\tstages_run\n' >"$S"
     for b in cold_report warm_segment train_alone explain_alone; do
       grep -q "^$b	" "$TOT" || continue
       w=$(awk -F'\t' -v b="$b" '$1==b {print $3}' "$TOT")
       med=$(echo "$w" | median)
       mn=$(echo "$w" | sort -g | head -1)
       mx=$(echo "$w" | sort -g | tail -1)
+      cpu=$(awk -F'\t' -v b="$b" '$1==b {c[$2]+=$5} END {for (r in c) print c[r]}' "$R" | median)
       rss=$(awk -F'\t' -v b="$b" '$1==b && $6>m {m=$6} END {printf "%.1f", m/1024}' "$R")
       ran=$(awk -F'\t' -v b="$b" '$1==b && $2==1 {printf "%s%s", sep, $3; sep=","}' "$R")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$b" "$REPEAT" "$med" "$mn" "$mx" "$rss" "${ran:--}" >>"$S"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$b" "$REPEAT" "$med" "$mn" "$mx" "$cpu" "$rss" "${ran:--}" >>"$S"
     done
     # Per stage of the cold report: the median over runs.
     ST=$OUTDIR/real_stages.tsv
@@ -124,8 +135,8 @@ if [[ " $PARTS " == *" real "* ]]; then
     done
     hr
     echo "Real data ($(basename "$REAL")): wall time, median of $REPEAT runs; peak RSS of the largest process"
-    awk -F'\t' 'NR==1 {printf "%-14s %10s %9s %9s %12s  %s\n", "benchmark", "median s", "min s", "max s", "peak MB", "stages run"; next}
-      {printf "%-14s %10.2f %9.2f %9.2f %12.1f  %s\n", $1, $3, $4, $5, $6, $7}' "$S"
+    awk -F'\t' 'NR==1 {printf "%-14s %9s %8s %8s %9s %9s  %s\n", "benchmark", "median s", "min s", "max s", "cpu s", "peak MB", "stages run"; next}
+      {printf "%-14s %9.2f %8.2f %8.2f %9.2f %9.1f  %s\n", $1, $3, $4, $5, $6, $7, $8}' "$S"
     echo
     echo "Cold make report, per stage (median of $REPEAT runs):"
     awk -F'\t' 'NR==1 {printf "%-10s %10s %10s %10s  %s\n", "stage", "wall s", "cpu s", "peak MB", "status"; next}
@@ -180,6 +191,20 @@ if [[ " $PARTS " == *" scale "* ]]; then
     # The local log-log slope: 1 is linear; n log n reads about 1.1 at these sizes.
     awk -F'\t' -v s="$s" -v sizes="$SIZES" 'BEGIN {k = split(sizes, z, " ")}
       $2==s {t[$1]=$3} END {a=z[k-1]; b=z[k]; if (k >= 2 && t[a] > 0.05 && t[b] > 0) printf "  %.2f", log(t[b]/t[a])/log(b/a); else printf "  -"}' "$SC"
+    echo
+  done
+  echo
+  echo "CPU seconds (user + system) per stage: what the stage costs whatever else runs on the machine:"
+  printf '%-11s' stage
+  for n in $SIZES; do printf ' %12s' "n=$n"; done
+  printf '  %s\n' "slope (last two n)"
+  for s in $stages; do
+    printf '%-11s' "$s"
+    for n in $SIZES; do
+      awk -F'\t' -v n="$n" -v s="$s" '$1==n && $2==s {printf " %12.3f", $4; f=1} END {if (!f) printf " %12s", "-"}' "$SC"
+    done
+    awk -F'\t' -v s="$s" -v sizes="$SIZES" 'BEGIN {k = split(sizes, z, " ")}
+      $2==s {t[$1]=$4} END {a=z[k-1]; b=z[k]; if (k >= 2 && t[a] > 0.05 && t[b] > 0) printf "  %.2f", log(t[b]/t[a])/log(b/a); else printf "  -"}' "$SC"
     echo
   done
   echo
