@@ -9,7 +9,7 @@ SHELL := /bin/bash
 CC      ?= cc
 SAN     ?= 0
 DEPS_PKGS := build-essential pkg-config libgsl-dev liblinear-dev libsvm-dev libyaml-dev \
-             libcsv-dev libxlsxwriter-dev libcmark-dev libcmocka-dev gnuplot-nox fonts-dejavu-core
+             libcsv-dev libxlsxwriter-dev libcmark-dev libcmocka-dev gnuplot-nox fonts-dejavu-core valgrind
 
 ifeq ($(SAN),1)
 BUILD   := build/san
@@ -40,7 +40,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test unit e2e clean help report bench fuzz
+.PHONY: all deps test unit e2e clean help report bench fuzz memcheck
 all: $(LIBA) $(STAGE_BIN)
 
 # ----------------------------------------------------------------- study ----
@@ -153,12 +153,19 @@ e2e: all
 	  BUILD=$(BUILD) SAN=$(SAN) bash $$t || fail=1; \
 	done; exit $$fail
 
+# The stages on the real data under valgrind (no errors, no leaks).
+memcheck: $(DEPS_STAMP)
+	@BUILD=build/release bash tests/valgrind.sh
+
 clean:
 	rm -rf build $(INTERIM) $(SYNTH_DIR) data/models $(OUT)
 
 help:
 	@echo "make report        run the study (DATA=dir for your CSVs; synthetic data when there are none)"
 	@echo "make test          build and run the unit and end-to-end tests (SAN=1: ASan+UBSan)"
+	@echo "make memcheck      run the stages on the real data under valgrind"
+	@echo "make bench         benchmarks (never part of make test)"
+	@echo "make fuzz          libFuzzer targets for the readers (FUZZ_SECONDS=60 each)"
 	@echo "make deps          install the Debian packages the toolkit needs"
 	@echo "make all           build the library and every stage program"
 	@echo "make clean         remove builds and every generated file"

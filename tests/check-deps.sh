@@ -4,6 +4,6 @@ missing=()
 for h in gsl/gsl_rng.h yaml.h cmark.h xlsxwriter.h cmocka.h linear.h libsvm/svm.h csv.h; do
   [ -f "/usr/include/$h" ] || missing+=("$h")
 done
-for c in gnuplot pkg-config cc; do command -v "$c" >/dev/null || missing+=("$c"); done
+for c in gnuplot pkg-config cc valgrind; do command -v "$c" >/dev/null || missing+=("$c"); done
 fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || missing+=("DejaVu Sans font")
 if [ ${#missing[@]} -gt 0 ]; then echo "missing: ${missing[*]}"; exit 1; fi
