@@ -27,11 +27,13 @@ trap 'rm -rf "$W"' EXIT
 P=$W/params.yaml
 cp params.yaml "$P"
 FAIL=0
+PASS=0
 vg() { # vg NAME ARGS...: run stage NAME under valgrind; its log goes to $W/NAME.vg
   local name=$1 t0=$SECONDS
   shift
   if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --show-leak-kinds=definite,indirect --log-file="$W/$name.vg" "$BIN/$name" "$@" >"$W/$name.out" 2>&1; then
+    PASS=$((PASS + 1))
     echo "  ok   $name ($((SECONDS - t0)) s)"
   else
     local rc=$?
@@ -52,10 +54,11 @@ mkdir -p "$W/empty"
 if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
   --log-file="$W/load-fail.vg" "$BIN/load" --params "$P" --in "$W/empty" --out "$W/load2" --kv "$W/load2.kv" \
   >/dev/null 2>&1; [ $? = 2 ]; then
+  PASS=$((PASS + 1))
   echo "  ok   load on a missing file (exit 2, no leak)"
 else
   FAIL=$((FAIL + 1))
   echo "  FAIL load on a missing file:"; head -40 "$W/load-fail.vg"
 fi
-echo "valgrind: $FAIL failed"
+echo "valgrind: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
