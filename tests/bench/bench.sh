@@ -33,6 +33,17 @@ OUTDIR=$(cd "$OUTDIR" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/oneclick-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/empty"
+# A private copy of the programs, which make takes as up to date (-o): on a
+# shared checkout another engineer's build relinks build/*/bin/* while the
+# bench runs, and make would rerun every stage whose program looks newer
+# (or run a half-written one).
+mkdir -p "$TMP/build/bin" "$TMP/build/bench"
+cp "$BIN"/* "$TMP/build/bin/"
+cp "$SH" "$CAPPED" "$TMP/build/bench/"
+SH=$TMP/build/bench/benchsh
+CAPPED=$TMP/build/bench/bench_capped
+ASSUME=()
+for b in "$TMP"/build/bin/*; do ASSUME+=(-o "$b"); done
 
 now() { date +%s.%N; }
 # run_make LOG DIR PARAMS DATA TARGET...: the study in DIR, every stage logged to LOG.
@@ -40,7 +51,7 @@ now() { date +%s.%N; }
 run_make() {
   local log=$1 dir=$2 params=$3 data=$4
   shift 4
-  BENCH_LOG=$log make -k -s --no-print-directory -j"$JOBS" SHELL="$SH" BUILD="$BUILD" DATA="$data" \
+  BENCH_LOG=$log make -k -s --no-print-directory -j"$JOBS" "${ASSUME[@]}" SHELL="$SH" BUILD="$TMP/build" DATA="$data" \
     INTERIM="$dir/interim" OUT="$dir/out" SYNTH_DIR="$dir/synth" PARAMS="$params" "$@" \
     >>"$dir/make.log" 2>&1
 }
