@@ -1,6 +1,7 @@
 /* The data part of the report: what load, clean and merge wrote (load.kv,
- * clean.kv, merge.kv, quality.tsv, customers.tsv). Its summary lines, the
- * sheet Качество данных (the quality log in words) and the sheet Клиенты. */
+ * clean.kv, merge.kv, quality.tsv, customers.tsv). Its summary lines and
+ * the sheet Качество данных (the quality log in words); the sheet Клиенты
+ * is report_customers.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,80 +157,5 @@ int report_sheet_quality(struct report *r, const char *name, struct err *e)
         }
     }
     xlsxout_table_free(t);
-    return rc;
-}
-
-/* ---- Клиенты ---- */
-
-static int in_list(const struct report *r, const char *path, const char *name)
-{
-    const struct pnode *l = params_find(r->p, NULL, path);
-    for (size_t i = 0; l && l->kind == PNODE_SEQ && i < l->n; i++)
-        if (l->items[i]->kind == PNODE_SCALAR && strcmp(l->items[i]->value, name) == 0)
-            return 1;
-    return 0;
-}
-
-static int is_money(const struct report *r, const char *name)
-{
-    const struct schema_period *sp = &r->s->periods[0];
-    for (size_t k = 0; k < sp->n; k++)
-        if (strcmp(sp->wide[k], name) == 0)
-            return 1;
-    return r->s->profit_value && strcmp(r->s->profit_value, name) == 0;
-}
-
-static enum xlsxout_kind column_kind(const struct report *r, const struct column *c)
-{
-    if (c->type == COL_STR) {
-        /* Numeric ids read better as numbers (no "number stored as text"). */
-        int all_int = strcmp(c->name, r->s->id) == 0;
-        return all_int ? XLSXOUT_INT : XLSXOUT_TEXT;
-    }
-    if (is_money(r, c->name))
-        return XLSXOUT_MONEY;
-    if (in_list(r, "report.percent_columns", c->name))
-        return XLSXOUT_PERCENT;
-    return XLSXOUT_GENERAL;
-}
-
-int report_sheet_customers(struct report *r, const char *name, struct err *e)
-{
-    const struct table *c = report_table(r, "customers");
-    const char **h = calloc(c->ncols ? c->ncols : 1, sizeof *h), **cells = calloc(c->ncols ? c->ncols : 1, sizeof *cells);
-    enum xlsxout_kind *k = calloc(c->ncols ? c->ncols : 1, sizeof *k);
-    char *nums = malloc(64 * (c->ncols ? c->ncols : 1));
-    struct xlsxout_table *t = NULL;
-    int rc = h && cells && k && nums ? ERR_OK : err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t j = 0; j < c->ncols && !rc; j++) {
-        h[j] = report_column_label(r, c->cols[j].name);
-        k[j] = column_kind(r, &c->cols[j]);
-        /* An id that is not an integer is shown as text, as it is. */
-        for (size_t i = 0; k[j] == XLSXOUT_INT && c->cols[j].type == COL_STR && i < c->nrows; i++) {
-            const char *s = c->cols[j].str[i];
-            if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 15 || (s[0] == '0' && s[1]))
-                k[j] = XLSXOUT_TEXT;
-        }
-    }
-    if (!rc && !(t = xlsxout_table_alloc(c->ncols, h, k)))
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < c->nrows && !rc; i++) {
-        for (size_t j = 0; j < c->ncols; j++) {
-            if (c->cols[j].type == COL_STR) {
-                cells[j] = c->cols[j].str[i];
-            } else {
-                report_num(c->cols[j].num[i], nums + 64 * j, 64);
-                cells[j] = nums + 64 * j;
-            }
-        }
-        rc = xlsxout_table_add_row(t, cells, e);
-    }
-    if (!rc)
-        rc = report_emit_table(r, name, NULL, t, NULL, e);
-    xlsxout_table_free(t);
-    free(h);
-    free(cells);
-    free(k);
-    free(nums);
     return rc;
 }

@@ -18,8 +18,7 @@ void report_num(double x, char *buf, size_t size)
         snprintf(buf, size, "%.17g", x);
 }
 
-/* Longest word of s, in code points. */
-static size_t longest_word(const char *s)
+size_t report_longest_word(const char *s)
 {
     size_t best = 0, cur = 0;
     for (; *s; s++) {
@@ -34,8 +33,7 @@ static size_t longest_word(const char *s)
     return best;
 }
 
-/* What a cell shows, in characters, roughly as Excel formats it. */
-static size_t shown_width(enum xlsxout_kind k, const char *s)
+size_t report_shown_width(enum xlsxout_kind k, const char *s)
 {
     if (k == XLSXOUT_TEXT)
         return xlsxout_width(s);
@@ -76,13 +74,13 @@ int report_emit_table(struct report *r, const char *name, const char *stem, cons
         size_t data = 0, hw = xlsxout_width(t->header[j]) + 2;
         for (size_t i = 0; i < t->nrows; i++) {
             const char *s = t->cells[i * t->ncols + j];
-            size_t w = s && *s ? shown_width(t->kinds[j], s) : 0;
+            size_t w = s && *s ? report_shown_width(t->kinds[j], s) : 0;
             if (w > data)
                 data = w;
         }
         size_t w = data;
-        if (longest_word(t->header[j]) + 3 > w)
-            w = longest_word(t->header[j]) + 3;
+        if (report_longest_word(t->header[j]) + 3 > w)
+            w = report_longest_word(t->header[j]) + 3;
         if ((hw + 2) / 3 + 2 > w)
             w = (hw + 2) / 3 + 2;
         w = w < 8 ? 8 : w > 70 ? 70 : w;

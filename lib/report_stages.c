@@ -228,7 +228,14 @@ int report_evaluate_read(struct report *r, struct err *e)
     int rc = report_read_kv(r, "metrics", e);
     if (!rc)
         rc = report_read_table(r, "evaluate/metrics", str, e);
-    return rc;
+    /* How the decision threshold was picked, in words: the report says it
+     * was picked on the test rows (the metrics at it are optimistic). */
+    const char *rule, *word;
+    if (!rc)
+        rc = report_value(r, "metrics", "threshold_rule", &rule, e);
+    if (!rc)
+        rc = report_word(r, "threshold_rules", rule, &word, e);
+    return rc ? rc : report_fact(r, "threshold_rule", word, e);
 }
 
 int report_evaluate_summary(struct report *r, struct err *e)

@@ -7,14 +7,18 @@
 # the figures the template or the workbook embeds to REPORT_FIGS, and the
 # tables its sheets write for the HTML to REPORT_TABLES.
 REPORT_MD     ?= report/report.md
-REPORT_PARTS  := data eda corr train evaluate
+REPORT_PARTS  := data eda corr train evaluate explain segment
 REPORT_IN     := $(I)/load.kv $(I)/clean.kv $(I)/merge.kv $(I)/quality.tsv $(I)/customers.tsv \
                  $(I)/eda.kv $(I)/eda/numeric.tsv \
                  $(I)/corr.kv $(I)/corr/phik.tsv \
                  $(I)/train.kv $(I)/train/leaderboard.tsv $(I)/train/candidates.tsv \
-                 $(I)/metrics.kv $(I)/evaluate/metrics.tsv
-REPORT_FIGS   := $(patsubst %,$(OUT)/figures/%.png,balance_target heatmap_phik roc_test gains_test)
-REPORT_TABLES := quality leaderboard metrics
+                 $(I)/metrics.kv $(I)/evaluate/metrics.tsv \
+                 $(I)/explain.kv $(I)/explain/importance.tsv \
+                 $(I)/segment.kv $(patsubst %,$(I)/segment/%.tsv,segments profile recommendations whatif customers)
+REPORT_FIGS   := $(patsubst %,$(OUT)/figures/%.png,balance_target heatmap_phik roc_test gains_test \
+                   shapbee_test shapbar_test shapwf_top \
+                   segmentscatter_all segmentsizes_all segmentprofile_focus segmentwhatif_focus)
+REPORT_TABLES := quality leaderboard metrics importance segments profile profile_categories recommendations whatif
 
 REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv) \
               $(REPORT_TABLES:%=$(OUT)/tables/%.tsv)

@@ -35,6 +35,8 @@ static const struct part parts[] = {
     {"corr", report_corr_read, NULL},
     {"train", report_train_read, NULL},
     {"evaluate", report_evaluate_read, report_evaluate_summary},
+    {"explain", report_explain_read, report_explain_summary},
+    {"segment", report_segment_read, report_segment_summary},
 };
 #define NPARTS (sizeof parts / sizeof parts[0])
 
@@ -52,6 +54,9 @@ static const struct sheet sheets[] = {
     {"corr", "corr", report_sheet_corr},
     {"models", "train", report_sheet_models},
     {"metrics", "evaluate", report_sheet_metrics},
+    {"importance", "explain", report_sheet_importance},
+    {"segments", "segment", report_sheet_segments},
+    {"recommendations", "segment", report_sheet_recommendations},
     {"customers", "data", report_sheet_customers},
     {"params", NULL, report_sheet_params},
 };
@@ -80,7 +85,7 @@ static int parse_parts(const char *list, int on[NPARTS], struct err *e)
         while (k < NPARTS && strcmp(parts[k].name, tok) != 0)
             k++;
         if (k == NPARTS)
-            return err_set(e, ERR_USAGE, "--parts: expected one of the report's parts (data, eda, corr, train, evaluate), found \"%s\"", tok);
+            return err_set(e, ERR_USAGE, "--parts: expected one of the report's parts (data, eda, corr, train, evaluate, explain, segment), found \"%s\"", tok);
         on[k] = 1;
     }
     return ERR_OK;
@@ -125,7 +130,7 @@ int main(int argc, char **argv)
         {"interim", &interim, "directory with the files the stages wrote"},
         {"out", &out, "directory for study.xlsx, report.html, conclusions.kv, tables/"},
         {"template", &tmpl, "the Markdown template of the literate report"},
-        {"parts", &part_list, "the stages whose files to show: data,eda,corr,train,evaluate"},
+        {"parts", &part_list, "the stages whose files to show: data,eda,corr,train,evaluate,explain,segment"},
         {"data-dir", &data_dir, "directory of the input CSVs (hashed into the Параметры sheet)"},
         {"synthetic", &synthetic, "1 if the input was generated (labelled at the top of both files), else 0"},
         {"version", &version, "the toolkit's version"},
@@ -135,7 +140,9 @@ int main(int argc, char **argv)
     static const char *const keys[] = {"title", "question", "synthetic", "real", "percent_columns", "sheets",
                                        "summary", "columns", "tables", "checks", "actions", "yes_no", "headers", "families",
                                        "translate", "scalers", "directions",
-                                       "conclusions", NULL};
+                                       "top_features", "focus_levers", "summary_levers", "importance_directions",
+                                       "explainers", "shap_spaces", "threshold_rules", "helps", "channels", "sources",
+                                       "charts", "sentences", "conclusions", NULL};
     struct err e = {0};
     struct params *p = NULL;
     struct schema s = {0};
