@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # The report stage through Make on the real data: study.xlsx and report.html
-# are written, byte-identical across runs, cite the numbers the stages wrote,
-# label synthetic data, fail on a missing key, and only the report reruns
-# when its template changes. The workbook is read with openpyxl when it is
+# are written, byte-identical across runs, cite the numbers the stages wrote
+# (explain's importance, segment's segments, levers, what-if and offers
+# included), label synthetic data, fail on a missing key; only the report
+# reruns when its template changes, only segment and the report when a
+# segment threshold does. The workbook is read with openpyxl when it is
 # installed (tests/oracle/check_study_xlsx.py); without it that part is skipped.
+# fast_params: a 16-candidate search and a cheap KernelSHAP (the suite's
+# time budget); the report does not depend on the model's quality.
 source "$(dirname "$0")/lib.sh"
 need_real
 SAN=${SAN:-0}
 cp params.yaml "$TMP/params.yaml"
+fast_params "$TMP/params.yaml" || { bad "fast_params"; finish; exit 1; }
 cp report/report.md "$TMP/report.md"
 A=$TMP/a
 # One commit for the whole test: others may commit while it runs.
@@ -19,7 +24,8 @@ run() { # run OUT [make args...]
 }
 echo "test_report: make report on the real data"
 if run "$TMP/o1" >"$TMP/log1" 2>&1; then ok "make report"; else cat "$TMP/log1"; bad "make report"; finish; exit 1; fi
-for f in study.xlsx report.html conclusions.kv tables/quality.tsv; do
+TABLES="quality leaderboard metrics importance segments profile profile_categories recommendations whatif"
+for f in study.xlsx report.html conclusions.kv $(printf 'tables/%s.tsv ' $TABLES); do
   check "$f written" test -s "$TMP/o1/$f"
 done
 c=$TMP/o1/conclusions.kv
@@ -32,6 +38,27 @@ h=$TMP/o1/report.html
 check "html: no placeholder left" bash -c "! grep -q '{{' '$h'"
 check "html: the quality table" grep -q '<td>аномальная выручка</td>' "$h"
 check "html: no synthetic banner on real data" bash -c "! grep -q 'class=\"banner\"' '$h'"
+# The sentences of explain and segment, from their numbers.
+ckv() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$2"; }
+sk() { ckv "$1" "$A/segment.kv"; }
+focus=$(sk focus)
+[ "$(ckv focus_n "$c")" = "$(sk "n_$focus")" ] && ok "conclusions: focus segment size $(sk "n_$focus") from segment.kv" \
+  || bad "focus_n $(ckv focus_n "$c") vs segment.kv $(sk "n_$focus")"
+check "conclusions: the focus segment named" grep -qP "^segments\tСегмент в фокусе — «$(sk focus_name)»: $(sk "n_$focus") покупател" "$c"
+top1=$(ckv top1 "$A/explain.kv")
+label1=$(awk '/^labels:/ {f = 1; next} /^[a-z]/ {f = 0} f' "$TMP/params.yaml" | grep -oP "^    $top1: \K.*" | sed 's/[.]/\\./g')
+check "conclusions: explain's top feature ($top1) first, with its direction" \
+  grep -qP "^importance\t.*: «$label1» — (больше|меньше) значение — выше риск;" "$c"
+check "conclusions: three levers of the focus segment" grep -qP '^recommendations\tГлавные рычаги в этом сегменте: 1\) .*; 2\) .*; 3\) ' "$c"
+check "conclusions: offers counted as segment.kv says" \
+  grep -qP "^offers\tПерсональные предложения подготовлены для $(sk at_risk_with_offers) покупател.* из $(sk at_risk)," "$c"
+check "conclusions: the threshold was picked on the test rows" grep -qP '^models\t.*порог выбран по индексу Юдена на тех же тестовых клиентах' "$c"
+for sec in '7. Почему модель ждёт снижения' '8. Сегменты: риск и прибыль' '9. Рекомендации'; do
+  check "html: section $sec" grep -q "<h2>$sec" "$h"
+done
+check "html: 11 figures or more" test "$(grep -o '<img src="data:image/png' "$h" | wc -l)" -ge 11
+check "html: the what-if is an estimate" grep -q '<strong>оценка по модели, а не результат эксперимента</strong>' "$h"
+check "html: the segments table" grep -q "<td>$(sk focus_name)</td>" "$h"
 commit=$(grep -oP '^commit\t\K.*' "$TMP/o1/conclusions.kv")
 check "html: the git commit ($commit)" bash -c "[ '$commit' != unknown ] && grep -q '$commit' '$h'"
 
@@ -44,7 +71,7 @@ check "second make report rewrites nothing" cmp -s "$TMP/before" "$TMP/after"
 ran=$(echo "$out" | grep -v -e '^note:' -e '^make.*Nothing to be done' -e 'is up to date')
 [ -z "$ran" ] && ok "second make report runs no command" || bad "second run printed: $ran"
 run "$TMP/o2" >/dev/null 2>&1 && ok "make report into a second directory" || bad "make report into a second directory"
-for f in study.xlsx report.html conclusions.kv tables/quality.tsv; do
+for f in study.xlsx report.html conclusions.kv $(printf 'tables/%s.tsv ' $TABLES); do
   check "$f byte-identical across runs" cmp -s "$TMP/o1/$f" "$TMP/o2/$f"
 done
 
@@ -80,6 +107,25 @@ if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
   fi
 else
   echo "test_report: openpyxl not installed, workbook read-back skipped"
+fi
+
+echo "test_report: a segment threshold edit reruns segment and the report only"
+snap "$A/train" >"$TMP/tbefore"; snap "$A/explain" >>"$TMP/tbefore"
+par_before=$(sk profit_at_risk_at_risk)
+sed -i '/^  risk:$/,/^    levels:/ s/^    thresholds: \[0.7\]$/    thresholds: [0.6]/' "$TMP/params.yaml"
+if grep -q '^    thresholds: \[0.6\]$' "$TMP/params.yaml"; then
+  log=$(run "$TMP/o1" 2>&1)
+  cmds=$(echo "$log" | grep -o '^[^ ]*/bin/[a-z]*' | sort -u | tr '\n' ' ')
+  [ "$cmds" = "$BIN/params $BIN/report $BIN/segment " ] && ok "only params, segment and the report ran" || bad "ran after a segment edit: $cmds"
+  snap "$A/train" >"$TMP/tafter"; snap "$A/explain" >>"$TMP/tafter"
+  check "train and explain files untouched" cmp -s "$TMP/tbefore" "$TMP/tafter"
+  [ "$(sk risk_threshold_1)" = 0.59999999999999998 ] && ok "segment.kv: risk threshold 0.6" || bad "risk_threshold_1 $(sk risk_threshold_1)"
+  awk -v a="$(sk profit_at_risk_at_risk)" -v b="$par_before" 'BEGIN {exit !(a > b)}' \
+    && ok "more profit at risk among the customers at risk ($par_before -> $(sk profit_at_risk_at_risk))" || bad "profit at risk at risk did not grow"
+  [ "$(ckv focus_n "$TMP/o1/conclusions.kv")" = "$(sk "n_$(sk focus)")" ] && ok "the report follows: focus segment of $(sk "n_$(sk focus)")" \
+    || bad "conclusions focus_n $(ckv focus_n "$TMP/o1/conclusions.kv") vs $(sk "n_$(sk focus)")"
+else
+  bad "could not set segment.risk.thresholds"
 fi
 
 echo "test_report: synthetic data is labelled in both files"

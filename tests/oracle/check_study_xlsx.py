@@ -10,14 +10,26 @@ and labels synthetic data; Качество данных has one row per quality
 with every code in Russian; Клиенты has one row per customers.tsv row with the
 same ids and target, percentages and money formatted; Параметры names each
 input file with the SHA-256 hashlib computes; the created time is EPOCH when
-given. Prints one line per check; exit status 1 on any failure, 2 on usage.
+given. When the study has explain and segment outputs: Важность признаков has
+explain/importance.tsv's values and a native bar chart over its own mean |SHAP|
+column, and the beeswarm; Сегменты has segments.tsv's sizes and profit at risk
+and labels the what-if as an estimate; Рекомендации has every lever of
+recommendations.tsv with its offer; Клиенты starts with each customer's
+probability (as %, the segment stage's value, riskiest first, a 3-colour
+scale), source, segment, profit (money), drivers and offers: offers for every
+customer of a segment that gets them, and no mail or call for a customer
+without consent (the levers' texts from INTERIM/params/segment.yaml); Сводка
+names explain's top features in order and the focus segment's size.
+Prints one line per check; exit status 1 on any failure, 2 on usage.
 Used by tests/e2e/test_report.sh when openpyxl is installed (skipped otherwise).
 """
 import csv
 import datetime
 import hashlib
+import math
 import os
 import sys
+import zipfile
 
 import openpyxl
 
@@ -45,7 +57,9 @@ def main(argv):
     if len(argv) < 5:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    global wb_path
     path, interim, data_dir, synthetic = argv[1], argv[2], argv[3], argv[4] == "1"
+    wb_path = path
     epoch = int(argv[5]) if len(argv) > 5 else None
     wb = openpyxl.load_workbook(path)
     names = wb.sheetnames
@@ -84,10 +98,13 @@ def main(argv):
     ws = wb["Клиенты"]
     rows = list(ws.iter_rows(min_row=2))
     check(len(rows) == len(c) - 1, f"Клиенты: {len(rows)} rows, customers.tsv {len(c) - 1}")
-    check([str(r[0].value) for r in rows] == [x[0] for x in c[1:]], "Клиенты: the ids, in order")
-    check([r[1].value for r in rows] == [x[1] for x in c[1:]], "Клиенты: the target, as text")
     fmts = {c.number_format for c in rows[0]}
     check("0.0%" in fmts and "#,##0.00" in fmts, f"Клиенты: percent and money formats {sorted(fmts)}")
+    if os.path.exists(os.path.join(interim, "segment.kv")):
+        check_study(wb, interim, c)
+    else:
+        check([str(r[0].value) for r in rows] == [x[0] for x in c[1:]], "Клиенты: the ids, in order")
+        check([r[1].value for r in rows] == [x[1] for x in c[1:]], "Клиенты: the target, as text")
 
     ws = wb["Параметры"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
@@ -102,6 +119,135 @@ def main(argv):
         want = datetime.datetime.fromtimestamp(max(epoch, 1), datetime.timezone.utc).replace(tzinfo=None)
         check(wb.properties.created == want, f"created {wb.properties.created} = {want}")
     return 1 if FAILS else 0
+
+
+def section(interim, name):
+    """INTERIM/params/NAME.yaml (the params stage's copy; !plain marks plain scalars), or None without PyYAML."""
+    try:
+        import yaml
+    except ImportError:
+        return None
+
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_constructor("!plain", lambda loader, node: loader.construct_scalar(node))
+    with open(os.path.join(interim, "params", name + ".yaml"), encoding="utf-8") as f:
+        return yaml.load(f, Loader=Loader)
+
+
+def same(a, b):
+    """Equal to the 16 significant digits libxlsxwriter writes."""
+    return isinstance(a, (int, float)) and math.isclose(a, b, rel_tol=1e-15, abs_tol=1e-300)
+
+
+def by_name(rows, header):
+    """Rows of values as dicts by the header row."""
+    return [dict(zip(header, r)) for r in rows]
+
+
+def check_study(wb, interim, c):
+    """The sheets of the explain and segment parts."""
+    names = wb.sheetnames
+    want = ["Метрики", "Важность признаков", "Сегменты", "Рекомендации", "Клиенты", "Параметры"]
+    check(names[-6:] == want, f"sheet order ends {names[-6:]}")
+    labels = (section(interim, "labels") or {}).get("columns", {})
+    lab = lambda name: labels.get(name, name)
+
+    imp = tsv(os.path.join(interim, "explain", "importance.tsv"))
+    ws = wb["Важность признаков"]
+    rows = list(ws.iter_rows(min_row=2, max_row=len(imp), values_only=True))
+    check(len(rows) == len(imp) - 1 and ws.cell(len(imp) + 1, 1).value is None,
+          f"Важность признаков: {len(rows)} features, importance.tsv {len(imp) - 1}")
+    check([r[0] for r in rows] == [int(x[5]) for x in imp[1:]], "Важность признаков: ranks as in importance.tsv")
+    check([r[1] for r in rows] == [lab(x[0]) for x in imp[1:]], "Важность признаков: features by their labels")
+    check(all(same(r[2], float(x[1])) and same(r[4], float(x[3])) for r, x in zip(rows, imp[1:])),
+          "Важность признаков: mean |SHAP| and permutation drop as in importance.tsv")
+    check(all(r[3] for r in rows), "Важность признаков: every direction in words")
+    check(len(ws._charts) == 1 and len(ws._images) == 1, f"Важность признаков: {len(ws._charts)} chart, "
+          f"{len(ws._images)} image (beeswarm)")
+    z = zipfile.ZipFile(wb_path)
+    charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    ref = f"'Важность признаков'!$C$2:$C${len(imp)}"
+    check(any(ref in x and "<c:barChart>" in x for x in charts), f"native bar chart of {ref}")
+
+    seg = tsv(os.path.join(interim, "segment", "segments.tsv"))
+    sh = {k: i for i, k in enumerate(seg[0])}
+    ws = wb["Сегменты"]
+    rows = list(ws.iter_rows(min_row=2, max_row=len(seg), values_only=True))
+    check([r[0] for r in rows] == [x[sh["name"]] for x in seg[1:]], "Сегменты: the segments in order")
+    check([r[1] for r in rows] == [int(x[sh["n"]]) for x in seg[1:]], f"Сегменты: sizes {[r[1] for r in rows]}")
+    check(sum(r[1] for r in rows) == len(c) - 1, "Сегменты: sizes add up to the customers")
+    check(all(same(r[6], float(x[sh["profit_at_risk"]])) for r, x in zip(rows, seg[1:])),
+          "Сегменты: profit at risk as in segments.tsv")
+    check(ws.cell(2, 7).number_format == "#,##0.00" and ws.cell(2, 3).number_format == "0.0%",
+          "Сегменты: money and percent formats")
+    text = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    check(any("оценка по модели" in t for t in text), "Сегменты: the what-if is labelled as an estimate")
+    check(any(t.startswith("Профиль сегмента") for t in text), "Сегменты: the focus profile")
+    check(len(ws._images) == 2, f"Сегменты: {len(ws._images)} figures")
+    at_risk = {x[sh["name"]] for x in seg[1:] if x[sh["at_risk"]] == "1"}
+
+    rec = tsv(os.path.join(interim, "segment", "recommendations.tsv"))
+    rh = {k: i for i, k in enumerate(rec[0])}
+    ws = wb["Рекомендации"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    check(len(rows) == len(rec) - 1, f"Рекомендации: {len(rows)} levers, recommendations.tsv {len(rec) - 1}")
+    check([(r[0], r[2], r[3]) for r in rows] == [(x[rh["segment_name"]], int(x[rh["rank"]]), x[rh["label"]])
+                                                 for x in rec[1:]], "Рекомендации: segment, rank, lever as ranked")
+    check(all(r[11] for r in rows), "Рекомендации: every lever has its offer")
+
+    sc = tsv(os.path.join(interim, "segment", "customers.tsv"))
+    ch = {k: i for i, k in enumerate(sc[0])}
+    by_id = {x[0]: x for x in sc[1:]}
+    ws = wb["Клиенты"]
+    head = [x.value for x in ws[1]]
+    rows = by_name(ws.iter_rows(min_row=2, values_only=True), head)
+    first = list(ws.iter_rows(min_row=2, max_row=2))[0]
+    check(len(rows) == 1296 == len(c) - 1, f"Клиенты: {len(rows)} customers")
+    check(sorted(str(r[head[0]]) for r in rows) == sorted(x[0] for x in c[1:]), "Клиенты: every customer once")
+    P, SEGN, OFF, CHN = head[1], "Сегмент", "Персональные предложения", "Каналы предложений"
+    check(head[1:8] == ["Вероятность снижения активности", "Как получена вероятность", "Сегмент",
+                        "Прибыль в месяц, тыс. руб.", "Главные причины риска (SHAP)", OFF, CHN], f"Клиенты: {head[1:8]}")
+    check(all(same(r[P], float(by_id[str(r[head[0]])][ch["probability"]])) for r in rows),
+          "Клиенты: each probability is the segment stage's")
+    probs = [r[P] for r in rows]
+    check(probs == sorted(probs, reverse=True) and 0 <= probs[-1] and probs[0] <= 1, "Клиенты: riskiest first, in [0, 1]")
+    check(first[1].number_format == "0.0%" and first[4].number_format == "#,##0.00",
+          f"Клиенты: probability {first[1].number_format}, profit {first[4].number_format}")
+    check({r["Как получена вероятность"] for r in rows} == {"вне выборки (кросс-валидация)", "тестовая выборка"},
+          "Клиенты: the source of each probability in words")
+    check(all(r[SEGN] for r in rows), "Клиенты: every customer has a segment")
+    risky = [r for r in rows if r[SEGN] in at_risk]
+    check(risky and all(r[OFF] for r in risky), f"Клиенты: offers for all {len(risky)} customers at risk")
+    check(all(not r[OFF] for r in rows if r[SEGN] not in at_risk), "Клиенты: no offers for the others")
+    check(all(r["Главные причины риска (SHAP)"] for r in risky), "Клиенты: drivers of the customers at risk")
+    cf = ws.conditional_formatting
+    scales = [rule for rng in cf for rule in rng.rules if rule.type == "colorScale" and str(rng.sqref).startswith("B2:")]
+    check(len(scales) == 1 and len(scales[0].colorScale.color) == 3, "Клиенты: a 3-colour scale on the probability")
+    check(ws.freeze_panes == "B2" and ws.auto_filter.ref, f"Клиенты: frozen {ws.freeze_panes}, autofilter")
+    sp = section(interim, "segment")
+    if sp:
+        consent = lab(sp["consent"]["column"])
+        denied = [r for r in risky if r[consent] == sp["consent"]["deny"]]
+        contact = [lv["offer"] for lv in sp["levers"] if lv["channel"] == "contact"]
+        check(denied and all("рассылка или звонок" not in (r[CHN] or "") and not any(t in r[OFF] for t in contact)
+                             for r in denied), f"Клиенты: no mail or call for the {len(denied)} at risk without consent")
+        allowed = [r for r in risky if r[consent] != sp["consent"]["deny"]]
+        check(any("рассылка или звонок" in (r[CHN] or "") for r in allowed), "Клиенты: mail and calls for the others")
+
+    ex = kv(os.path.join(interim, "explain.kv"))
+    s = wb["Сводка"]
+    col_a = [r[0].value for r in s.iter_rows(min_row=1)]
+    at = col_a.index("Что сильнее всего влияет на прогноз (по убыванию)") if "Что сильнее всего влияет на прогноз (по убыванию)" in col_a else -1
+    top = [f"{k}. {lab(ex[f'top{k}'])}" for k in range(1, 6)]
+    check(at > 0 and col_a[at + 1:at + 6] == top, f"Сводка: the top features {col_a[at + 1:at + 6]}")
+    sk = kv(os.path.join(interim, "segment.kv"))
+    values = {r[0].value: r[1].value for r in s.iter_rows(min_row=2) if r[0].value}
+    focus = str(values.get("Сегмент в фокусе", ""))
+    check(sk["focus_name"] in focus and f"{int(sk['n_' + sk['focus']])} покупател" in focus,
+          f"Сводка: the focus segment {focus[:80]!r}")
+    check(same(values.get("Прибыль под риском, всего, тыс. руб. в месяц"), float(sk["profit_at_risk_total"])),
+          "Сводка: the total profit at risk")
 
 
 if __name__ == "__main__":
