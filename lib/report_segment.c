@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mdreport.h"
 #include "report_sheets.h"
 
 #define SEG "segment/segments"
@@ -186,9 +187,42 @@ static int whatif_facts(struct report *r, struct err *e)
     return rc;
 }
 
+/* conclusions.risk_thresholds, profit_thresholds: the boundaries of the
+ * levels as segment.kv has them (risk_threshold_1, 2...), "0,70; 0,90", a
+ * median threshold marked so (report.median). */
+static int threshold_facts(struct report *r, struct err *e)
+{
+    static const char *const kinds[] = {"risk", "profit"};
+    const char *median;
+    int rc = report_label(r, "median", &median, e);
+    for (size_t k = 0; k < 2 && !rc; k++) {
+        char text[2048] = "", key[64], out[128];
+        size_t len = 0;
+        for (int i = 1; !rc; i++) {
+            snprintf(key, sizeof key, "%s_threshold_%d", kinds[k], i);
+            const char *v = kvset_get(r->kv, "segment", key);
+            if (!v)
+                break;
+            rc = mdreport_format(v, k ? "%.3f" : "%.2f", out, sizeof out, e);
+            snprintf(key, sizeof key, "%s_threshold_%d_rule", kinds[k], i);
+            const char *rule = kvset_get(r->kv, "segment", key);
+            int is_median = rule && strcmp(rule, "median") == 0;
+            if (!rc && len < sizeof text)
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s%s%s%s", len ? "; " : "", out,
+                                        is_median ? " " : "", is_median ? median : "");
+        }
+        snprintf(key, sizeof key, "%s_thresholds", kinds[k]);
+        if (!rc)
+            rc = report_fact(r, key, text, e);
+    }
+    return rc;
+}
+
 int report_segment_read(struct report *r, struct err *e)
 {
     int rc = read_tables(r, e);
+    if (!rc)
+        rc = threshold_facts(r, e);
     if (!rc)
         rc = focus_facts(r, e);
     if (!rc)

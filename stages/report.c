@@ -141,7 +141,7 @@ int main(int argc, char **argv)
                                        "summary", "columns", "tables", "checks", "actions", "yes_no", "headers", "families",
                                        "translate", "scalers", "directions",
                                        "top_features", "focus_levers", "summary_levers", "importance_directions",
-                                       "explainers", "shap_spaces", "threshold_rules", "helps", "channels", "sources",
+                                       "explainers", "shap_spaces", "threshold_rules", "median", "helps", "channels", "sources",
                                        "charts", "sentences", "conclusions", NULL};
     struct err e = {0};
     struct params *p = NULL;
