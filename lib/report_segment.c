@@ -39,6 +39,9 @@ static int seg_row(const struct report *r, size_t i, struct kv *kv, struct err *
         if (!rc)
             rc = kv_set_str(kv, texts[k], c->str[i] ? c->str[i] : "", e);
     }
+    /* An empty segment has no means: its sentences say so instead. */
+    if (!rc)
+        rc = kv_set_str(kv, "empty", strtod(kv_get(kv, "n"), NULL) > 0 ? "0" : "1", e);
     return rc;
 }
 
@@ -120,9 +123,15 @@ static int focus_facts(struct report *r, struct err *e)
                                            {"profit_at_risk_share", "focus_par_share"}};
     for (size_t k = 0; k < sizeof facts / sizeof facts[0] && !rc; k++)
         rc = report_fact(r, facts[k][1], kv_get(row, facts[k][0]), e);
+    int empty = !rc && strcmp(kv_get(row, "empty"), "1") == 0;
+    if (!rc)
+        rc = report_fact(r, "focus_empty", empty ? "1" : "0", e);
     if (!rc)
         rc = report_fact(r, "focus_par_is_largest", par->num[f] > max_other ? "1" : "0", e);
     kv_free(row);
+    /* No customers, no levers to name (their means are undefined). */
+    if (!rc && empty)
+        return report_fact(r, "focus_levers", "", e);
 
     /* Its first report.focus_levers levers, numbered, in rank order. */
     long want;
@@ -292,6 +301,11 @@ int report_segment_summary(struct report *r, struct err *e)
         int at_risk = 0;
         const char *sk = key->str[order[k]] ? key->str[order[k]] : "";
         rc = report_segment_at_risk(r, sk, &at_risk, e);
+        /* An empty segment has nobody to make an offer to. */
+        const struct column *nseg;
+        if (!rc)
+            rc = report_col(r, SEG, "n", COL_NUM, &nseg, e);
+        at_risk = at_risk && !rc && nseg->num[order[k]] > 0;
         for (size_t i = 0; at_risk && !rc && i < report_table(r, REC)->nrows; i++) {
             if (!rs->str[i] || strcmp(rs->str[i], sk) != 0 || rank->num[i] > (double)per)
                 continue;

@@ -127,6 +127,11 @@ if grep -q '^    thresholds: \[0.6\]$' "$TMP/params.yaml"; then
 else
   bad "could not set segment.risk.thresholds"
 fi
+echo "test_report: an empty focus segment is said, not a failure"
+sed -i '/^  profit:$/,/^    levels:/ s/^    thresholds: \[median\]$/    thresholds: [100]/' "$TMP/params.yaml"
+if run "$TMP/o1" >"$TMP/log5" 2>&1; then ok "make report with no customer of high profit"; else tail -3 "$TMP/log5"; bad "make report, empty focus"; fi
+check "conclusions: the focus segment is empty" grep -qP '^segments\tВ сегменте в фокусе — «.*» — при выбранных порогах нет ни одного покупателя' "$TMP/o1/conclusions.kv"
+check "conclusions: no levers named for it" grep -qP '^recommendations\t$' "$TMP/o1/conclusions.kv"
 
 echo "test_report: synthetic data is labelled in both files"
 S=$TMP/s
