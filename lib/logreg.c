@@ -162,8 +162,11 @@ int logreg_fit(const double *X, const int *y, size_t n, size_t p, const struct l
     }
     set_print_string_function(quiet);
     /* liblinear's l1 solver shuffles coordinates with rand(): seed it here so a
-     * fit is reproducible (the only use of the C generator in this module). */
-    srand((unsigned)prm->seed);
+     * fit is reproducible (the only use of the C generator in this module).
+     * Only then: an l2 fit draws nothing, and reseeding would disturb an l1 fit
+     * drawing in another thread (callers serialise the l1 fits). */
+    if (prm->penalty == LOGREG_L1)
+        srand((unsigned)prm->seed);
     struct model *lm = train(&d.prob, &par);
     lin_data_free(&d);
     if (!lm)

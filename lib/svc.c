@@ -223,8 +223,11 @@ int svc_fit(const double *X, const int *y, size_t n, size_t p, const struct svc_
     }
     svm_set_print_string_function(quiet);
     /* libsvm's Platt CV permutes the rows with rand(): seed it here, right
-     * before training, so a fit is reproducible. */
-    srand((unsigned)prm->seed);
+     * before training, so a fit is reproducible. Only then: a fit without
+     * probabilities draws nothing, and reseeding would disturb a draw in
+     * another thread (callers serialise the fits that draw). */
+    if (prm->probability)
+        srand((unsigned)prm->seed);
     struct svm_model *lm = svm_train(&d.prob, &par);
     if (!lm) {
         sv_data_free(&d);

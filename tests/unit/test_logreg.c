@@ -451,6 +451,26 @@ static void test_save_load(void **state)
     free(y);
 }
 
+/* An l2 fit draws nothing from the C generator, so it must not reseed it:
+ * the search fits l2 models while an l1 fit draws in another thread. */
+static void test_l2_leaves_rand_alone(void **state)
+{
+    (void)state;
+    const double X[4] = {-2, -1, 1, 2};
+    const int y[4] = {0, 0, 1, 1};
+    struct logreg_params prm;
+    logreg_params_default(&prm);
+    prm.seed = 7;
+    struct logreg *m;
+    struct err e = {0};
+    srand(12345);
+    int expect = rand();
+    srand(12345);
+    assert_int_equal(logreg_fit(X, y, 4, 1, &prm, &m, &e), 0);
+    assert_int_equal(rand(), expect);
+    logreg_free(m);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -479,7 +499,7 @@ int main(void)
         cmocka_unit_test(test_fixture_provenance), cmocka_unit_test(test_sklearn_cases),
         cmocka_unit_test(test_separable_1d),
         cmocka_unit_test(test_balanced_by_hand), cmocka_unit_test(test_save_load),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),           cmocka_unit_test(test_l2_leaves_rand_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

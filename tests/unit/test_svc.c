@@ -446,12 +446,38 @@ static void test_errors(void **state)
     assert_non_null(strstr(e.msg, "expected gamma > 0"));
 }
 
+/* A fit without probabilities draws nothing from the C generator, so it must
+ * not reseed it: the search fits those while another thread may be drawing. */
+static void test_no_probability_leaves_rand_alone(void **state)
+{
+    (void)state;
+    double X[20];
+    int y[20];
+    for (int i = 0; i < 20; i++) {
+        X[i] = i < 10 ? i - 10 : i - 9;
+        y[i] = X[i] > 0;
+    }
+    struct svc_params prm;
+    svc_params_default(&prm);
+    prm.kernel = SVC_LINEAR;
+    prm.seed = 7;
+    struct svc *m;
+    struct err e = {0};
+    srand(12345);
+    int expect = rand();
+    srand(12345);
+    assert_int_equal(svc_fit(X, y, 20, 1, &prm, &m, &e), 0);
+    assert_int_equal(rand(), expect);
+    svc_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gamma_scale), cmocka_unit_test(test_sklearn_cases),
         cmocka_unit_test(test_separable_1d), cmocka_unit_test(test_row_order),
         cmocka_unit_test(test_save_load), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_no_probability_leaves_rand_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
