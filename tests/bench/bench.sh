@@ -44,6 +44,11 @@ SH=$TMP/build/bench/benchsh
 CAPPED=$TMP/build/bench/bench_capped
 ASSUME=()
 for b in "$TMP"/build/bin/*; do ASSUME+=(-o "$b"); done
+# And of what those programs read from the checkout: params.yaml and the
+# report's template, which their authors edit together with the programs.
+cp params.yaml "$TMP/params.yaml"
+cp "${REPORT_MD:-report/report.md}" "$TMP/report.md"
+BASE=$TMP/params.yaml
 
 now() { date +%s.%N; }
 # run_make LOG DIR PARAMS DATA TARGET...: the study in DIR, every stage logged to LOG.
@@ -52,7 +57,7 @@ run_make() {
   local log=$1 dir=$2 params=$3 data=$4
   shift 4
   BENCH_LOG=$log make -k -s --no-print-directory -j"$JOBS" "${ASSUME[@]}" SHELL="$SH" BUILD="$TMP/build" DATA="$data" \
-    INTERIM="$dir/interim" OUT="$dir/out" SYNTH_DIR="$dir/synth" PARAMS="$params" "$@" \
+    INTERIM="$dir/interim" OUT="$dir/out" SYNTH_DIR="$dir/synth" PARAMS="$params" REPORT_MD="$TMP/report.md" "$@" \
     >>"$dir/make.log" 2>&1
 }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "NaN"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -77,7 +82,7 @@ if [[ " $PARTS " == *" real "* ]]; then
     for r in $(seq 1 "$REPEAT"); do
       d=$TMP/real$r
       mkdir -p "$d"
-      cp params.yaml "$d/params.yaml"
+      cp "$BASE" "$d/params.yaml"
       t0=$(now)
       run_make "$d/cold.log" "$d" "$d/params.yaml" "$REAL" report || true
       printf 'cold_report\t%s\t%.3f\n' "$r" "$(echo "$(now) - $t0" | bc)" >>"$TOT"
@@ -168,7 +173,7 @@ if [[ " $PARTS " == *" scale "* ]]; then
   for n in $SIZES; do
     d=$TMP/n$n
     mkdir -p "$d"
-    tests/bench/mkparams.sh params.yaml "$OVERLAY" "synth.n=$n" >"$d/params.yaml"
+    tests/bench/mkparams.sh "$BASE" "$OVERLAY" "synth.n=$n" >"$d/params.yaml"
     : >"$d/stages.log"
     # The data first, so that the end-to-end time is the study's alone.
     run_make "$d/stages.log" "$d" "$d/params.yaml" "$TMP/empty" \
