@@ -227,16 +227,16 @@ if [[ " $PARTS " == *" scale "* ]]; then
   echo "Capped families (bench.cap training rows at most, $(knob n_iter) candidates x 5 folds each):"
   awk -F'\t' 'NR==1 {printf "%-7s %9s %9s %10s %10s %9s %8s\n", "family", "n", "rows", "wall s", "cpu s", "peak MB", "CV AUC"; next}
     {printf "%-7s %9s %9s %10.2f %10.2f %9.1f %8.4f\n", $1, $2, $3, $6, $7, $8/1024, $9}' "$CP"
-  # The figure: wall time against n, one line per stage, log-log.
+  # The figure: CPU time against n, one line per stage (failed runs left out), log-log.
   W=$OUTDIR/scale_wide.tsv
   { printf 'n'; for s in $stages; do printf '\t%s' "$s"; done; echo
     for n in $SIZES; do
       printf '%s' "$n"
-      for s in $stages; do printf '\t%s' "$(awk -F'\t' -v n="$n" -v s="$s" '$1==n && $2==s {v=$3} END {print v == "" ? "?" : v}' "$SC")"; done
+      for s in $stages; do printf '\t%s' "$(awk -F'\t' -v n="$n" -v s="$s" '$1==n && $2==s && $6=="ok" {v=$4} END {print v == "" ? "?" : v}' "$SC")"; done
       echo
     done; } >"$W"
   for f in knn svc; do
-    awk -F'\t' -v f="$f" 'NR>1 && $1==f {printf "%s\t%s\n", $2, $6}' "$CP" >"$OUTDIR/scale_capped_$f.tsv"
+    awk -F'\t' -v f="$f" 'NR>1 && $1==f {printf "%s\t%s\n", $2, $7}' "$CP" >"$OUTDIR/scale_capped_$f.tsv"
   done
   if gnuplot -e "data='$W'; capdir='$OUTDIR'; out='$OUTDIR/scale.png'" tests/bench/scale.gp 2>"$TMP/gp.err"; then
     echo "figure: $OUTDIR/scale.png"
