@@ -203,11 +203,16 @@ int outfile_commit(struct outfile *of, struct err *e)
     if (ferror(of->fp)) {
         /* The failing write's errno is long gone; flushing again retries the
          * buffered bytes and usually gets it back (ENOSPC rather than a
-         * vague EIO). The data is lost either way. */
+         * vague EIO). When nothing was left to retry, one more byte at the
+         * end of the file (which is removed anyway) tells the reason. */
         what = "write failed";
         clearerr(of->fp);
         errno = 0;
-        en = fflush(of->fp) != 0 && errno ? errno : EIO;
+        en = fflush(of->fp) != 0 && errno ? errno : 0;
+        if (!en) {
+            int fd = fileno(of->fp);
+            en = lseek(fd, 0, SEEK_END) >= 0 && write(fd, "", 1) < 0 && errno ? errno : EIO;
+        }
     } else if (fflush(of->fp) != 0) {
         what = "write failed";
         en = errno;
