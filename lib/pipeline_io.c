@@ -108,8 +108,9 @@ int pipeline_save(const struct pipeline *p, const char *path, struct err *e)
     if (rc)
         return rc;
     if ((rc = pipeline_write(p, of.fp, e))) {
+        /* The model writers name the model ("svc: write failed"); say which file. */
         outfile_abort(&of);
-        return rc;
+        return err_prefix(e, "%s: ", path);
     }
     return outfile_commit(&of, e);
 }

@@ -11,8 +11,8 @@
 # - inputs truncated between runs (mid-line, mid-character, to zero bytes): a
 #   clear error naming file and line; in the DAG, the stage that reads the
 #   replaced file stops, and removing it lets make rebuild the same bytes.
-# Stages covered: params, synth, load, clean, merge (add later stages to
-# STAGES and run_stage). Mounts need root with CAP_SYS_ADMIN; without them
+# Stages covered: every stage but report (add new ones to STAGES and
+# run_stage); report is covered by the interrupted runs. Mounts need root with CAP_SYS_ADMIN; without them
 # the checks fall back or are skipped with a note.
 source "$(dirname "$0")/lib.sh"
 need_real
@@ -59,10 +59,24 @@ if ! make_report "$REF" "$REF_OUT" >"$TMP/log.ref" 2>&1; then
 fi
 ok "uninterrupted make report"
 
-STAGES="params synth load clean merge"
+STAGES="params synth load clean merge eda corr train evaluate explain segment"
+# train with a tiny search here: only how it fails matters.
+sed -e 's/^  n_iter: [0-9]*$/  n_iter: 4/' -e 's/^  folds: [0-9]*$/  folds: 2/' "$P" >"$TMP/tiny.yaml"
 run_stage() { # run_stage NAME OUTDIR: the stage writes all its outputs into OUTDIR
   local out=$2
   case $1 in
+  eda) "$BIN/eda" --params "$P" --clean "$REF/clean" --customers "$REF/customers.tsv" --out "$out" \
+    --figures "$out" --kv "$out/eda.kv" ;;
+  corr) "$BIN/corr" --params "$P" --in "$REF/customers.tsv" --out "$out" --figures "$out" --kv "$out/corr.kv" ;;
+  train) "$BIN/train" --params "$TMP/tiny.yaml" --in "$REF/customers.tsv" --out "$out" --kv "$out/train.kv" \
+    --models "$out" ;;
+  evaluate) "$BIN/evaluate" --params "$P" --scores "$REF/train/scores_test.tsv" --train-kv "$REF/train.kv" \
+    --out "$out" --figures "$out" --kv "$out/metrics.kv" ;;
+  explain) "$BIN/explain" --params "$P" --in "$REF/customers.tsv" --model "$REF/models/tree.pipeline" \
+    --split "$REF/train/split.tsv" --out "$out" --figures "$out" --kv "$out/explain.kv" ;;
+  segment) "$BIN/segment" --params "$P" --in "$REF/customers.tsv" --split "$REF/train/split.tsv" \
+    --model "$REF/models/tree.pipeline" --profit "$REF/clean/profit.tsv" --shap "$REF/explain/shap.tsv" \
+    --drivers "$REF/explain/drivers.tsv" --out "$out" --figures "$out" --kv "$out/segment.kv" ;;
   params) "$BIN/params" --params "$P" --out "$out" ;;
   synth) "$BIN/synth" --params "$P" --n 300 --out "$out" ;;
   load) "$BIN/load" --params "$P" --in "$REAL" --out "$out" --kv "$out/load.kv" ;;
