@@ -37,6 +37,7 @@ STAGE_SRC := $(sort $(wildcard stages/*.c))
 STAGES    := $(STAGE_SRC:stages/%.c=%)
 STAGE_BIN := $(STAGES:%=$(BUILD)/bin/%)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_FIX  := $(BUILD)/tests/unit/fixture.o
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := build/.deps-ok
 
@@ -133,9 +134,11 @@ $(BUILD)/bin/%: $(BUILD)/stages/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
+# Every unit test links the shared fixture reader (tests/unit/fixture.c), built once.
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_FIX) $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+-include $(UNIT_FIX:.o=.d)
 
 -include $(LIB_OBJ:.o=.d) $(STAGE_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)
 

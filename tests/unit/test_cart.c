@@ -13,55 +13,8 @@
 #include <cmocka.h>
 
 #include "cart.h"
+#include "fixture.h"
 #include "tree.h"
-
-/* ---- a minimal TSV reader for the fixtures ---------------------------- */
-
-struct tsv {
-    size_t nrows, ncols;
-    char **cell; /* nrows x ncols, header excluded */
-    char *text;
-};
-
-static struct tsv *tsv_read(const char *path)
-{
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    struct tsv *t = calloc(1, sizeof *t);
-    fseek(fp, 0, SEEK_END);
-    long len = ftell(fp);
-    rewind(fp);
-    t->text = malloc((size_t)len + 1);
-    assert_int_equal(fread(t->text, 1, (size_t)len, fp), (size_t)len);
-    t->text[len] = '\0';
-    fclose(fp);
-    char *nl = strchr(t->text, '\n');
-    t->ncols = 1;
-    for (char *c = t->text; c < nl; c++)
-        t->ncols += *c == '\t';
-    for (char *c = nl + 1; *c; c++)
-        t->nrows += *c == '\n';
-    t->cell = malloc(t->nrows * t->ncols * sizeof *t->cell);
-    char *c = nl + 1;
-    for (size_t i = 0; i < t->nrows * t->ncols; i++) {
-        t->cell[i] = c;
-        c += strcspn(c, "\t\n");
-        *c++ = '\0';
-    }
-    return t;
-}
-
-static void tsv_free(struct tsv *t)
-{
-    free(t->cell);
-    free(t->text);
-    free(t);
-}
-
-static const char *cell(const struct tsv *t, size_t r, size_t c) { return t->cell[r * t->ncols + c]; }
-static double num(const struct tsv *t, size_t r, size_t c) { return strtod(cell(t, r, c), NULL); }
-
-#define FIX "tests/oracle/fixtures/"
 
 /* ---- hand-computed cases ---------------------------------------------- */
 
@@ -351,13 +304,13 @@ static int setup(void **state)
     f->Xt = malloc(m * 8 * sizeof *f->Xt);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < 8; j++)
-            f->X[i * 8 + j] = num(f->train, i, j);
-        f->y[i] = atoi(cell(f->train, i, 8));
-        f->w[i] = num(f->train, i, 9);
+            f->X[i * 8 + j] = tsv_at(f->train, i, j);
+        f->y[i] = atoi(tsv_cell(f->train, i, 8));
+        f->w[i] = tsv_at(f->train, i, 9);
     }
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < 8; j++)
-            f->Xt[i * 8 + j] = num(f->test, i, j);
+            f->Xt[i * 8 + j] = tsv_at(f->test, i, j);
     *state = f;
     return 0;
 }
@@ -382,13 +335,13 @@ static struct tree *fit_config(const struct fixture *f, size_t c, unsigned long 
 {
     struct cart_params par;
     cart_params_default(&par);
-    par.criterion = strcmp(cell(f->conf, c, 1), "entropy") ? CART_GINI : CART_ENTROPY;
-    par.max_depth = (size_t)atoi(cell(f->conf, c, 2));
-    par.min_samples_split = (size_t)atoi(cell(f->conf, c, 3));
-    par.min_samples_leaf = (size_t)atoi(cell(f->conf, c, 4));
-    par.class_weight_balanced = atoi(cell(f->conf, c, 5));
+    par.criterion = strcmp(tsv_cell(f->conf, c, 1), "entropy") ? CART_GINI : CART_ENTROPY;
+    par.max_depth = (size_t)atoi(tsv_cell(f->conf, c, 2));
+    par.min_samples_split = (size_t)atoi(tsv_cell(f->conf, c, 3));
+    par.min_samples_leaf = (size_t)atoi(tsv_cell(f->conf, c, 4));
+    par.class_weight_balanced = atoi(tsv_cell(f->conf, c, 5));
     par.seed = seed;
-    const double *w = atoi(cell(f->conf, c, 6)) ? f->w : NULL;
+    const double *w = atoi(tsv_cell(f->conf, c, 6)) ? f->w : NULL;
     struct tree *t;
     struct err e = {0};
     if (cart_fit(f->X, f->y, w, f->train->nrows, 8, &par, &t, &e))
@@ -403,29 +356,29 @@ static void test_sklearn_trees(void **state)
     double *out = malloc(m * sizeof *out);
     assert_true(f->conf->nrows >= 10);
     for (size_t c = 0; c < f->conf->nrows; c++) {
-        const char *name = cell(f->conf, c, 0);
+        const char *name = tsv_cell(f->conf, c, 0);
         struct tree *t = fit_config(f, c, 0);
-        size_t n_nodes = (size_t)atoi(cell(f->conf, c, 7));
+        size_t n_nodes = (size_t)atoi(tsv_cell(f->conf, c, 7));
         if (t->n_nodes != n_nodes)
             fail_msg("%s: %zu nodes, sklearn %zu", name, t->n_nodes, n_nodes);
-        assert_int_equal(tree_depth(t), atoi(cell(f->conf, c, 8)));
-        assert_int_equal(tree_n_leaves(t), atoi(cell(f->conf, c, 9)));
+        assert_int_equal(tree_depth(t), atoi(tsv_cell(f->conf, c, 8)));
+        assert_int_equal(tree_n_leaves(t), atoi(tsv_cell(f->conf, c, 9)));
         for (size_t i = 0; i < n_nodes; i++, row++) {
-            assert_string_equal(cell(f->trees, row, 0), name);
-            assert_int_equal(t->left[i], atoi(cell(f->trees, row, 2)));
-            assert_int_equal(t->right[i], atoi(cell(f->trees, row, 3)));
-            assert_int_equal(t->feature[i], atoi(cell(f->trees, row, 4)));
+            assert_string_equal(tsv_cell(f->trees, row, 0), name);
+            assert_int_equal(t->left[i], atoi(tsv_cell(f->trees, row, 2)));
+            assert_int_equal(t->right[i], atoi(tsv_cell(f->trees, row, 3)));
+            assert_int_equal(t->feature[i], atoi(tsv_cell(f->trees, row, 4)));
             /* The data are float32 values, so the midpoints are exact. */
-            if (t->threshold[i] != num(f->trees, row, 5))
+            if (t->threshold[i] != tsv_at(f->trees, row, 5))
                 fail_msg("%s node %zu: threshold %.17g, sklearn %.17g", name, i, t->threshold[i],
-                         num(f->trees, row, 5));
-            assert_true(fabs(t->value[i] - num(f->trees, row, 6)) <= 1e-12);
-            assert_true(fabs(t->cover[i] - num(f->trees, row, 7)) <= 1e-12 * t->cover[0]);
+                         tsv_at(f->trees, row, 5));
+            assert_true(fabs(t->value[i] - tsv_at(f->trees, row, 6)) <= 1e-12);
+            assert_true(fabs(t->cover[i] - tsv_at(f->trees, row, 7)) <= 1e-12 * t->cover[0]);
         }
         tree_predict_proba(t, f->Xt, m, out);
         for (size_t i = 0; i < m; i++, prow++) {
-            assert_string_equal(cell(f->pred, prow, 0), name);
-            assert_true(fabs(out[i] - num(f->pred, prow, 2)) <= 1e-12);
+            assert_string_equal(tsv_cell(f->pred, prow, 0), name);
+            assert_true(fabs(out[i] - tsv_at(f->pred, prow, 2)) <= 1e-12);
         }
         /* No tied splits in these configs: any seed gives the same tree. */
         struct tree *u = fit_config(f, c, 12345);

@@ -14,52 +14,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "knn.h"
-
-struct tsv {
-    size_t nrows, ncols;
-    char **cell; /* nrows x ncols, header excluded */
-    char *text;
-};
-
-static struct tsv *tsv_read(const char *path)
-{
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    struct tsv *t = calloc(1, sizeof *t);
-    fseek(fp, 0, SEEK_END);
-    long len = ftell(fp);
-    rewind(fp);
-    t->text = malloc((size_t)len + 1);
-    assert_int_equal(fread(t->text, 1, (size_t)len, fp), (size_t)len);
-    t->text[len] = '\0';
-    fclose(fp);
-    char *nl = strchr(t->text, '\n');
-    t->ncols = 1;
-    for (char *c = t->text; c < nl; c++)
-        t->ncols += *c == '\t';
-    for (char *c = nl + 1; *c; c++)
-        t->nrows += *c == '\n';
-    t->cell = malloc(t->nrows * t->ncols * sizeof *t->cell);
-    char *c = nl + 1;
-    for (size_t i = 0; i < t->nrows * t->ncols; i++) {
-        t->cell[i] = c;
-        c += strcspn(c, "\t\n");
-        *c++ = '\0';
-    }
-    return t;
-}
-
-static void tsv_free(struct tsv *t)
-{
-    free(t->cell);
-    free(t->text);
-    free(t);
-}
-
-static const char *cell(const struct tsv *t, size_t r, size_t c) { return t->cell[r * t->ncols + c]; }
-static double num(const struct tsv *t, size_t r, size_t c) { return strtod(cell(t, r, c), NULL); }
-
-#define FIX "tests/oracle/fixtures/"
+#include "fixture.h"
 
 static struct knn *fit(const double *X, const int *y, size_t n, size_t p, size_t k,
                        enum knn_weights w, int pw)
@@ -325,16 +280,16 @@ static void test_sklearn(void **state)
     int *y = malloc(n * sizeof *y);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < p; j++)
-            X[i * p + j] = num(tr, i, j);
-        y[i] = atoi(cell(tr, i, p));
+            X[i * p + j] = tsv_at(tr, i, j);
+        y[i] = atoi(tsv_cell(tr, i, p));
     }
     for (size_t i = 0; i < nq; i++)
         for (size_t j = 0; j < p; j++)
-            Q[i * p + j] = num(qs, i, j);
+            Q[i * p + j] = tsv_at(qs, i, j);
 
     size_t row = 0, n_configs = 0, n_zero = 0;
     while (row < pr->nrows) {
-        const char *name = cell(pr, row, 0);
+        const char *name = tsv_cell(pr, row, 0);
         size_t k;
         char w[16];
         int pw, zero = !strncmp(name, "zero_", 5);
@@ -347,10 +302,10 @@ static void test_sklearn(void **state)
         struct knn *m = fit(X, y, n, p, k, strcmp(w, "distance") ? KNN_UNIFORM : KNN_DISTANCE, pw);
         const double *queries = zero ? X : Q;
         assert_int_equal(knn_predict_proba(m, queries, zero ? n : nq, out, NULL), 0);
-        for (; row < pr->nrows && !strcmp(cell(pr, row, 0), name); row++) {
-            size_t i = (size_t)atoi(cell(pr, row, 1));
-            if (fabs(out[i] - num(pr, row, 2)) > 1e-12)
-                fail_msg("%s query %zu: %.17g, sklearn %.17g", name, i, out[i], num(pr, row, 2));
+        for (; row < pr->nrows && !strcmp(tsv_cell(pr, row, 0), name); row++) {
+            size_t i = (size_t)atoi(tsv_cell(pr, row, 1));
+            if (fabs(out[i] - tsv_at(pr, row, 2)) > 1e-12)
+                fail_msg("%s query %zu: %.17g, sklearn %.17g", name, i, out[i], tsv_at(pr, row, 2));
             n_zero += zero;
         }
         if (!zero) {

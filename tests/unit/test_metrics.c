@@ -15,82 +15,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "metrics.h"
-
-#define FIX "tests/oracle/fixtures/"
-
-/* ---- a minimal TSV fixture reader ---- */
-struct tsv {
-    size_t nrows, ncols;
-    char **cell; /* (nrows + 1) x ncols, row 0 = header */
-    char *buf;
-};
-
-static struct tsv *tsv_load(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    struct tsv *t = calloc(1, sizeof *t);
-    t->buf = malloc((size_t)len + 1);
-    assert_int_equal(fread(t->buf, 1, (size_t)len, f), (size_t)len);
-    t->buf[len] = '\0';
-    fclose(f);
-    size_t lines = 0, tabs = 0;
-    for (long i = 0; i < len; i++) {
-        lines += t->buf[i] == '\n';
-        tabs += t->buf[i] == '\t';
-    }
-    t->cell = malloc((lines + tabs + 1) * sizeof *t->cell);
-    size_t k = 0;
-    char *s = t->buf;
-    while (*s) {
-        char *nl = strchr(s, '\n');
-        *nl = '\0';
-        size_t nc = 0;
-        for (char *c = s;; nc++) {
-            t->cell[k++] = c;
-            char *tab = strchr(c, '\t');
-            if (!tab)
-                break;
-            *tab = '\0';
-            c = tab + 1;
-        }
-        if (t->ncols == 0)
-            t->ncols = nc + 1;
-        assert_int_equal(nc + 1, t->ncols);
-        s = nl + 1;
-    }
-    t->nrows = k / t->ncols - 1;
-    return t;
-}
-
-static const char *cell(const struct tsv *t, size_t r, size_t c)
-{
-    return t->cell[(r + 1) * t->ncols + c];
-}
-
-static double num(const struct tsv *t, size_t r, size_t c)
-{
-    return strtod(cell(t, r, c), NULL);
-}
-
-static void tsv_free(struct tsv *t)
-{
-    free(t->cell);
-    free(t->buf);
-    free(t);
-}
-
-#define assert_close(a, b, tol)                                                             \
-    do {                                                                                    \
-        double a_ = (a), b_ = (b);                                                          \
-        if (!(fabs(a_ - b_) <= (tol))) {                                                    \
-            print_error("%s = %.17g, expected %.17g (tol %g)\n", #a, a_, b_, (double)(tol)); \
-            fail();                                                                         \
-        }                                                                                   \
-    } while (0)
+#include "fixture.h"
 
 /* ---- hand-computed cases ---- */
 
@@ -329,9 +254,9 @@ static struct mcase load_case(const struct tsv *d, const char *name)
     c.y = malloc(d->nrows * sizeof *c.y);
     c.s = malloc(d->nrows * sizeof *c.s);
     for (size_t r = 0; r < d->nrows; r++)
-        if (strcmp(cell(d, r, 0), name) == 0) {
-            c.y[c.n] = atoi(cell(d, r, 2));
-            c.s[c.n++] = num(d, r, 3);
+        if (strcmp(tsv_cell(d, r, 0), name) == 0) {
+            c.y[c.n] = atoi(tsv_cell(d, r, 2));
+            c.s[c.n++] = tsv_at(d, r, 3);
         }
     assert_true(c.n > 0);
     return c;
@@ -340,8 +265,8 @@ static struct mcase load_case(const struct tsv *d, const char *name)
 static double scalar(const struct tsv *t, const char *cs, const char *key)
 {
     for (size_t r = 0; r < t->nrows; r++)
-        if (strcmp(cell(t, r, 0), cs) == 0 && strcmp(cell(t, r, 1), key) == 0)
-            return num(t, r, 2);
+        if (strcmp(tsv_cell(t, r, 0), cs) == 0 && strcmp(tsv_cell(t, r, 1), key) == 0)
+            return tsv_at(t, r, 2);
     fail_msg("no fixture value %s/%s", cs, key);
     return NAN;
 }
@@ -391,12 +316,12 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
         assert_int_equal(metrics_roc_curve(c.y, c.s, c.n, drop, &r, &e), 0);
         size_t k = 0;
         for (size_t i = 0; i < roc->nrows; i++) {
-            if (strcmp(cell(roc, i, 0), c.name) || atoi(cell(roc, i, 1)) != drop)
+            if (strcmp(tsv_cell(roc, i, 0), c.name) || atoi(tsv_cell(roc, i, 1)) != drop)
                 continue;
             assert_true(k < r->n);
-            assert_true(r->fpr[k] == num(roc, i, 3));
-            assert_true(r->tpr[k] == num(roc, i, 4));
-            assert_true(r->thresholds[k] == num(roc, i, 5));
+            assert_true(r->fpr[k] == tsv_at(roc, i, 3));
+            assert_true(r->tpr[k] == tsv_at(roc, i, 4));
+            assert_true(r->thresholds[k] == tsv_at(roc, i, 5));
             k++;
         }
         assert_int_equal(k, r->n);
@@ -406,15 +331,15 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
     assert_int_equal(metrics_pr_curve(c.y, c.s, c.n, &p, &e), 0);
     size_t k = 0;
     for (size_t i = 0; i < pr->nrows; i++) {
-        if (strcmp(cell(pr, i, 0), c.name))
+        if (strcmp(tsv_cell(pr, i, 0), c.name))
             continue;
         assert_true(k < p->n);
-        assert_true(p->precision[k] == num(pr, i, 2));
-        assert_true(p->recall[k] == num(pr, i, 3));
+        assert_true(p->precision[k] == tsv_at(pr, i, 2));
+        assert_true(p->recall[k] == tsv_at(pr, i, 3));
         if (k + 1 < p->n)
-            assert_true(p->thresholds[k] == num(pr, i, 4));
+            assert_true(p->thresholds[k] == tsv_at(pr, i, 4));
         else
-            assert_string_equal(cell(pr, i, 4), "");
+            assert_string_equal(tsv_cell(pr, i, 4), "");
         k++;
     }
     assert_int_equal(k, p->n);
@@ -425,13 +350,13 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
         assert_int_equal(metrics_calibration(c.y, c.s, c.n, nb, b, &e), 0);
         size_t bin = 0, seen = 0;
         for (size_t i = 0; i < cal->nrows; i++) {
-            if (strcmp(cell(cal, i, 0), c.name) || (size_t)atoi(cell(cal, i, 1)) != nb)
+            if (strcmp(tsv_cell(cal, i, 0), c.name) || (size_t)atoi(tsv_cell(cal, i, 1)) != nb)
                 continue;
             while (bin < nb && b[bin].count == 0) /* sklearn drops empty bins */
                 bin++;
             assert_true(bin < nb);
-            assert_close(b[bin].mean_pred, num(cal, i, 3), 1e-15);
-            assert_close(b[bin].frac_pos, num(cal, i, 4), 1e-15);
+            assert_close(b[bin].mean_pred, tsv_at(cal, i, 3), 1e-15);
+            assert_close(b[bin].frac_pos, tsv_at(cal, i, 4), 1e-15);
             bin++;
             seen++;
         }
@@ -445,15 +370,15 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
     assert_int_equal(metrics_gains(c.y, c.s, c.n, 10, g, &e), 0);
     size_t seen = 0;
     for (size_t i = 0; i < gain->nrows; i++) {
-        if (strcmp(cell(gain, i, 0), c.name))
+        if (strcmp(tsv_cell(gain, i, 0), c.name))
             continue;
-        size_t j = (size_t)atoi(cell(gain, i, 1));
-        assert_int_equal(g[j].n, (size_t)atoi(cell(gain, i, 2)));
-        assert_int_equal(g[j].npos, (size_t)atoi(cell(gain, i, 3)));
-        assert_true(g[j].score_max == num(gain, i, 4));
-        assert_true(g[j].score_min == num(gain, i, 5));
-        assert_close(g[j].cum_gain, num(gain, i, 6), 1e-15);
-        assert_close(g[j].cum_lift, num(gain, i, 7), 1e-14);
+        size_t j = (size_t)atoi(tsv_cell(gain, i, 1));
+        assert_int_equal(g[j].n, (size_t)atoi(tsv_cell(gain, i, 2)));
+        assert_int_equal(g[j].npos, (size_t)atoi(tsv_cell(gain, i, 3)));
+        assert_true(g[j].score_max == tsv_at(gain, i, 4));
+        assert_true(g[j].score_min == tsv_at(gain, i, 5));
+        assert_close(g[j].cum_gain, tsv_at(gain, i, 6), 1e-15);
+        assert_close(g[j].cum_lift, tsv_at(gain, i, 7), 1e-14);
         seen++;
     }
     assert_int_equal(seen, 10);
@@ -462,9 +387,9 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
 static void test_sklearn_fixtures(void **state)
 {
     (void)state;
-    struct tsv *d = tsv_load(FIX "metrics_data.tsv"), *sc = tsv_load(FIX "metrics_scalar.tsv");
-    struct tsv *roc = tsv_load(FIX "metrics_roc.tsv"), *pr = tsv_load(FIX "metrics_pr.tsv");
-    struct tsv *cal = tsv_load(FIX "metrics_calib.tsv"), *gain = tsv_load(FIX "metrics_gains.tsv");
+    struct tsv *d = tsv_read(FIX "metrics_data.tsv"), *sc = tsv_read(FIX "metrics_scalar.tsv");
+    struct tsv *roc = tsv_read(FIX "metrics_roc.tsv"), *pr = tsv_read(FIX "metrics_pr.tsv");
+    struct tsv *cal = tsv_read(FIX "metrics_calib.tsv"), *gain = tsv_read(FIX "metrics_gains.tsv");
     const char *cases[] = {"ties", "cont", "tiny"};
     for (size_t i = 0; i < 3; i++) {
         struct mcase c = load_case(d, cases[i]);

@@ -15,39 +15,8 @@
 
 #include "params.h"
 #include "pipeline.h"
+#include "fixture.h"
 #include "schema.h"
-
-#define FIX "tests/oracle/fixtures/"
-
-/* The study's schema (params.yaml at the repo root) and the fixture rows. */
-struct world {
-    struct params *p;
-    struct schema s;
-    struct table *t;
-    struct pipe_data *d;
-};
-
-static struct world *world_load(void)
-{
-    struct world *w = calloc(1, sizeof *w);
-    struct err e = {0};
-    assert_int_equal(params_load("params.yaml", &w->p, &e), 0);
-    assert_int_equal(schema_read(w->p, &w->s, &e), 0);
-    int rc = pipe_read_table(FIX "pipeline_data.tsv", &w->s, &w->t, &e);
-    if (rc)
-        fail_msg("%s", e.msg);
-    assert_int_equal(pipe_data_from_table(w->t, &w->s, 1, &w->d, &e), 0);
-    return w;
-}
-
-static void world_free(struct world *w)
-{
-    pipe_data_free(w->d);
-    table_free(w->t);
-    schema_free(&w->s);
-    params_free(w->p);
-    free(w);
-}
 
 static void test_config_text(void **state)
 {

@@ -15,74 +15,7 @@
 #include <unistd.h>
 
 #include "prep.h"
-
-#define FIX "tests/oracle/fixtures/"
-
-/* ---- a minimal TSV fixture reader ---- */
-struct tsv {
-    size_t nrows, ncols;
-    char **cell;
-    char *buf;
-};
-
-static struct tsv *tsv_load(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    struct tsv *t = calloc(1, sizeof *t);
-    t->buf = malloc((size_t)len + 1);
-    assert_int_equal(fread(t->buf, 1, (size_t)len, f), (size_t)len);
-    t->buf[len] = '\0';
-    fclose(f);
-    size_t cells = 1;
-    for (long i = 0; i < len; i++)
-        cells += t->buf[i] == '\n' || t->buf[i] == '\t';
-    t->cell = malloc(cells * sizeof *t->cell);
-    size_t k = 0;
-    for (char *s = t->buf; *s;) {
-        char *nl = strchr(s, '\n');
-        *nl = '\0';
-        size_t nc = 0;
-        for (char *c = s;; nc++) {
-            t->cell[k++] = c;
-            char *tab = strchr(c, '\t');
-            if (!tab)
-                break;
-            *tab = '\0';
-            c = tab + 1;
-        }
-        if (t->ncols == 0)
-            t->ncols = nc + 1;
-        assert_int_equal(nc + 1, t->ncols);
-        s = nl + 1;
-    }
-    t->nrows = k / t->ncols - 1;
-    return t;
-}
-
-static const char *cell(const struct tsv *t, size_t r, size_t c)
-{
-    return t->cell[(r + 1) * t->ncols + c];
-}
-
-static void tsv_free(struct tsv *t)
-{
-    free(t->cell);
-    free(t->buf);
-    free(t);
-}
-
-#define assert_close(a, b, tol)                                                             \
-    do {                                                                                    \
-        double a_ = (a), b_ = (b);                                                          \
-        if (!(fabs(a_ - b_) <= (tol))) {                                                    \
-            print_error("%s = %.17g, expected %.17g (tol %g)\n", #a, a_, b_, (double)(tol)); \
-            fail();                                                                         \
-        }                                                                                   \
-    } while (0)
+#include "fixture.h"
 
 /* ---- the real market_file.csv (no quoted fields in it) ---- */
 #define MCOLS 13
@@ -360,15 +293,15 @@ static size_t check_block(const struct tsv *v, const char *block, const struct p
 {
     size_t checked = 0;
     for (size_t r = 0; r < v->nrows; r++) {
-        if (strcmp(cell(v, r, 0), block))
+        if (strcmp(tsv_cell(v, r, 0), block))
             continue;
         size_t j = 0;
-        while (j < p->nout && strcmp(p->out_names[j], cell(v, r, 1)))
+        while (j < p->nout && strcmp(p->out_names[j], tsv_cell(v, r, 1)))
             j++;
         if (j == p->nout)
-            fail_msg("%s: no output column %s", block, cell(v, r, 1));
-        size_t i = (size_t)atol(cell(v, r, 2));
-        assert_close(X[i * p->nout + j], strtod(cell(v, r, 3), NULL), tol);
+            fail_msg("%s: no output column %s", block, tsv_cell(v, r, 1));
+        size_t i = (size_t)atol(tsv_cell(v, r, 2));
+        assert_close(X[i * p->nout + j], strtod(tsv_cell(v, r, 3), NULL), tol);
         checked++;
     }
     return checked;
@@ -381,7 +314,7 @@ static void test_real_scalers(void **state)
     if (!m)
         skip();
     assert_int_equal(m->n, 1300);
-    struct tsv *par = tsv_load(FIX "prep_params.tsv"), *val = tsv_load(FIX "prep_values.tsv");
+    struct tsv *par = tsv_read(FIX "prep_params.tsv"), *val = tsv_read(FIX "prep_values.tsv");
     size_t nt, *train = train_rows(m->n, &nt);
     const char *kinds[] = {"standard", "minmax", "robust"};
     const enum prep_scaler sc[] = {PREP_STANDARD, PREP_MINMAX, PREP_ROBUST};
@@ -397,13 +330,13 @@ static void test_real_scalers(void **state)
         assert_int_equal(prep_fit(sp, 8, in, train, nt, &p, &e), 0);
         size_t np = 0;
         for (size_t r = 0; r < par->nrows; r++) {
-            if (strcmp(cell(par, r, 0), kinds[k]))
+            if (strcmp(tsv_cell(par, r, 0), kinds[k]))
                 continue;
             size_t j = 0;
-            while (strcmp(numeric[j], cell(par, r, 1)))
+            while (strcmp(numeric[j], tsv_cell(par, r, 1)))
                 j++;
-            double want = strtod(cell(par, r, 3), NULL);
-            double got = cell(par, r, 2)[0] == 'a' ? p->feat[j].scale.a : p->feat[j].scale.b;
+            double want = strtod(tsv_cell(par, r, 3), NULL);
+            double got = tsv_cell(par, r, 2)[0] == 'a' ? p->feat[j].scale.a : p->feat[j].scale.b;
             /* sklearn sums in another order for the mean/variance */
             assert_close(got, want, sc[k] == PREP_STANDARD ? 1e-12 * fabs(want) : 0);
             np++;
@@ -427,7 +360,7 @@ static void test_real_encoders(void **state)
     struct market *m = market_load();
     if (!m)
         skip();
-    struct tsv *val = tsv_load(FIX "prep_values.tsv"), *cats = tsv_load(FIX "prep_onehot_cats.tsv");
+    struct tsv *val = tsv_read(FIX "prep_values.tsv"), *cats = tsv_read(FIX "prep_onehot_cats.tsv");
     size_t nt, *train = train_rows(m->n, &nt);
     const char *nominal[] = {"Тип сервиса", "Разрешить сообщать", "Популярная_категория"};
     /* fit without «Кухонная посуда»: it is unknown at transform */
@@ -451,8 +384,8 @@ static void test_real_encoders(void **state)
             size_t k = 0;
             for (size_t j = 0; j < 3; j++)
                 for (size_t c = 0; c < p->feat[j].ncat; c++, k++) {
-                    assert_string_equal(cell(cats, k, 0), nominal[j]);
-                    assert_string_equal(cell(cats, k, 2), p->feat[j].cats[c]);
+                    assert_string_equal(tsv_cell(cats, k, 0), nominal[j]);
+                    assert_string_equal(tsv_cell(cats, k, 2), p->feat[j].cats[c]);
                 }
             assert_int_equal(k, cats->nrows);
             assert_int_equal(p->nout, 10);
@@ -506,7 +439,7 @@ static void test_real_column_transformer(void **state)
     struct market *m = market_load();
     if (!m)
         skip();
-    struct tsv *val = tsv_load(FIX "prep_values.tsv");
+    struct tsv *val = tsv_read(FIX "prep_values.tsv");
     int svc = mcol(m, "Тип сервиса");
     for (size_t i = 0; i < m->n; i++)
         if (strcmp(m->str[svc][i], "стандартт") == 0)

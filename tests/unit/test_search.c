@@ -16,10 +16,9 @@
 
 #include "params.h"
 #include "pipeline.h"
+#include "fixture.h"
 #include "schema.h"
 #include "search.h"
-
-#define FIX "tests/oracle/fixtures/"
 
 static struct params *yaml(const char *text, int want_rc, struct err *e)
 {
@@ -188,33 +187,6 @@ static void test_draw(void **state)
     free(b);
     free(c);
     search_spaces_free(s);
-}
-
-struct world {
-    struct params *p;
-    struct schema s;
-    struct table *t;
-    struct pipe_data *d;
-};
-
-static struct world *world_load(void)
-{
-    struct world *w = calloc(1, sizeof *w);
-    struct err e = {0};
-    assert_int_equal(params_load("params.yaml", &w->p, &e), 0);
-    assert_int_equal(schema_read(w->p, &w->s, &e), 0);
-    assert_int_equal(pipe_read_table(FIX "pipeline_data.tsv", &w->s, &w->t, &e), 0);
-    assert_int_equal(pipe_data_from_table(w->t, &w->s, 1, &w->d, &e), 0);
-    return w;
-}
-
-static void world_free(struct world *w)
-{
-    pipe_data_free(w->d);
-    table_free(w->t);
-    schema_free(&w->s);
-    params_free(w->p);
-    free(w);
 }
 
 /* cross_val_score(pipe, X, y, cv=StratifiedKFold(5), scoring='roc_auc'). */

@@ -13,69 +13,11 @@
 #include <string.h>
 
 #include "split.h"
-
-#define FIX "tests/oracle/fixtures/"
-
-/* ---- a minimal TSV fixture reader ---- */
-struct tsv {
-    size_t nrows, ncols;
-    char **cell;
-    char *buf;
-};
-
-static struct tsv *tsv_load(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    struct tsv *t = calloc(1, sizeof *t);
-    t->buf = malloc((size_t)len + 1);
-    assert_int_equal(fread(t->buf, 1, (size_t)len, f), (size_t)len);
-    t->buf[len] = '\0';
-    fclose(f);
-    size_t cells = 1;
-    for (long i = 0; i < len; i++)
-        cells += t->buf[i] == '\n' || t->buf[i] == '\t';
-    t->cell = malloc(cells * sizeof *t->cell);
-    size_t k = 0;
-    for (char *s = t->buf; *s;) {
-        char *nl = strchr(s, '\n');
-        *nl = '\0';
-        size_t nc = 0;
-        for (char *c = s;; nc++) {
-            t->cell[k++] = c;
-            char *tab = strchr(c, '\t');
-            if (!tab)
-                break;
-            *tab = '\0';
-            c = tab + 1;
-        }
-        if (t->ncols == 0)
-            t->ncols = nc + 1;
-        assert_int_equal(nc + 1, t->ncols);
-        s = nl + 1;
-    }
-    t->nrows = k / t->ncols - 1;
-    return t;
-}
-
-static const char *cell(const struct tsv *t, size_t r, size_t c)
-{
-    return t->cell[(r + 1) * t->ncols + c];
-}
+#include "fixture.h"
 
 static long inum(const struct tsv *t, size_t r, size_t c)
 {
-    return strtol(cell(t, r, c), NULL, 10);
-}
-
-static void tsv_free(struct tsv *t)
-{
-    free(t->cell);
-    free(t->buf);
-    free(t);
+    return strtol(tsv_cell(t, r, c), NULL, 10);
 }
 
 /* ---- the real target ---- */
@@ -235,7 +177,7 @@ static void check_partition(const struct split_tt *s, size_t n)
 static void test_train_test_real(void **state)
 {
     (void)state;
-    struct tsv *cnt = tsv_load(FIX "split_tt_counts.tsv"), *rows = tsv_load(FIX "split_tt_rows.tsv");
+    struct tsv *cnt = tsv_read(FIX "split_tt_counts.tsv"), *rows = tsv_read(FIX "split_tt_rows.tsv");
     size_t checked = 0, rows_checked = 0;
     for (int clean = 0; clean <= 1; clean++) {
         size_t n;
@@ -248,7 +190,7 @@ static void test_train_test_real(void **state)
         assert_int_equal(n, clean ? 1296 : 1300);
         const char *label = clean ? "clean" : "all";
         for (size_t r = 0; r < cnt->nrows; r++) {
-            if (strcmp(cell(cnt, r, 0), label))
+            if (strcmp(tsv_cell(cnt, r, 0), label))
                 continue;
             assert_int_equal(inum(cnt, r, 1), (long)n);
             unsigned long seed = (unsigned long)inum(cnt, r, 2);
@@ -267,9 +209,9 @@ static void test_train_test_real(void **state)
             /* rows, in order, for the seeds whose indices are stored */
             size_t pos_train = 0, pos_test = 0;
             for (size_t q = 0; q < rows->nrows; q++) {
-                if (strcmp(cell(rows, q, 0), label) || (unsigned long)inum(rows, q, 1) != seed)
+                if (strcmp(tsv_cell(rows, q, 0), label) || (unsigned long)inum(rows, q, 1) != seed)
                     continue;
-                int train = strcmp(cell(rows, q, 2), "train") == 0;
+                int train = strcmp(tsv_cell(rows, q, 2), "train") == 0;
                 size_t pos = (size_t)inum(rows, q, 3), row = (size_t)inum(rows, q, 4);
                 assert_int_equal(pos, train ? pos_train : pos_test);
                 assert_int_equal(train ? s->train[pos_train++] : s->test[pos_test++], row);
@@ -290,7 +232,7 @@ static void test_train_test_real(void **state)
 static void test_kfold_real(void **state)
 {
     (void)state;
-    struct tsv *kf = tsv_load(FIX "split_kfold.tsv"), *kc = tsv_load(FIX "split_kfold_counts.tsv");
+    struct tsv *kf = tsv_read(FIX "split_kfold.tsv"), *kc = tsv_read(FIX "split_kfold_counts.tsv");
     const struct {
         int shuffle;
         unsigned long seed;
@@ -310,14 +252,14 @@ static void test_kfold_real(void **state)
             struct err e = {0};
             assert_int_equal(split_stratified_kfold(y, n, 5, runs[k].shuffle, runs[k].seed, fold, &e), 0);
             for (size_t r = 0; r < kf->nrows; r++) {
-                if (strcmp(cell(kf, r, 0), label) || inum(kf, r, 1) != runs[k].shuffle ||
+                if (strcmp(tsv_cell(kf, r, 0), label) || inum(kf, r, 1) != runs[k].shuffle ||
                     (unsigned long)inum(kf, r, 2) != runs[k].seed)
                     continue;
                 assert_int_equal(fold[inum(kf, r, 3)], inum(kf, r, 4));
                 checked++;
             }
             for (size_t r = 0; r < kc->nrows; r++) {
-                if (strcmp(cell(kc, r, 0), label) || inum(kc, r, 1) != runs[k].shuffle ||
+                if (strcmp(tsv_cell(kc, r, 0), label) || inum(kc, r, 1) != runs[k].shuffle ||
                     (unsigned long)inum(kc, r, 2) != runs[k].seed)
                     continue;
                 long f = inum(kc, r, 3), c[2] = {0, 0};

@@ -14,108 +14,10 @@
 #include <unistd.h>
 
 #include "svc.h"
+#include "fixture.h"
 
-#define FIX "tests/oracle/fixtures/"
-
-/* ---- a minimal TSV reader for the fixtures ----------------------------- */
-
-struct tsv {
-    size_t nrows, ncols;
-    char ***cell; /* nrows x ncols owned strings, header excluded */
-    char **head;
-};
-
-static char **split(char *line, size_t *n)
-{
-    size_t cap = 8, k = 0;
-    char **v = malloc(cap * sizeof *v);
-    char *s = line;
-    for (;;) {
-        char *t = strchr(s, '\t');
-        if (t)
-            *t = '\0';
-        if (k == cap)
-            v = realloc(v, (cap *= 2) * sizeof *v);
-        v[k++] = strdup(s);
-        if (!t)
-            break;
-        s = t + 1;
-    }
-    *n = k;
-    return v;
-}
-
-static struct tsv *tsv_read(const char *path)
-{
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    struct tsv *t = calloc(1, sizeof *t);
-    char *buf = NULL;
-    size_t cap = 0, rows_cap = 0;
-    ssize_t len;
-    while ((len = getline(&buf, &cap, fp)) >= 0) {
-        if (len && buf[len - 1] == '\n')
-            buf[--len] = '\0';
-        size_t n;
-        char **v = split(buf, &n);
-        if (!t->head) {
-            t->head = v;
-            t->ncols = n;
-            continue;
-        }
-        assert_int_equal(n, t->ncols);
-        if (t->nrows == rows_cap)
-            t->cell = realloc(t->cell, (rows_cap = rows_cap ? 2 * rows_cap : 64) * sizeof *t->cell);
-        t->cell[t->nrows++] = v;
-    }
-    free(buf);
-    fclose(fp);
-    return t;
-}
-
-static size_t tsv_col(const struct tsv *t, const char *name)
-{
-    for (size_t j = 0; j < t->ncols; j++)
-        if (strcmp(t->head[j], name) == 0)
-            return j;
-    fail_msg("no column %s", name);
-    return 0;
-}
-
-static double tsv_num(const struct tsv *t, size_t i, const char *name)
-{
-    return strtod(t->cell[i][tsv_col(t, name)], NULL);
-}
-
-static void tsv_free(struct tsv *t)
-{
-    for (size_t i = 0; i < t->nrows; i++) {
-        for (size_t j = 0; j < t->ncols; j++)
-            free(t->cell[i][j]);
-        free(t->cell[i]);
-    }
-    for (size_t j = 0; j < t->ncols; j++)
-        free(t->head[j]);
-    free(t->head);
-    free(t->cell);
-    free(t);
-}
-
-/* The standardized real data: y then x0..x(p-1). */
-static void load_data(double **X, int **y, size_t *n, size_t *p)
-{
-    struct tsv *t = tsv_read(FIX "logreg_data.tsv");
-    *n = t->nrows;
-    *p = t->ncols - 1;
-    *X = malloc(*n * *p * sizeof **X);
-    *y = malloc(*n * sizeof **y);
-    for (size_t i = 0; i < *n; i++) {
-        (*y)[i] = atoi(t->cell[i][0]);
-        for (size_t j = 0; j < *p; j++)
-            (*X)[i * *p + j] = strtod(t->cell[i][j + 1], NULL);
-    }
-    tsv_free(t);
-}
+/* The standardized real data. */
+#define DATA FIX "logreg_data.tsv"
 
 /* ---- gamma='scale' ---------------------------------------------------- */
 
@@ -179,7 +81,7 @@ static void test_sklearn_cases(void **state)
     double *X;
     int *y;
     size_t n, p;
-    load_data(&X, &y, &n, &p);
+    tsv_read_xy(DATA, &X, &y, &n, &p);
     struct tsv *cases = tsv_read(FIX "svc_cases.tsv");
     struct tsv *dec = tsv_read(FIX "svc_decision.tsv");
     assert_int_equal(cases->nrows, 9);
@@ -298,7 +200,7 @@ static void test_row_order(void **state)
     double *X;
     int *y;
     size_t n, p;
-    load_data(&X, &y, &n, &p);
+    tsv_read_xy(DATA, &X, &y, &n, &p);
     assert_int_equal(y[0], 1);
     size_t z = 0;
     while (y[z] == 1)
@@ -337,7 +239,7 @@ static void test_save_load(void **state)
     double *X;
     int *y;
     size_t n, p;
-    load_data(&X, &y, &n, &p);
+    tsv_read_xy(DATA, &X, &y, &n, &p);
     /* Every third row: both classes (the file is sorted by the target), and
      * quick under valgrind. */
     size_t k = 0;
