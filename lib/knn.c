@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "outfile.h"
+#include "textio.h"
 
 void knn_params_default(struct knn_params *par)
 {
@@ -268,36 +268,8 @@ int knn_save(const struct knn *m, const char *path, struct err *e)
     return outfile_commit(&of, e);
 }
 
-/* The reader keeps its place for "name:line:col: expected X, found Y". */
-struct rd {
-    FILE *fp;
-    const char *name;
-    char *buf, *pos;
-    size_t cap, line;
-};
-
-static int rd_line(struct rd *r, struct err *e)
-{
-    errno = 0;
-    ssize_t len = getline(&r->buf, &r->cap, r->fp);
-    r->line++;
-    if (len < 0)
-        return errno == ENOMEM ? err_set(e, ERR_NOMEM, "%s: out of memory", r->name)
-                               : err_set(e, ERR_DATA, "%s:%zu:1: expected a line, found end of "
-                                         "file", r->name, r->line);
-    if (len > 0 && r->buf[len - 1] == '\n')
-        r->buf[len - 1] = '\0';
-    r->pos = r->buf;
-    return ERR_OK;
-}
-
-static int rd_fail(struct rd *r, const char *what, struct err *e)
-{
-    return err_set(e, ERR_DATA, "%s:%zu:%zu: expected %s, found \"%.40s\"", r->name, r->line,
-                   (size_t)(r->pos - r->buf) + 1, what, r->pos);
-}
-
-static int rd_skip(struct rd *r, char *end)
+/* Past the field that ended at end, which must be a space or the end of the line. */
+static int rd_skip(struct textio *r, char *end)
 {
     if (*end != ' ' && *end != '\0')
         return -1;
@@ -308,57 +280,44 @@ static int rd_skip(struct rd *r, char *end)
 }
 
 /* A line "key value" with an integer value in [lo, hi]. */
-static int rd_key_long(struct rd *r, const char *key, long lo, long hi, long *v, struct err *e)
+static int rd_key_long(struct textio *r, const char *key, long lo, long hi, long *v, struct err *e)
 {
-    int rc = rd_line(r, e);
+    int rc = textio_line(r, e);
     if (rc)
         return rc;
     size_t n = strlen(key);
     if (strncmp(r->pos, key, n) || r->pos[n] != ' ')
-        return rd_fail(r, key, e);
+        return textio_fail(r, r->pos, e, "%s", key);
     r->pos += n + 1;
     char *end;
     errno = 0;
     *v = strtol(r->pos, &end, 10);
     if (end == r->pos || errno || *v < lo || *v > hi || *end)
-        return rd_fail(r, "an integer in range", e);
+        return textio_fail(r, r->pos, e, "an integer in range");
     return ERR_OK;
-}
-
-/* Bytes left to read in fp if it is a regular file, else SIZE_MAX. Row and
- * feature counts the rest of the file cannot hold are corrupt; when they would
- * also allocate more than 1 MiB they are rejected before allocating, so a tiny
- * file cannot take gigabytes. Smaller ones go on and fail on the line where
- * the rows run out, which names the place. */
-static size_t bytes_left(FILE *fp)
-{
-    struct stat st;
-    long pos = ftell(fp);
-    if (pos < 0 || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < pos)
-        return SIZE_MAX;
-    return (size_t)(st.st_size - pos);
 }
 
 int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
 {
-    struct rd r = {fp, name ? name : "knn", NULL, NULL, 0, 0};
+    struct textio r;
     struct knn_params par;
     struct knn *m = NULL;
     long ver, k, pw, n, p;
     int rc;
     *out = NULL;
+    textio_init(&r, fp, name ? name : "knn", 0, ' ');
     if ((rc = rd_key_long(&r, "knn", 1, 1, &ver, e)) ||
         (rc = rd_key_long(&r, "n_neighbors", 1, LONG_MAX, &k, e)))
         goto done;
-    if ((rc = rd_line(&r, e)))
+    if ((rc = textio_line(&r, e)))
         goto done;
     if (strncmp(r.pos, "weights ", 8)) {
-        rc = rd_fail(&r, "weights", e);
+        rc = textio_fail(&r, r.pos, e, "weights");
         goto done;
     }
     r.pos += 8;
     if ((rc = knn_weights_parse(r.pos, &par.weights, e))) {
-        rc = rd_fail(&r, "uniform or distance", e);
+        rc = textio_fail(&r, r.pos, e, "uniform or distance");
         goto done;
     }
     if ((rc = rd_key_long(&r, "p", 1, 2, &pw, e)) ||
@@ -367,9 +326,13 @@ int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
         goto done;
     par.n_neighbors = (size_t)k;
     par.p = (int)pw;
-    /* The shortest row, "0 0 ... 0\n", has 2 bytes per feature + 2 (+ 1 for
+    /* Row and feature counts the rest of the file cannot hold are corrupt;
+     * when they would also allocate more than 1 MiB they are rejected before
+     * allocating, so a tiny file cannot take gigabytes. Smaller ones go on and
+     * fail on the line where the rows run out, which names the place.
+     * The shortest row, "0 0 ... 0\n", has 2 bytes per feature + 2 (+ 1 for
      * the last); in memory a row takes 8 bytes per feature + 4. */
-    size_t left = bytes_left(fp);
+    size_t left = textio_bytes_left(fp);
     int fits = left == SIZE_MAX ||
                ((size_t)p <= (left + 1) / 2 && (size_t)n <= (left + 1) / (2 * (size_t)p + 2));
     int big = (size_t)n > (1u << 18) || (size_t)p > (1u << 17) / (size_t)n;
@@ -384,10 +347,10 @@ int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
     }
     m->par = par;
     for (size_t i = 0; i < m->n; i++) {
-        if ((rc = rd_line(&r, e)))
+        if ((rc = textio_line(&r, e)))
             goto done;
         if ((r.pos[0] != '0' && r.pos[0] != '1') || rd_skip(&r, r.pos + 1)) {
-            rc = rd_fail(&r, "a label 0 or 1", e);
+            rc = textio_fail(&r, r.pos, e, "a label 0 or 1");
             goto done;
         }
         m->y[i] = r.buf[0] - '0';
@@ -395,13 +358,13 @@ int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
             char *end;
             double v = strtod(r.pos, &end);
             if (end == r.pos || !isfinite(v) || rd_skip(&r, end)) {
-                rc = rd_fail(&r, "a finite number", e);
+                rc = textio_fail(&r, r.pos, e, "a finite number");
                 goto done;
             }
             m->X[i * m->n_features + j] = v;
         }
         if (*r.pos) {
-            rc = rd_fail(&r, "end of line", e);
+            rc = textio_eol(&r, e);
             goto done;
         }
     }
@@ -416,7 +379,7 @@ int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
     m = NULL;
 done:
     knn_free(m);
-    free(r.buf);
+    textio_free(&r);
     return rc;
 }
 

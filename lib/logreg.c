@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "outfile.h"
+#include "textio.h"
 
 /* liblinear prints progress to stdout by default; lib/ never prints. */
 static void quiet(const char *s)
@@ -245,130 +246,64 @@ int logreg_save(const struct logreg *m, const char *path, struct err *e)
     return outfile_commit(&of, e);
 }
 
-/* One "key\tvalue..." line of the model text. */
-struct rd {
-    FILE *fp;
-    const char *name;
-    size_t line;
-    char *buf;
-    size_t cap;
-    char *val; /* after the first tab ("" when there is none) */
-};
-
-static int rd_next(struct rd *r, const char *key, struct err *e)
+/* "expected a or b": the value of a two-word setting (0 for a, 1 for b). */
+static int rd_word(struct textio *r, const char *a, const char *b, int *which, struct err *e)
 {
-    errno = 0;
-    ssize_t len = getline(&r->buf, &r->cap, r->fp);
-    r->line++;
-    if (len < 0) {
-        if (errno == ENOMEM)
-            return err_set(e, ERR_NOMEM, "%s:%zu:1: out of memory", r->name, r->line);
-        return err_set(e, ERR_DATA, "%s:%zu:1: expected \"%s\", found the end of the file", r->name, r->line,
-                       key);
-    }
-    if (len > 0 && r->buf[len - 1] == '\n')
-        r->buf[--len] = '\0';
-    char *tab = strchr(r->buf, '\t');
-    size_t klen = tab ? (size_t)(tab - r->buf) : (size_t)len;
-    if (klen != strlen(key) || memcmp(r->buf, key, klen) != 0)
-        return err_set(e, ERR_DATA, "%s:%zu:1: expected \"%s\", found \"%.*s\"", r->name, r->line, key,
-                       (int)(klen > 64 ? 64 : klen), r->buf);
-    r->val = tab ? tab + 1 : r->buf + len;
-    return ERR_OK;
-}
-
-/* Parse one double from *s up to a tab or the end; *s moves past it. */
-static int rd_double(struct rd *r, char **s, double *x, struct err *e)
-{
-    size_t col = (size_t)(*s - r->buf) + 1;
-    char *end;
-    errno = 0;
-    *x = strtod(*s, &end);
-    if (end == *s || (*end != '\0' && *end != '\t') || (errno == ERANGE && fabs(*x) > 1.0))
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected a number, found \"%.32s\"", r->name, r->line, col, *s);
-    *s = *end == '\t' ? end + 1 : end;
-    return ERR_OK;
-}
-
-static int rd_long(struct rd *r, long lo, long hi, long *v, struct err *e)
-{
-    char *end;
-    errno = 0;
-    long x = strtol(r->val, &end, 10);
-    if (end == r->val || *end != '\0' || errno || x < lo || x > hi)
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected an integer in [%ld, %ld], found \"%.32s\"", r->name,
-                       r->line, (size_t)(r->val - r->buf) + 1, lo, hi, r->val);
-    *v = x;
-    return ERR_OK;
-}
-
-static int rd_word(struct rd *r, const char *a, const char *b, int *which, struct err *e)
-{
-    if (strcmp(r->val, a) == 0)
+    if (strcmp(r->pos, a) == 0)
         *which = 0;
-    else if (strcmp(r->val, b) == 0)
+    else if (strcmp(r->pos, b) == 0)
         *which = 1;
     else
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected %s or %s, found \"%.32s\"", r->name, r->line,
-                       (size_t)(r->val - r->buf) + 1, a, b, r->val);
+        return textio_fail(r, r->pos, e, "%s or %s", a, b);
     return ERR_OK;
 }
 
-static int rd_end_of_line(struct rd *r, char *s, struct err *e)
+static int rd_key_long(struct textio *r, const char *key, long lo, long hi, long *v, struct err *e)
 {
-    if (*s != '\0')
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected the end of the line, found \"%.32s\"", r->name, r->line,
-                       (size_t)(s - r->buf) + 1, s);
-    return ERR_OK;
+    int rc = textio_key(r, key, e);
+    return rc ? rc : textio_long(r, lo, hi, "", v, e);
 }
 
-static int read_body(struct rd *r, struct logreg **out, struct err *e)
+static int read_body(struct textio *r, struct logreg **out, struct err *e)
 {
     struct logreg_params q;
     logreg_params_default(&q);
     long v;
     int w, rc;
-    char *s;
-    if ((rc = rd_next(r, "logreg", e)) || (rc = rd_long(r, 1, 1, &v, e)))
+    if ((rc = rd_key_long(r, "logreg", 1, 1, &v, e)))
         return rc;
-    if ((rc = rd_next(r, "penalty", e)) || (rc = rd_word(r, "l2", "l1", &w, e)))
+    if ((rc = textio_key(r, "penalty", e)) || (rc = rd_word(r, "l2", "l1", &w, e)))
         return rc;
     q.penalty = w ? LOGREG_L1 : LOGREG_L2;
 
-    if ((rc = rd_next(r, "C", e)) || (s = r->val, rc = rd_double(r, &s, &q.C, e)) || (rc = rd_end_of_line(r, s, e)))
+    if ((rc = textio_key_double(r, "C", &q.C, e)))
         return rc;
-    if ((rc = rd_next(r, "class_weight", e)) || (rc = rd_word(r, "none", "balanced", &q.class_weight_balanced, e)))
+    if ((rc = textio_key(r, "class_weight", e)) || (rc = rd_word(r, "none", "balanced", &q.class_weight_balanced, e)))
         return rc;
-    if ((rc = rd_next(r, "tol", e)) || (s = r->val, rc = rd_double(r, &s, &q.tol, e)) ||
-        (rc = rd_end_of_line(r, s, e)))
+    if ((rc = textio_key_double(r, "tol", &q.tol, e)))
         return rc;
-    if ((rc = rd_next(r, "fit_intercept", e)) || (rc = rd_long(r, 0, 1, &v, e)))
+    if ((rc = rd_key_long(r, "fit_intercept", 0, 1, &v, e)))
         return rc;
     q.fit_intercept = (int)v;
-    if ((rc = rd_next(r, "max_iter", e)) || (rc = rd_long(r, -1, INT32_MAX, &v, e)))
+    if ((rc = rd_key_long(r, "max_iter", -1, INT32_MAX, &v, e)))
         return rc;
     q.max_iter = (int)v;
-    if ((rc = rd_next(r, "seed", e)) || (rc = rd_long(r, 0, LONG_MAX, &v, e)))
+    if ((rc = rd_key_long(r, "seed", 0, LONG_MAX, &v, e)))
         return rc;
     q.seed = (unsigned long)v;
-    if ((rc = rd_next(r, "p", e)) || (rc = rd_long(r, 1, INT32_MAX / 2, &v, e)))
+    if ((rc = rd_key_long(r, "p", 1, INT32_MAX / 2, &v, e)))
         return rc;
     struct logreg *m = model_alloc((size_t)v);
     if (!m)
         return err_set(e, ERR_NOMEM, "%s:%zu:1: out of memory for %ld coefficients", r->name, r->line, v);
     m->params = q;
-    if ((rc = rd_next(r, "coef", e)))
+    if ((rc = textio_key(r, "coef", e)))
         goto fail;
-    s = r->val;
     for (size_t j = 0; j < m->p; j++)
-        if ((rc = rd_double(r, &s, &m->coef[j], e)))
+        if ((rc = textio_double(r, &m->coef[j], e)))
             goto fail;
-    if ((rc = rd_end_of_line(r, s, e)))
-        goto fail;
-    if ((rc = rd_next(r, "intercept", e)) || (s = r->val, rc = rd_double(r, &s, &m->intercept, e)) ||
-        (rc = rd_end_of_line(r, s, e)))
-        goto fail;
-    if ((rc = rd_next(r, "end", e)))
+    if ((rc = textio_eol(r, e)) || (rc = textio_key_double(r, "intercept", &m->intercept, e)) ||
+        (rc = textio_key(r, "end", e)))
         goto fail;
     *out = m;
     return ERR_OK;
@@ -380,9 +315,10 @@ fail:
 int logreg_read(FILE *fp, const char *name, size_t *line, struct logreg **out, struct err *e)
 {
     *out = NULL;
-    struct rd r = {fp, name ? name : "logreg", line ? *line : 0, NULL, 0, NULL};
+    struct textio r;
+    textio_init(&r, fp, name ? name : "logreg", line ? *line : 0, '\t');
     int rc = read_body(&r, out, e);
-    free(r.buf);
+    textio_free(&r);
     if (line)
         *line = r.line;
     return rc;

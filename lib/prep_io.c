@@ -16,9 +16,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "outfile.h"
+#include "textio.h"
 
 static const char *const role_word[] = {"numeric", "nominal", "ordinal"};
 static const char *const scaler_word[] = {"passthrough", "standard", "minmax", "robust"};
@@ -137,20 +137,6 @@ static int parse_double(const struct line *l, int k, const char *path, double *o
     return ERR_OK;
 }
 
-/* Bytes left to read in f if it is a regular file, else SIZE_MAX. A count
- * the rest of the file cannot hold is corrupt; when it would also allocate
- * more than 1 MiB it is rejected before allocating, so a tiny file cannot take
- * gigabytes. A smaller one goes on and fails on the line where the data runs
- * out, which names the place. */
-static size_t bytes_left(FILE *f)
-{
-    struct stat st;
-    long pos = ftell(f);
-    if (pos < 0 || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < pos)
-        return SIZE_MAX;
-    return (size_t)(st.st_size - pos);
-}
-
 static int read_feature(FILE *f, struct line *l, const char *path, struct prep_feature *ft, struct err *e)
 {
     int rc;
@@ -173,7 +159,7 @@ static int read_feature(FILE *f, struct line *l, const char *path, struct prep_f
         return err_set(e, ERR_DATA, "%s:%zu:%zu: expected a category count that fits the role, found %zu", path, l->no,
                        l->col[5], ncat);
     /* Each "cat\tNAME\n" line has at least 5 bytes. */
-    size_t left = bytes_left(f);
+    size_t left = textio_bytes_left(f);
     if (left != SIZE_MAX && ncat > left / 5 && ncat > (1u << 20) / sizeof(char *))
         return err_set(e, ERR_DATA, "%s:%zu:%zu: expected a category count the file can hold, found %zu with %zu "
                        "bytes left", path, l->no, l->col[5], ncat, left);
@@ -223,7 +209,7 @@ int prep_read(FILE *f, const char *path, struct prep **out, struct err *e)
         goto done;
     }
     /* Each feature line has at least 32 bytes ("feature", 7 tabs, the words). */
-    size_t left = bytes_left(f);
+    size_t left = textio_bytes_left(f);
     if (left != SIZE_MAX && nfeat > left / 32 && nfeat > (1u << 20) / sizeof(struct prep_feature)) {
         rc = err_set(e, ERR_DATA, "%s:2:7: expected a feature count the file can hold, found %zu with %zu bytes "
                      "left", path, nfeat, left);

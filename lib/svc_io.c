@@ -10,6 +10,7 @@
 #include "outfile.h"
 #include "svc.h"
 #include "svc_model.h"
+#include "textio.h"
 
 struct svm_model *svc_model_alloc(size_t l, size_t nnodes, int probability)
 {
@@ -149,129 +150,50 @@ int svc_save(const struct svc *m, const char *path, struct err *e)
     return outfile_commit(&of, e);
 }
 
-/* One "key\tvalue..." line of the model text. */
-struct rd {
-    FILE *fp;
-    const char *name;
-    size_t line;
-    char *buf;
-    size_t cap;
-    char *val; /* after the first tab ("" when there is none) */
-};
-
-static size_t col(const struct rd *r, const char *s)
+/* key<TAB>one integer; unlike logreg's files a trailing tab passes (as it
+ * always has: the format did not change). */
+static int rd_key_long(struct textio *r, const char *key, long lo, long hi, long *v, struct err *e)
 {
-    return (size_t)(s - r->buf) + 1;
-}
-
-static int rd_next(struct rd *r, const char *key, struct err *e)
-{
-    errno = 0;
-    ssize_t len = getline(&r->buf, &r->cap, r->fp);
-    r->line++;
-    if (len < 0) {
-        if (errno == ENOMEM)
-            return err_set(e, ERR_NOMEM, "%s:%zu:1: out of memory", r->name, r->line);
-        return err_set(e, ERR_DATA, "%s:%zu:1: expected \"%s\", found the end of the file", r->name, r->line,
-                       key);
-    }
-    if (len > 0 && r->buf[len - 1] == '\n')
-        r->buf[--len] = '\0';
-    char *tab = strchr(r->buf, '\t');
-    size_t klen = tab ? (size_t)(tab - r->buf) : (size_t)len;
-    if (klen != strlen(key) || memcmp(r->buf, key, klen) != 0)
-        return err_set(e, ERR_DATA, "%s:%zu:1: expected \"%s\", found \"%.*s\"", r->name, r->line, key,
-                       (int)(klen > 64 ? 64 : klen), r->buf);
-    r->val = tab ? tab + 1 : r->buf + len;
-    return ERR_OK;
-}
-
-/* A field ends at a tab, the end of the line, or (for node indices) at stop. */
-static int rd_double(struct rd *r, char **s, double *x, struct err *e)
-{
-    char *end;
-    errno = 0;
-    *x = strtod(*s, &end);
-    if (end == *s || (*end != '\0' && *end != '\t') || (errno == ERANGE && fabs(*x) > 1.0))
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected a number, found \"%.32s\"", r->name, r->line, col(r, *s),
-                       *s);
-    *s = *end == '\t' ? end + 1 : end;
-    return ERR_OK;
-}
-
-static int rd_int(struct rd *r, char **s, long lo, long hi, char stop, long *v, struct err *e)
-{
-    char *end;
-    errno = 0;
-    long x = strtol(*s, &end, 10);
-    if (end == *s || (*end != '\0' && *end != '\t' && *end != stop) || errno || x < lo || x > hi)
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected an integer in [%ld, %ld], found \"%.32s\"", r->name,
-                       r->line, col(r, *s), lo, hi, *s);
-    *v = x;
-    *s = *end == '\t' ? end + 1 : end;
-    return ERR_OK;
-}
-
-static int rd_eol(struct rd *r, const char *s, struct err *e)
-{
-    if (*s != '\0')
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected the end of the line, found \"%.32s\"", r->name, r->line,
-                       col(r, s), s);
-    return ERR_OK;
-}
-
-/* key<TAB>one number. */
-static int rd_key_double(struct rd *r, const char *key, double *x, struct err *e)
-{
-    int rc = rd_next(r, key, e);
-    char *s = r->val;
+    int rc = textio_key(r, key, e);
     if (!rc)
-        rc = rd_double(r, &s, x, e);
-    return rc ? rc : rd_eol(r, s, e);
+        rc = textio_long(r, lo, hi, "\t", v, e);
+    return rc ? rc : textio_eol(r, e);
 }
 
-static int rd_key_long(struct rd *r, const char *key, long lo, long hi, long *v, struct err *e)
+static int rd_key_word(struct textio *r, const char *key, const char *const *names, int *which, struct err *e)
 {
-    int rc = rd_next(r, key, e);
-    char *s = r->val;
-    if (!rc)
-        rc = rd_int(r, &s, lo, hi, '\0', v, e);
-    return rc ? rc : rd_eol(r, s, e);
-}
-
-static int rd_key_word(struct rd *r, const char *key, const char *const *names, int *which, struct err *e)
-{
-    int rc = rd_next(r, key, e);
+    int rc = textio_key(r, key, e);
     if (rc)
         return rc;
     for (int k = 0; names[k]; k++)
-        if (strcmp(r->val, names[k]) == 0) {
+        if (strcmp(r->pos, names[k]) == 0) {
             *which = k;
             return ERR_OK;
         }
-    return err_set(e, ERR_DATA, "%s:%zu:%zu: expected a %s name, found \"%.32s\"", r->name, r->line, col(r, r->val),
-                   key, r->val);
+    return textio_fail(r, r->pos, e, "a %s name", key);
 }
 
 static const char *const weight_names[] = {"none", "balanced", NULL};
 
-static int read_params(struct rd *r, struct svc_params *q, double *gamma, size_t *p, struct err *e)
+static int read_params(struct textio *r, struct svc_params *q, double *gamma, size_t *p, struct err *e)
 {
     long v;
     int w, rc;
     if ((rc = rd_key_long(r, "svc", 1, 1, &v, e)) || (rc = rd_key_word(r, "kernel", kernel_names, &w, e)))
         return rc;
     q->kernel = (enum svc_kernel)w;
-    if ((rc = rd_key_double(r, "C", &q->C, e)) || (rc = rd_key_word(r, "gamma_mode", gamma_names, &w, e)))
+    if ((rc = textio_key_double(r, "C", &q->C, e)) || (rc = rd_key_word(r, "gamma_mode", gamma_names, &w, e)))
         return rc;
     q->gamma_mode = (enum svc_gamma)w;
-    if ((rc = rd_key_double(r, "gamma_value", &q->gamma, e)) || (rc = rd_key_double(r, "gamma", gamma, e)) ||
+    if ((rc = textio_key_double(r, "gamma_value", &q->gamma, e)) ||
+        (rc = textio_key_double(r, "gamma", gamma, e)) ||
         (rc = rd_key_long(r, "degree", 0, INT_MAX, &v, e)))
         return rc;
     q->degree = (int)v;
-    if ((rc = rd_key_double(r, "coef0", &q->coef0, e)) ||
+    if ((rc = textio_key_double(r, "coef0", &q->coef0, e)) ||
         (rc = rd_key_word(r, "class_weight", weight_names, &q->class_weight_balanced, e)) ||
-        (rc = rd_key_double(r, "tol", &q->tol, e)) || (rc = rd_key_double(r, "cache_size", &q->cache_size, e)) ||
+        (rc = textio_key_double(r, "tol", &q->tol, e)) ||
+        (rc = textio_key_double(r, "cache_size", &q->cache_size, e)) ||
         (rc = rd_key_long(r, "shrinking", 0, 1, &v, e)))
         return rc;
     q->shrinking = (int)v;
@@ -288,35 +210,29 @@ static int read_params(struct rd *r, struct svc_params *q, double *gamma, size_t
 }
 
 /* The labels, counts, rho, Platt pair and the "sv" lines. */
-static int read_model(struct rd *r, const struct svc_params *q, size_t p, struct svm_model **out, struct err *e)
+static int read_model(struct textio *r, const struct svc_params *q, size_t p, struct svm_model **out, struct err *e)
 {
     long lab[2], nsv[2];
     double rho, pa = 0, pb = 0;
     int rc;
-    char *s;
-    if ((rc = rd_next(r, "labels", e)))
-        return rc;
-    s = r->val;
-    if ((rc = rd_int(r, &s, -1, 1, '\0', &lab[0], e)) || (rc = rd_int(r, &s, -1, 1, '\0', &lab[1], e)) ||
-        (rc = rd_eol(r, s, e)))
+    if ((rc = textio_key(r, "labels", e)) || (rc = textio_long(r, -1, 1, "\t", &lab[0], e)) ||
+        (rc = textio_long(r, -1, 1, "\t", &lab[1], e)) || (rc = textio_eol(r, e)))
         return rc;
     if (!((lab[0] == 1 && lab[1] == -1) || (lab[0] == -1 && lab[1] == 1)))
         return err_set(e, ERR_DATA, "%s:%zu:8: expected labels 1 -1 or -1 1, found %ld %ld", r->name, r->line, lab[0],
                        lab[1]);
-    if ((rc = rd_next(r, "n_support", e)))
+    if ((rc = textio_key(r, "n_support", e)) || (rc = textio_long(r, 0, INT32_MAX / 4, "\t", &nsv[0], e)) ||
+        (rc = textio_long(r, 0, INT32_MAX / 4, "\t", &nsv[1], e)) || (rc = textio_eol(r, e)))
         return rc;
-    s = r->val;
-    if ((rc = rd_int(r, &s, 0, INT32_MAX / 4, '\0', &nsv[0], e)) ||
-        (rc = rd_int(r, &s, 0, INT32_MAX / 4, '\0', &nsv[1], e)) || (rc = rd_eol(r, s, e)))
-        return rc;
-    if ((rc = rd_key_double(r, "rho", &rho, e)))
+    if ((rc = textio_key_double(r, "rho", &rho, e)))
         return rc;
     if (q->probability) {
-        if ((rc = rd_key_double(r, "probA", &pa, e)) || (rc = rd_key_double(r, "probB", &pb, e)))
+        if ((rc = textio_key_double(r, "probA", &pa, e)) || (rc = textio_key_double(r, "probB", &pb, e)))
             return rc;
     } else {
-        if ((rc = rd_next(r, "probA", e)) || (rc = rd_eol(r, r->val + (r->val[0] == '-'), e)) ||
-            (rc = rd_next(r, "probB", e)) || (rc = rd_eol(r, r->val + (r->val[0] == '-'), e)))
+        /* No Platt pair: "-" or nothing. */
+        if ((rc = textio_key(r, "probA", e)) || (r->pos += r->pos[0] == '-', rc = textio_eol(r, e)) ||
+            (rc = textio_key(r, "probB", e)) || (r->pos += r->pos[0] == '-', rc = textio_eol(r, e)))
             return rc;
     }
     size_t l = (size_t)(nsv[0] + nsv[1]);
@@ -327,32 +243,28 @@ static int read_model(struct rd *r, const struct svc_params *q, size_t p, struct
         return err_set(e, ERR_NOMEM, "%s:%zu:1: out of memory for %zu support vectors", r->name, r->line, l);
     struct svm_node *nd = l ? m->SV[0] : NULL;
     for (size_t i = 0; i < l; i++) {
-        if ((rc = rd_next(r, "sv", e)))
-            goto fail;
-        s = r->val;
-        if ((rc = rd_double(r, &s, &m->sv_coef[0][i], e)))
+        if ((rc = textio_key(r, "sv", e)) || (rc = textio_double(r, &m->sv_coef[0][i], e)))
             goto fail;
         m->SV[i] = nd;
         long prev = 0;
-        while (*s) {
+        while (*r->pos) {
             long idx;
-            if ((rc = rd_int(r, &s, prev + 1, (long)p, ':', &idx, e)))
+            if ((rc = textio_long(r, prev + 1, (long)p, "\t:", &idx, e)))
                 goto fail;
-            if (*s != ':') {
-                rc = err_set(e, ERR_DATA, "%s:%zu:%zu: expected index:value, found \"%.32s\"", r->name, r->line,
-                             col(r, s), s);
+            if (*r->pos != ':') {
+                rc = textio_fail(r, r->pos, e, "index:value");
                 goto fail;
             }
-            s++;
+            r->pos++;
             nd->index = (int)idx;
-            if ((rc = rd_double(r, &s, &nd->value, e)))
+            if ((rc = textio_double(r, &nd->value, e)))
                 goto fail;
             nd++;
             prev = idx;
         }
         (nd++)->index = -1;
     }
-    if ((rc = rd_next(r, "end", e)))
+    if ((rc = textio_key(r, "end", e)))
         goto fail;
     m->param.svm_type = C_SVC;
     m->param.kernel_type = (int)q->kernel;
@@ -382,7 +294,8 @@ fail:
 int svc_read(FILE *fp, const char *name, size_t *line, struct svc **out, struct err *e)
 {
     *out = NULL;
-    struct rd r = {fp, name ? name : "svc", line ? *line : 0, NULL, 0, NULL};
+    struct textio r;
+    textio_init(&r, fp, name ? name : "svc", line ? *line : 0, '\t');
     struct svc_params q;
     svc_params_default(&q);
     double gamma = 0;
@@ -391,7 +304,7 @@ int svc_read(FILE *fp, const char *name, size_t *line, struct svc **out, struct 
     int rc = read_params(&r, &q, &gamma, &p, e);
     if (!rc)
         rc = read_model(&r, &q, p, &lm, e);
-    free(r.buf);
+    textio_free(&r);
     if (line)
         *line = r.line;
     if (rc)

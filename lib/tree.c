@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "outfile.h"
+#include "textio.h"
 
 struct tree *tree_alloc(size_t n_nodes, size_t n_features)
 {
@@ -202,114 +202,27 @@ int tree_save(const struct tree *t, const char *path, struct err *e)
     return outfile_commit(&of, e);
 }
 
-/* A reader that remembers where it is, for "name:line:col: expected X,
- * found Y" messages. */
-struct rd {
-    FILE *fp;
-    const char *name;
-    char *buf;
-    size_t cap, line;
-    char *pos;
-};
-
-static int rd_line(struct rd *r, struct err *e)
-{
-    errno = 0;
-    ssize_t len = getline(&r->buf, &r->cap, r->fp);
-    r->line++;
-    if (len < 0) {
-        if (errno == ENOMEM)
-            return err_set(e, ERR_NOMEM, "%s: out of memory", r->name);
-        return err_set(e, ERR_DATA, "%s:%zu:1: expected a line, found end of file", r->name,
-                       r->line);
-    }
-    if (len > 0 && r->buf[len - 1] == '\n')
-        r->buf[len - 1] = '\0';
-    r->pos = r->buf;
-    return ERR_OK;
-}
-
-static size_t rd_col(const struct rd *r) { return (size_t)(r->pos - r->buf) + 1; }
-
-static int rd_word(struct rd *r, const char *word, struct err *e)
-{
-    size_t n = strlen(word);
-    if (strncmp(r->pos, word, n) || (r->pos[n] != ' ' && r->pos[n] != '\0'))
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected \"%s\", found \"%.40s\"", r->name,
-                       r->line, rd_col(r), word, r->pos);
-    r->pos += n;
-    while (*r->pos == ' ')
-        r->pos++;
-    return ERR_OK;
-}
-
-static int rd_long(struct rd *r, long lo, long hi, long *v, struct err *e)
-{
-    char *end;
-    errno = 0;
-    long x = strtol(r->pos, &end, 10);
-    if (end == r->pos || errno || x < lo || x > hi || (*end != ' ' && *end != '\0'))
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected an integer in [%ld, %ld], found "
-                       "\"%.40s\"", r->name, r->line, rd_col(r), lo, hi, r->pos);
-    r->pos = end;
-    while (*r->pos == ' ')
-        r->pos++;
-    *v = x;
-    return ERR_OK;
-}
-
-static int rd_double(struct rd *r, double *v, struct err *e)
-{
-    char *end;
-    double x = strtod(r->pos, &end);
-    if (end == r->pos || (*end != ' ' && *end != '\0'))
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected a number, found \"%.40s\"", r->name,
-                       r->line, rd_col(r), r->pos);
-    r->pos = end;
-    while (*r->pos == ' ')
-        r->pos++;
-    *v = x;
-    return ERR_OK;
-}
-
-static int rd_end(struct rd *r, struct err *e)
-{
-    if (*r->pos)
-        return err_set(e, ERR_DATA, "%s:%zu:%zu: expected end of line, found \"%.40s\"", r->name,
-                       r->line, rd_col(r), r->pos);
-    return ERR_OK;
-}
-
-/* Bytes left to read in fp if it is a regular file, else SIZE_MAX. A node
- * count the rest of the file cannot hold is corrupt; when it would also
- * allocate more than 1 MiB it is rejected before allocating, so a 30-byte file
- * cannot take gigabytes. A smaller one goes on and fails on the line where the
- * nodes run out, which names the place. */
-static size_t bytes_left(FILE *fp)
-{
-    struct stat st;
-    long pos = ftell(fp);
-    if (pos < 0 || fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < pos)
-        return SIZE_MAX;
-    return (size_t)(st.st_size - pos);
-}
-
 int tree_read(FILE *fp, const char *name, struct tree **out, struct err *e)
 {
-    struct rd r = {fp, name ? name : "tree", NULL, 0, 0, NULL};
+    struct textio r;
     struct tree *t = NULL;
     long n_nodes, n_features, v;
     int rc;
     *out = NULL;
-    if ((rc = rd_line(&r, e)) || (rc = rd_word(&r, "tree", e)) || (rc = rd_long(&r, 1, 1, &v, e)) ||
-        (rc = rd_end(&r, e)) || (rc = rd_line(&r, e)) || (rc = rd_word(&r, "n_nodes", e)) ||
-        (rc = rd_long(&r, 1, INT_MAX, &n_nodes, e)) || (rc = rd_end(&r, e)) ||
-        (rc = rd_line(&r, e)) || (rc = rd_word(&r, "n_features", e)) ||
-        (rc = rd_long(&r, 0, INT_MAX, &n_features, e)) || (rc = rd_end(&r, e)))
+    textio_init(&r, fp, name ? name : "tree", 0, ' ');
+    if ((rc = textio_line(&r, e)) || (rc = textio_word(&r, "tree", e)) || (rc = textio_long(&r, 1, 1, " ", &v, e)) ||
+        (rc = textio_eol(&r, e)) || (rc = textio_line(&r, e)) || (rc = textio_word(&r, "n_nodes", e)) ||
+        (rc = textio_long(&r, 1, INT_MAX, " ", &n_nodes, e)) || (rc = textio_eol(&r, e)) ||
+        (rc = textio_line(&r, e)) || (rc = textio_word(&r, "n_features", e)) ||
+        (rc = textio_long(&r, 0, INT_MAX, " ", &n_features, e)) || (rc = textio_eol(&r, e)))
         goto done;
-    /* The shortest node line, "0 0 0 0 0 0\n", has 12 bytes (11 for the last);
-     * a node takes 36 bytes in memory. */
-    size_t left = bytes_left(fp);
+    /* A node count the rest of the file cannot hold is corrupt; when it would
+     * also allocate more than 1 MiB it is rejected before allocating, so a
+     * 30-byte file cannot take gigabytes. A smaller one goes on and fails on
+     * the line where the nodes run out, which names the place. The shortest
+     * node line, "0 0 0 0 0 0\n", has 12 bytes (11 for the last); a node
+     * takes 36 bytes in memory. */
+    size_t left = textio_bytes_left(fp);
     if (left != SIZE_MAX && (size_t)n_nodes > (left + 1) / 12 && (size_t)n_nodes > (1u << 20) / 36) {
         rc = err_set(e, ERR_DATA, "%s:%zu:1: expected %ld node lines, found only %zu bytes left in the file",
                      r.name, r.line + 1, n_nodes, left);
@@ -322,10 +235,10 @@ int tree_read(FILE *fp, const char *name, struct tree **out, struct err *e)
     }
     for (size_t i = 0; i < t->n_nodes; i++) {
         long l, rt, f;
-        if ((rc = rd_line(&r, e)) || (rc = rd_long(&r, -1, INT_MAX, &l, e)) ||
-            (rc = rd_long(&r, -1, INT_MAX, &rt, e)) || (rc = rd_long(&r, -1, INT_MAX, &f, e)) ||
-            (rc = rd_double(&r, &t->threshold[i], e)) || (rc = rd_double(&r, &t->value[i], e)) ||
-            (rc = rd_double(&r, &t->cover[i], e)) || (rc = rd_end(&r, e)))
+        if ((rc = textio_line(&r, e)) || (rc = textio_long(&r, -1, INT_MAX, " ", &l, e)) ||
+            (rc = textio_long(&r, -1, INT_MAX, " ", &rt, e)) || (rc = textio_long(&r, -1, INT_MAX, " ", &f, e)) ||
+            (rc = textio_double(&r, &t->threshold[i], e)) || (rc = textio_double(&r, &t->value[i], e)) ||
+            (rc = textio_double(&r, &t->cover[i], e)) || (rc = textio_eol(&r, e)))
             goto done;
         t->left[i] = (int)l;
         t->right[i] = (int)rt;
@@ -339,7 +252,7 @@ int tree_read(FILE *fp, const char *name, struct tree **out, struct err *e)
     t = NULL;
 done:
     tree_free(t);
-    free(r.buf);
+    textio_free(&r);
     return rc;
 }
 
