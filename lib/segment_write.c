@@ -214,7 +214,11 @@ static int fig_write(struct kv *v, struct table *t, const char *dir, const char 
 {
     char path[4096], file[256];
     snprintf(file, sizeof file, "%s.gpv", name);
-    int rc = eda_fig_vars_write(v, cli_path(path, sizeof path, dir, file), e);
+    /* The templates draw a note instead of bars when there are no rows (an
+     * empty focus segment): gnuplot cannot plot an empty file. */
+    int rc = kv_get(v, "rows") ? 0 : kv_set_long(v, "rows", (long)t->nrows, e);
+    if (!rc)
+        rc = eda_fig_vars_write(v, cli_path(path, sizeof path, dir, file), e);
     snprintf(file, sizeof file, "%s.tsv", name);
     if (!rc)
         return write_and_free(t, dir, file, e);
@@ -332,6 +336,14 @@ static int figures(const struct segment_study *st, const char *dir, struct err *
         rc = kv_set_str(v, "xlabel", segment_label(sp, "axes.smd", "smd"), e);
     if (!rc)
         rc = kv_set_str(v, "reference", segment_label(sp, "reference", "reference"), e);
+    if (!rc)
+        rc = kv_set_str(v, "empty", segment_label(sp, "empty", "empty"), e);
+    /* Rows with a difference to draw: none when the focus segment is empty. */
+    size_t drawn = 0;
+    for (size_t r = 0; !rc && r < t->nrows; r++)
+        drawn += isfinite(t->cols[table_find(t, "smd")].num[r]);
+    if (!rc)
+        rc = kv_set_long(v, "rows", (long)drawn, e);
     if (!rc)
         rc = fig_write(v, t, dir, "segmentprofile_focus", e);
     else

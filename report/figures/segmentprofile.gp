@@ -1,6 +1,6 @@
 # The focus segment against the active customers: the standardized mean
 # difference of each numeric feature, darker where the Holm-adjusted p < 0.05.
-# Variables: base, out; from base.gpv: title, xlabel, reference.
+# Variables: base, out; from base.gpv: title, xlabel, reference, rows, empty.
 # Data: y, label, smd, significant.
 load base.".gpv"
 data = base.".tsv"
@@ -10,6 +10,13 @@ set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
 set label 1 title at screen 0.5, screen 0.97 center font ",12"
+# An empty focus segment (no customer past the thresholds) gets its note, not a plot.
+if (rows + 0 == 0) {
+    unset border; unset tics; unset key
+    set label 2 empty at screen 0.5, screen 0.5 center font ",12"
+    plot [0:1] [0:1] NaN notitle
+    exit
+}
 set lmargin at screen 0.36
 set rmargin at screen 0.97
 set tmargin at screen 0.90

@@ -129,13 +129,13 @@ else
 fi
 echo "test_report: an empty focus segment is said, not a failure"
 # The report program itself, on segment's files for a profit threshold
-# nobody reaches (the figures of the run before: the profile figure of an
-# empty segment is segment's to draw).
+# nobody reaches; the focus segment's figures are drawn as notes.
 cp "$TMP/params.yaml" "$TMP/empty.yaml"
 sed -i '/^  profit:$/,/^    levels:/ s/^    thresholds: \[median\]$/    thresholds: [100]/' "$TMP/empty.yaml"
 mkdir -p "$TMP/o5" && cp -r "$TMP/o1/figures" "$TMP/o5/"
-if make --no-print-directory SAN="$SAN" DATA="$REAL" INTERIM="$A" SYNTH_DIR="$TMP/synth" OUT="$TMP/o1" \
-     PARAMS="$TMP/empty.yaml" "$A/segment.kv" >"$TMP/log5" 2>&1 \
+if make --no-print-directory SAN="$SAN" DATA="$REAL" INTERIM="$A" SYNTH_DIR="$TMP/synth" OUT="$TMP/o5" \
+     PARAMS="$TMP/empty.yaml" "$A/segment.kv" "$TMP/o5/figures/segmentprofile_focus.png" \
+     "$TMP/o5/figures/segmentwhatif_focus.png" >"$TMP/log5" 2>&1 \
   && "$BIN/report" --params "$TMP/empty.yaml" --interim "$A" --out "$TMP/o5" --template "$TMP/report.md" \
        --parts 'data eda corr train evaluate explain segment' --data-dir "$REAL" >>"$TMP/log5" 2>&1; then
   ok "report with no customer of high profit"
