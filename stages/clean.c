@@ -245,7 +245,8 @@ static int rule_duplicates(struct ctx *c)
     return rc;
 }
 
-/* Customers whose revenue in some period fails `bad(value, limit)`. */
+/* Customers whose revenue in some period is above the limit (above = 1) or
+ * at or below it (above = 0): they are dropped. */
 static int rule_revenue(struct ctx *c, const char *param, const char *check, const char *kvkey, int above)
 {
     double limit;
@@ -258,7 +259,7 @@ static int rule_revenue(struct ctx *c, const char *param, const char *check, con
         return rc;
     const struct table *t = c->t[FILE_REVENUE];
     struct hashset *hit = hashset_alloc(16);
-    size_t rows = 0, already = 0;
+    size_t rows = 0;
     if (!hit)
         return err_set(&c->e, ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < t->nrows && !rc; i++) {
@@ -267,8 +268,6 @@ static int rule_revenue(struct ctx *c, const char *param, const char *check, con
         if (isnan(v) || (above ? !(v > limit) : !(v <= limit)))
             continue;
         rows++;
-        if (hashset_find(c->drop, id, NULL) && !hashset_find(hit, id, NULL))
-            already++;
         if (hashset_insert(hit, id, i, NULL) < 0)
             rc = err_set(&c->e, ERR_NOMEM, "out of memory");
     }
@@ -289,7 +288,6 @@ static int rule_revenue(struct ctx *c, const char *param, const char *check, con
     if (!rc)
         rc = kv_set_long(c->kv, key, (long)(c->t[FILE_CUSTOMERS]->nrows - hashset_size(c->drop)), &c->e);
     hashset_free(hit);
-    (void)already;
     return rc;
 }
 

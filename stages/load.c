@@ -24,7 +24,7 @@ struct need {
     int numeric;
 };
 
-static int collect_needs(const struct schema *s, int role, int with_target, struct need *need, size_t *n)
+static void collect_needs(const struct schema *s, int role, int with_target, struct need *need, size_t *n)
 {
     size_t k = 0;
     need[k++] = (struct need){s->id, 0};
@@ -45,7 +45,6 @@ static int collect_needs(const struct schema *s, int role, int with_target, stru
         need[k++] = (struct need){sp->value, 1};
     }
     *n = k;
-    return 0;
 }
 
 /* Convert the raw CSV into a typed table plus a source_line column, so that
