@@ -67,13 +67,18 @@ static void install_handlers(void)
 
 /* The table changes with those signals blocked, so the handler never sees a
  * slot half-updated, and under a lock, for callers with threads. */
-static void live_lock_all(sigset_t *old)
+static void block_live_signals(sigset_t *old)
 {
     sigset_t block;
     sigemptyset(&block);
     for (size_t i = 0; i < sizeof live_signals / sizeof *live_signals; i++)
         sigaddset(&block, live_signals[i]);
     pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+static void live_lock_all(sigset_t *old)
+{
+    block_live_signals(old);
     pthread_mutex_lock(&live_lock);
 }
 
@@ -87,7 +92,6 @@ static void live_unlock_all(const sigset_t *old)
  * is simply not removed on a signal. */
 static void live_add(const char *tmp)
 {
-    pthread_once(&handlers_once, install_handlers);
     char *copy = strdup(tmp);
     if (!copy)
         return;
@@ -116,6 +120,9 @@ static void live_forget(const char *tmp)
     free(gone);
 }
 
+/* The signals stay blocked from before mkstemp until the name is in the
+ * table: a Ctrl-C in between is held until the handler can remove the file,
+ * rather than killing the process with the file created but not yet known. */
 static int make_tmp(const char *path, char **tmp, int *fd, struct err *e)
 {
     size_t n = strlen(path);
@@ -124,15 +131,20 @@ static int make_tmp(const char *path, char **tmp, int *fd, struct err *e)
         return err_set(e, ERR_NOMEM, "%s: out of memory", path);
     memcpy(t, path, n);
     memcpy(t + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    pthread_once(&handlers_once, install_handlers);
+    sigset_t old;
+    block_live_signals(&old);
     int f = mkstemp(t);
+    int en = errno;
+    if (f >= 0)
+        live_add(t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (f < 0) {
-        int en = errno;
         free(t);
         return err_set(e, ERR_IO, "%s: cannot create a temporary file: %s", path, strerror(en));
     }
-    live_add(t);
     if (set_default_mode(f) != 0) {
-        int en = errno;
+        en = errno;
         close(f);
         unlink(t);
         live_forget(t);
