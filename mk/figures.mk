@@ -22,11 +22,15 @@ FIG_DIR := $(OUT)/figures
 FIG_DATA := $(I)/figures
 
 # The template is the figure name up to its first '_' (second expansion).
+# gnuplot writes $@.tmp, moved into place only when complete; the trap
+# removes it when Ctrl-C (or SIGTERM, SIGHUP) stops the recipe mid-figure,
+# which the `|| rm` after it cannot, the shell being stopped by the signal.
 .SECONDEXPANSION:
 $(FIG_DIR)/%.png: report/figures/$$(firstword $$(subst _, ,$$*)).gp $(FIG_DATA)/%.gpv $(FIG_DATA)/%.tsv
 	@mkdir -p $(@D)
 	@echo "gnuplot $< $(FIG_DATA)/$*.{gpv,tsv} -> $@"
-	@gnuplot -e 'base="$(FIG_DATA)/$*"; out="$@.tmp"' $< && mv -f $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+	@trap 'rm -f $@.tmp; exit 130' INT TERM HUP; \
+	 gnuplot -e 'base="$(FIG_DATA)/$*"; out="$@.tmp"' $< && mv -f $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
 .PHONY: figures
 figures: $$(FIGURES)

@@ -90,7 +90,7 @@ for s in $STAGES; do
   run_stage "$s" "$TMP/good/$s" >/dev/null 2>"$TMP/err" || bad "$s into a good directory: $(cat "$TMP/err")"
 done
 
-no_tmp() { [ -z "$(find "$@" -name '*.tmp.*' 2>/dev/null)" ]; }
+no_tmp() { [ -z "$(find "$@" \( -name '*.tmp.*' -o -name '*.tmp' \) 2>/dev/null)" ]; }
 # failed_cleanly WHAT STAGE DIR RC REASON: exit 2, last stderr line
 # "STAGE: DIR/...: ...REASON", no temporary file, every file left in DIR
 # identical to the good run's.
@@ -211,7 +211,7 @@ interrupt() {
   local rc=$?
   if [ "$rc" = 0 ]; then echo "  note: make report finished before the interrupt at $when"; fi
   if no_tmp "$INT" "$INT_OUT"; then ok "SIGINT at ${when#"$TMP"/}: no temporary file left"
-  else bad "SIGINT at ${when#"$TMP"/}: temporary files left: $(find "$INT" "$INT_OUT" -name '*.tmp.*' | head -3)"; fi
+  else bad "SIGINT at ${when#"$TMP"/}: temporary files left: $(find "$INT" "$INT_OUT" \( -name '*.tmp.*' -o -name '*.tmp' \) | head -3)"; fi
 }
 # same_tree NAME A B: the two trees hold the same files with the same bytes.
 same_tree() {
