@@ -153,7 +153,9 @@ unit: $(UNIT_BIN)
 
 e2e: all
 	@fail=0; for t in $(sort $(wildcard tests/e2e/test_*.sh)); do \
+	  start=$$(date +%s); \
 	  BUILD=$(BUILD) SAN=$(SAN) bash $$t || fail=1; \
+	  echo "$$t: $$(($$(date +%s) - start)) s"; \
 	done; exit $$fail
 
 # The stages on the real data under valgrind (no errors, no leaks).
