@@ -141,6 +141,32 @@ static void sift_up(struct cand *h, size_t at)
     }
 }
 
+/* Offer row i at distance d to the heap h of at most k (*size so far): it
+ * displaces the worst when it comes before it by (distance, index), the tie
+ * rule in knn.h, whatever order the rows are offered in. */
+static void offer(struct cand *h, size_t k, size_t *size, double d, size_t i)
+{
+    struct cand c = {d, i};
+    if (*size < k) {
+        h[*size] = c;
+        sift_up(h, (*size)++);
+    } else if (cand_less(c, h[0])) {
+        h[0] = c;
+        sift_down(h, k, 0);
+    }
+}
+
+/* Heapsort the k survivors into ascending order. */
+static void sort_heap(struct cand *h, size_t k)
+{
+    for (size_t end = k; end > 1; end--) {
+        struct cand t = h[0];
+        h[0] = h[end - 1];
+        h[end - 1] = t;
+        sift_down(h, end - 1, 0);
+    }
+}
+
 /* Fill h[0, k) with the k nearest rows to x, nearest first. For p = 2 the
  * distances are squared. */
 static void nearest(const struct knn *m, const double *x, struct cand *h)
@@ -159,23 +185,39 @@ static void nearest(const struct knn *m, const double *x, struct cand *h)
                 double t = x[j] - r[j];
                 d += t * t;
             }
-        if (size < k) {
-            h[size] = (struct cand){d, i};
-            sift_up(h, size++);
-        } else if (d < h[0].d) {
-            /* Rows come in increasing index, so an equal distance never
-             * displaces an earlier row: the tie rule in knn.h. */
-            h[0] = (struct cand){d, i};
-            sift_down(h, k, 0);
+        offer(h, k, &size, d, i);
+    }
+    sort_heap(h, k);
+}
+
+/* P(y = 1) from the k nearest h[0, k), nearest first. Sums in neighbour
+ * order, then w1 / (w0 + w1): the order of scikit-learn's predict_proba, so
+ * the roundings agree. */
+static double vote(const struct knn *m, const struct cand *h)
+{
+    size_t k = m->par.n_neighbors;
+    double w0 = 0.0, w1 = 0.0;
+    if (m->par.weights == KNN_UNIFORM || h[0].d > 0.0) {
+        for (size_t j = 0; j < k; j++) {
+            double w = 1.0;
+            if (m->par.weights == KNN_DISTANCE)
+                w = 1.0 / (m->par.p == 2 ? sqrt(h[j].d) : h[j].d);
+            if (m->y[h[j].i])
+                w1 += w;
+            else
+                w0 += w;
+        }
+    } else {
+        /* A neighbour at distance 0 has infinite weight: only the rows at
+         * distance 0 vote, each with weight 1. */
+        for (size_t j = 0; j < k && h[j].d == 0.0; j++) {
+            if (m->y[h[j].i])
+                w1 += 1.0;
+            else
+                w0 += 1.0;
         }
     }
-    /* Heapsort the survivors into ascending order. */
-    for (size_t end = k; end > 1; end--) {
-        struct cand t = h[0];
-        h[0] = h[end - 1];
-        h[end - 1] = t;
-        sift_down(h, end - 1, 0);
-    }
+    return w1 / (w0 + w1);
 }
 
 int knn_kneighbors(const struct knn *m, const double *x, size_t *idx, double *dist,
@@ -208,33 +250,188 @@ int knn_predict_proba(const struct knn *m, const double *X, size_t n, double *ou
         return err_set(e, ERR_NOMEM, "knn: out of memory");
     for (size_t q = 0; q < n; q++) {
         nearest(m, X + q * m->n_features, h);
-        /* Sums in neighbour order, nearest first, then w1 / (w0 + w1): the
-         * order of scikit-learn's predict_proba, so the roundings agree. */
-        double w0 = 0.0, w1 = 0.0;
-        if (m->par.weights == KNN_UNIFORM || h[0].d > 0.0) {
-            for (size_t j = 0; j < k; j++) {
-                double w = 1.0;
-                if (m->par.weights == KNN_DISTANCE)
-                    w = 1.0 / (m->par.p == 2 ? sqrt(h[j].d) : h[j].d);
-                if (m->y[h[j].i])
-                    w1 += w;
-                else
-                    w0 += w;
-            }
-        } else {
-            /* A neighbour at distance 0 has infinite weight: only the rows at
-             * distance 0 vote, each with weight 1. */
-            for (size_t j = 0; j < k && h[j].d == 0.0; j++) {
-                if (m->y[h[j].i])
-                    w1 += 1.0;
-                else
-                    w0 += 1.0;
-            }
-        }
-        out[q] = w1 / (w0 + w1);
+        out[q] = vote(m, h);
     }
     free(h);
     return ERR_OK;
+}
+
+/* ---- coalitions of a query and background rows (KernelSHAP) ----------- */
+
+struct knn_mix {
+    const struct knn *m;
+    size_t nb, ng;
+    const size_t *group;
+    double *db;      /* nb x ng x n: per background row, group, training row: the distance terms */
+    double *dx;      /* ng x n: the same for the query */
+    double *a;       /* n: the query's part of a coalition's distances */
+    double *d;       /* n: a coalition's distances for one background row */
+    size_t *ordb;    /* nb x n: the training rows by distance to each background row */
+    size_t *ordx;    /* n: by distance to the query */
+    struct cand *h;  /* k */
+    size_t *in, *out; /* the coalition's groups, the others */
+};
+
+static double term(int p, double u, double v)
+{
+    double t = u - v;
+    return p == 1 ? fabs(t) : t * t;
+}
+
+/* d[group[j] * n + t] = the sum over the columns j of a group of the terms
+ * between x and training row t, for every training row (group-major, so a
+ * coalition's sums run along contiguous rows). */
+static void group_terms(const struct knn *m, const size_t *group, size_t ng, const double *x, double *d)
+{
+    size_t p = m->n_features, n = m->n;
+    for (size_t i = 0; i < ng * n; i++)
+        d[i] = 0.0;
+    for (size_t t = 0; t < n; t++) {
+        const double *r = m->X + t * p;
+        for (size_t j = 0; j < p; j++)
+            d[group[j] * n + t] += term(m->par.p, x[j], r[j]);
+    }
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    return cand_less(*x, *y) ? -1 : cand_less(*y, *x);
+}
+
+/* ord = the training rows nearest first by the group terms d (ng x n);
+ * scratch holds n candidates. */
+static void order_rows(const double *d, size_t n, size_t ng, struct cand *scratch, size_t *ord)
+{
+    for (size_t t = 0; t < n; t++) {
+        double s = 0.0;
+        for (size_t g = 0; g < ng; g++)
+            s += d[g * n + t];
+        scratch[t] = (struct cand){s, t};
+    }
+    qsort(scratch, n, sizeof *scratch, cand_cmp);
+    for (size_t t = 0; t < n; t++)
+        ord[t] = scratch[t].i;
+}
+
+size_t knn_mix_bytes(const struct knn *m, size_t nb, size_t ng)
+{
+    if (!nb || !ng || m->n > SIZE_MAX / sizeof(double) / (nb + 2) / (ng + 2))
+        return SIZE_MAX;
+    return m->n * (nb + 2) * (ng + 2) * sizeof(double);
+}
+
+void knn_mix_free(struct knn_mix *x)
+{
+    if (!x)
+        return;
+    free(x->db);
+    free(x->dx);
+    free(x->a);
+    free(x->d);
+    free(x->ordb);
+    free(x->ordx);
+    free(x->h);
+    free(x->in);
+    free(x->out);
+    free(x);
+}
+
+int knn_mix_new(const struct knn *m, const double *B, size_t nb, const size_t *group, size_t ng,
+                struct knn_mix **out, struct err *e)
+{
+    *out = NULL;
+    if (nb == 0 || ng == 0)
+        return err_set(e, ERR_PARAMS, "knn: expected background rows and groups, found %zu and %zu", nb, ng);
+    for (size_t j = 0; j < m->n_features; j++)
+        if (group[j] >= ng)
+            return err_set(e, ERR_PARAMS, "knn: expected a group index below %zu for column %zu, found %zu", ng,
+                           j, group[j]);
+    int rc = check_rows(B, nb, m->n_features, e);
+    if (rc)
+        return rc;
+    if (knn_mix_bytes(m, nb, ng) == SIZE_MAX)
+        return err_set(e, ERR_NOMEM, "knn: out of memory");
+    struct knn_mix *x = calloc(1, sizeof *x);
+    if (!x)
+        return err_set(e, ERR_NOMEM, "knn: out of memory");
+    size_t n = m->n, k = m->par.n_neighbors;
+    x->m = m;
+    x->nb = nb;
+    x->ng = ng;
+    x->group = group;
+    x->db = malloc(nb * n * ng * sizeof *x->db);
+    x->dx = malloc(n * ng * sizeof *x->dx);
+    x->a = malloc(n * sizeof *x->a);
+    x->d = malloc(n * sizeof *x->d);
+    x->ordb = malloc(nb * n * sizeof *x->ordb);
+    x->ordx = malloc(n * sizeof *x->ordx);
+    x->h = malloc((n > k ? n : k) * sizeof *x->h);
+    x->in = malloc(ng * sizeof *x->in);
+    x->out = malloc(ng * sizeof *x->out);
+    if (!x->db || !x->dx || !x->a || !x->d || !x->ordb || !x->ordx || !x->h || !x->in || !x->out) {
+        knn_mix_free(x);
+        return err_set(e, ERR_NOMEM, "knn: out of memory");
+    }
+    for (size_t b = 0; b < nb; b++) {
+        group_terms(m, group, ng, B + b * m->n_features, x->db + b * ng * n);
+        order_rows(x->db + b * ng * n, n, ng, x->h, x->ordb + b * n);
+    }
+    *out = x;
+    return ERR_OK;
+}
+
+int knn_mix_row(struct knn_mix *x, const double *q, struct err *e)
+{
+    int rc = check_rows(q, 1, x->m->n_features, e);
+    if (rc)
+        return rc;
+    group_terms(x->m, x->group, x->ng, q, x->dx);
+    order_rows(x->dx, x->m->n, x->ng, x->h, x->ordx);
+    return ERR_OK;
+}
+
+/* A coalition's distances are sums of whole rows of group terms (the query's
+ * groups once, then each background row's), in the order of the groups, so
+ * the additions are independent along the training rows. Then the training
+ * rows are offered to the heap nearest first to whichever of the query and
+ * the background row contributes more groups, so the heap holds near rows
+ * early and few are displaced later. The visiting order does not change the
+ * result: rows are compared by (distance, index), the tie rule of knn.h. */
+void knn_mix_proba(struct knn_mix *x, const unsigned char *take, double *out)
+{
+    const struct knn *m = x->m;
+    size_t n = m->n, k = m->par.n_neighbors, nb = x->nb, ng = x->ng, nin = 0, nout = 0;
+    for (size_t g = 0; g < ng; g++) {
+        if (take[g])
+            x->in[nin++] = g;
+        else
+            x->out[nout++] = g;
+    }
+    double *a = x->a, *d = x->d;
+    struct cand *h = x->h;
+    for (size_t t = 0; t < n; t++)
+        a[t] = 0.0;
+    for (size_t j = 0; j < nin; j++) {
+        const double *row = x->dx + x->in[j] * n;
+        for (size_t t = 0; t < n; t++)
+            a[t] += row[t];
+    }
+    for (size_t b = 0; b < nb; b++) {
+        const double *db = x->db + b * ng * n;
+        memcpy(d, a, n * sizeof *d);
+        for (size_t j = 0; j < nout; j++) {
+            const double *row = db + x->out[j] * n;
+            for (size_t t = 0; t < n; t++)
+                d[t] += row[t];
+        }
+        const size_t *ord = nin >= nout ? x->ordx : x->ordb + b * n;
+        size_t size = 0;
+        for (size_t r = 0; r < n; r++)
+            offer(h, k, &size, d[ord[r]], ord[r]);
+        sort_heap(h, k);
+        out[b] = vote(m, h);
+    }
 }
 
 int knn_write(const struct knn *m, FILE *fp, struct err *e)

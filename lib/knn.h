@@ -63,6 +63,29 @@ int knn_predict_proba(const struct knn *m, const double *X, size_t n, double *ou
 int knn_kneighbors(const struct knn *m, const double *x, size_t *idx, double *dist,
                    struct err *e);
 
+/* KernelSHAP's coalitions without building the mixed rows. A coalition of
+ * groups of columns (group[j] in [0, ng) for column j) takes the columns of
+ * its groups from a query and the others from background row b; the squared
+ * (p = 2) or plain (p = 1) distance to a training row is a sum of per-group
+ * terms, so the terms of the nb background rows are computed once
+ * (knn_mix_new), those of each query once (knn_mix_row), and a coalition
+ * costs a sum of group terms per training row and background row instead of
+ * a pass over the columns. The neighbours and tie rule are those of
+ * knn_predict_proba on the mixed rows; the distances are summed in another
+ * order, so they may differ in the last bit, which can only swap two
+ * training rows whose distances differ by that much.
+ * knn_mix_bytes: the memory the tables take (SIZE_MAX on overflow).
+ * knn_mix_proba: out[b] = P(y = 1) of the mixed row for background row b,
+ * take[g] non-zero for the coalition's groups. The model, B and group must
+ * outlive the mixer. */
+struct knn_mix;
+size_t knn_mix_bytes(const struct knn *m, size_t nb, size_t ng);
+int knn_mix_new(const struct knn *m, const double *B, size_t nb, const size_t *group, size_t ng,
+                struct knn_mix **out, struct err *e);
+int knn_mix_row(struct knn_mix *x, const double *q, struct err *e);
+void knn_mix_proba(struct knn_mix *x, const unsigned char *take, double *out);
+void knn_mix_free(struct knn_mix *x);
+
 /* Text form: "knn 1", "n_neighbors K", "weights uniform|distance", "p P",
  * "n N", "n_features F", then N lines "y x_1 ... x_F" with %.17g, which
  * strtod reads back to the same bits: a reloaded model predicts

@@ -66,6 +66,23 @@ int shap_kernel(shap_predict_fn f, void *ctx, const double *X, size_t n, size_t 
                 const struct shap_kernel_params *par, double *phi, double *base, double *gap,
                 struct err *e);
 
+/* A shortcut for models that value a coalition without its mixed rows being
+ * built (knn_mix): row() is told each explained row x before its coalitions;
+ * values() writes out[b] = f(x on the columns of the groups g with take[g]
+ * set, background row b elsewhere) for every background row b. */
+struct shap_mixer {
+    int (*row)(void *ctx, const double *x, struct err *e);
+    int (*values)(void *ctx, const unsigned char *take, double *out, struct err *e);
+    void *ctx;
+};
+
+/* shap_kernel with the coalitions valued by mix (for the same B and group);
+ * f still gives f(x) and the background's outputs. mix NULL: shap_kernel. */
+int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, const double *X, size_t n,
+                    size_t p, const double *B, const double *bw, size_t nb, const size_t *group, size_t m,
+                    const struct shap_kernel_params *par, double *phi, double *base, double *gap,
+                    struct err *e);
+
 /* Sum phi (n x p, transformed columns) into out (n x m) by group[c] in [0, m):
  * the explanation of an original feature is the sum over its columns.
  * ERR_PARAMS when a group index is out of range. */

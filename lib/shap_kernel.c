@@ -244,7 +244,9 @@ struct kctx {
     const size_t *group;
     double *buf, *out; /* KS_CHUNK_ROWS-sized scratch for mixed rows and predictions */
     size_t chunk;      /* coalitions per prediction call */
-    unsigned char *take;
+    unsigned char *take; /* p columns, or m groups with a mixer */
+    const struct shap_mixer *mix;
+    size_t m;
 };
 
 /* v[k] = sum_b bw[b] f(x on the coalition's columns, B[b] elsewhere). pos[g]
@@ -253,6 +255,22 @@ static int design_values(const struct kctx *c, const struct design *d, const dou
                          const size_t *pos, double *v, struct err *e)
 {
     size_t p = c->p, nb = c->nb;
+    if (c->mix) {
+        int rc = c->mix->row(c->mix->ctx, x, e);
+        for (size_t k = 0; k < d->n && !rc; k++) {
+            const unsigned char *m = d->mask + k * d->M;
+            for (size_t g = 0; g < c->m; g++)
+                c->take[g] = pos[g] < d->M && m[pos[g]];
+            rc = c->mix->values(c->mix->ctx, c->take, c->out, e);
+            double s = 0.0;
+            for (size_t b = 0; b < nb && !rc; b++)
+                s += c->bw[b] * c->out[b];
+            if (!rc && !isfinite(s))
+                return err_set(e, ERR_NUM, "shap: expected finite model outputs, found %g", s);
+            v[k] = s;
+        }
+        return rc;
+    }
     for (size_t k0 = 0; k0 < d->n; k0 += c->chunk) {
         size_t k1 = k0 + c->chunk < d->n ? k0 + c->chunk : d->n;
         for (size_t k = k0; k < k1; k++) {
@@ -344,6 +362,14 @@ int shap_kernel(shap_predict_fn f, void *ctx, const double *X, size_t n, size_t 
                 const struct shap_kernel_params *par, double *phi, double *base, double *gap,
                 struct err *e)
 {
+    return shap_kernel_mix(f, ctx, NULL, X, n, p, B, bw, nb, group, m, par, phi, base, gap, e);
+}
+
+int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, const double *X, size_t n,
+                    size_t p, const double *B, const double *bw, size_t nb, const size_t *group, size_t m,
+                    const struct shap_kernel_params *par, double *phi, double *base, double *gap,
+                    struct err *e)
+{
     if (!f || !par)
         return err_set(e, ERR_PARAMS, "shap: expected a model and KernelSHAP params, found none");
     if (m == 0 || p == 0)
@@ -365,17 +391,20 @@ int shap_kernel(shap_predict_fn f, void *ctx, const double *X, size_t n, size_t 
     if (!(wsum > 0.0))
         return err_set(e, ERR_PARAMS, "shap: expected background weights with a positive sum, found %g", wsum);
 
-    struct kctx c = {f, ctx, p, nb, B, NULL, group, NULL, NULL, 0, NULL};
-    c.chunk = nb >= KS_CHUNK_ROWS ? 1 : KS_CHUNK_ROWS / nb;
+    if (mix && (!mix->row || !mix->values))
+        return err_set(e, ERR_PARAMS, "shap: expected a mixer with both of its functions");
+    struct kctx c = {f, ctx, p, nb, B, NULL, group, NULL, NULL, 0, NULL, mix, m};
+    /* With a mixer the scratch holds one coalition's nb outputs at a time. */
+    c.chunk = mix ? 1 : nb >= KS_CHUNK_ROWS ? 1 : KS_CHUNK_ROWS / nb;
     size_t maxrows = (c.chunk * nb > n ? c.chunk * nb : n);
     double *w = malloc(nb * sizeof *w);
     double *fx = malloc(n ? n * sizeof *fx : 1);
     size_t *pos = malloc(m * sizeof *pos);
     unsigned char *vary = malloc(m);
     double *phia = malloc(m * sizeof *phia), *v = NULL;
-    c.buf = malloc(c.chunk * nb * p * sizeof *c.buf);
+    c.buf = mix ? malloc(1) : malloc(c.chunk * nb * p * sizeof *c.buf);
     c.out = malloc(maxrows * sizeof *c.out);
-    c.take = malloc(p);
+    c.take = malloc(p > m ? p : m);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     int rc = ERR_OK;
     if (!w || !fx || !pos || !vary || !phia || !c.buf || !c.out || !c.take || !r) {

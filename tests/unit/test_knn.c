@@ -339,6 +339,115 @@ static void test_sklearn(void **state)
     tsv_free(pr);
 }
 
+/* knn_mix against knn_predict_proba on the mixed rows built by hand, for
+ * every coalition of 4 groups (one of them a 3-column one-hot block) and 3
+ * background rows. Continuous data: the same neighbours, so uniform weights
+ * give the same bits and distance weights agree to rounding. Integer data
+ * (half the distances tie): the tie rule survives the reordered visit and
+ * the regrouped sums, which are exact on small integers. */
+static void check_mix(int integer, size_t k, enum knn_weights w, int pw)
+{
+    enum { N = 150, P = 7, G = 4, NB = 3 };
+    static const size_t group[P] = {0, 1, 1, 1, 2, 3, 3};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11 + k + 2 * (size_t)pw + 4 * (size_t)w + 8 * (size_t)integer);
+    double X[N * P], B[NB * P], q[P], z[P];
+    int y[N];
+    for (size_t i = 0; i < N + NB + 1; i++) {
+        double *row = i < N ? X + i * P : i < N + NB ? B + (i - N) * P : q;
+        size_t hot = gsl_rng_uniform_int(r, 3);
+        for (size_t j = 0; j < P; j++)
+            row[j] = group[j] == 1 ? (double)(j - 1 == hot)
+                     : integer     ? (double)gsl_rng_uniform_int(r, 4)
+                                   : gsl_rng_uniform(r) * 3.0 - 1.0;
+        if (i < N)
+            y[i] = gsl_rng_uniform(r) < 0.4;
+    }
+    struct knn *m = fit(X, y, N, P, k, w, pw);
+    struct knn_mix *mx;
+    struct err e = {0};
+    assert_int_equal(knn_mix_new(m, B, NB, group, G, &mx, &e), 0);
+    assert_int_equal(knn_mix_row(mx, q, &e), 0);
+    for (unsigned s = 0; s < 1u << G; s++) {
+        unsigned char take[G];
+        for (size_t g = 0; g < G; g++)
+            take[g] = (s >> g) & 1;
+        double got[NB], want;
+        knn_mix_proba(mx, take, got);
+        for (size_t b = 0; b < NB; b++) {
+            for (size_t j = 0; j < P; j++)
+                z[j] = take[group[j]] ? q[j] : B[b * P + j];
+            assert_int_equal(knn_predict_proba(m, z, 1, &want, &e), 0);
+            if (w == KNN_UNIFORM || integer)
+                assert_true(got[b] == want);
+            else
+                assert_true(fabs(got[b] - want) < 1e-14);
+        }
+    }
+    knn_mix_free(mx);
+    knn_free(m);
+    gsl_rng_free(r);
+}
+
+static void test_mix(void **state)
+{
+    (void)state;
+    for (int integer = 0; integer < 2; integer++)
+        for (int pw = 1; pw <= 2; pw++) {
+            check_mix(integer, 1, KNN_UNIFORM, pw);
+            check_mix(integer, 7, KNN_UNIFORM, pw);
+            check_mix(integer, 7, KNN_DISTANCE, pw);
+            check_mix(integer, 150, KNN_DISTANCE, pw);
+        }
+}
+
+/* A mixed row equal to a training row: with distance weights only the rows
+ * at distance 0 vote, as in knn_predict_proba. */
+static void test_mix_zero_distance(void **state)
+{
+    (void)state;
+    const double X[] = {0, 0, 1, 1, 2, 2, 3, 3};
+    const int y[] = {1, 0, 0, 0};
+    const size_t group[] = {0, 1};
+    const double B[] = {5, 0}, q[] = {0, 9};
+    struct knn *m = fit(X, y, 4, 2, 3, KNN_DISTANCE, 2);
+    struct knn_mix *mx;
+    struct err e = {0};
+    assert_int_equal(knn_mix_new(m, B, 1, group, 2, &mx, &e), 0);
+    assert_int_equal(knn_mix_row(mx, q, &e), 0);
+    /* x from q, y from B: (0, 0), training row 0, labelled 1. */
+    const unsigned char take[] = {1, 0};
+    double got;
+    knn_mix_proba(mx, take, &got);
+    assert_true(got == 1.0);
+    knn_mix_free(mx);
+    knn_free(m);
+}
+
+static void test_mix_errors(void **state)
+{
+    (void)state;
+    const double X[] = {0, 0, 1, 1};
+    const int y[] = {1, 0};
+    const size_t bad[] = {0, 2}, good[] = {0, 1};
+    const double B[] = {0, NAN}, q[] = {INFINITY, 0}, ok[] = {0, 0};
+    struct knn *m = fit(X, y, 2, 2, 1, KNN_UNIFORM, 2);
+    struct knn_mix *mx = NULL;
+    struct err e = {0};
+    assert_int_equal(knn_mix_new(m, ok, 1, bad, 2, &mx, &e), ERR_PARAMS);
+    assert_non_null(strstr(e.msg, "column 1"));
+    assert_int_equal(knn_mix_new(m, ok, 0, good, 2, &mx, &e), ERR_PARAMS);
+    assert_int_equal(knn_mix_new(m, B, 1, good, 2, &mx, &e), ERR_DATA);
+    assert_null(mx);
+    assert_int_equal(knn_mix_new(m, ok, 1, good, 2, &mx, &e), 0);
+    assert_int_equal(knn_mix_row(mx, q, &e), ERR_DATA);
+    assert_true(knn_mix_bytes(m, 1, 2) < 1024);
+    assert_int_equal(knn_mix_bytes(m, SIZE_MAX / 4, 2), SIZE_MAX);
+    knn_mix_free(mx);
+    knn_mix_free(NULL);
+    knn_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +459,9 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_sklearn),
+        cmocka_unit_test(test_mix),
+        cmocka_unit_test(test_mix_zero_distance),
+        cmocka_unit_test(test_mix_errors),
     };
     return cmocka_run_group_tests_name("knn", tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
+#include "knn.h"
 #include "shap.h"
 
 /* Timing bounds mean nothing under valgrind's emulation. */
@@ -833,6 +834,91 @@ static void test_kernel_errors(void **state)
     assert_string_equal(e.msg, "model: refused");
 }
 
+/* KernelSHAP on a KNN model: the knn_mix shortcut gives the values of the
+ * generic path (mixed rows built and predicted), with every coalition
+ * enumerated and with a sampled budget, weighted background, a one-hot group
+ * and a group equal to x in every background row. */
+static int knn_predict_cb(void *ctx, const double *X, size_t n, size_t p, double *out, struct err *e)
+{
+    (void)p;
+    return knn_predict_proba(ctx, X, n, out, e);
+}
+
+static int knn_row_cb(void *ctx, const double *x, struct err *e)
+{
+    return knn_mix_row(ctx, x, e);
+}
+
+static int knn_values_cb(void *ctx, const unsigned char *take, double *out, struct err *e)
+{
+    (void)e;
+    knn_mix_proba(ctx, take, out);
+    return 0;
+}
+
+static void test_kernel_knn_mix(void **state)
+{
+    (void)state;
+    enum { N = 120, P = 7, M = 5, NB = 4, NX = 3 };
+    const size_t group[P] = {0, 1, 2, 2, 2, 3, 4};
+    const double bw[NB] = {1.0, 2.0, 0.5, 1.5};
+    double X[N * P], B[NB * P], Q[NX * P];
+    int y[N];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    for (size_t i = 0; i < N + NB + NX; i++) {
+        double *row = i < N ? X + i * P : i < N + NB ? B + (i - N) * P : Q + (i - N - NB) * P;
+        size_t hot = gsl_rng_uniform_int(r, 3);
+        for (size_t j = 0; j < P; j++)
+            row[j] = group[j] == 2 ? (double)(j - 2 == hot) : group[j] == 4 ? 0.25 : gsl_rng_uniform(r) * 4.0 - 2.0;
+        if (i < N)
+            y[i] = gsl_rng_uniform(r) < 0.5;
+    }
+    for (int pw = 1; pw <= 2; pw++) {
+        struct knn_params kp = {9, KNN_DISTANCE, pw};
+        struct knn *knn;
+        struct knn_mix *mx;
+        struct err e = {0};
+        assert_int_equal(knn_fit(X, y, N, P, &kp, &knn, &e), 0);
+        assert_int_equal(knn_mix_new(knn, B, NB, group, M, &mx, &e), 0);
+        const struct shap_mixer mix = {knn_row_cb, knn_values_cb, mx};
+        const size_t budgets[] = {14, 10};
+        for (size_t t = 0; t < 2; t++) {
+            struct shap_kernel_params par = {budgets[t], 7};
+            double phi[NX * M], want[NX * M], base, wbase, gap[NX], wgap[NX];
+            assert_int_equal(shap_kernel(knn_predict_cb, knn, Q, NX, P, B, bw, NB, group, M, &par, want, &wbase,
+                                         wgap, &e), 0);
+            assert_int_equal(shap_kernel_mix(knn_predict_cb, knn, &mix, Q, NX, P, B, bw, NB, group, M, &par, phi,
+                                             &base, gap, &e), 0);
+            assert_double_equal(base, wbase, 0.0);
+            for (size_t i = 0; i < NX * M; i++)
+                assert_double_equal(phi[i], want[i], 1e-12);
+            for (size_t i = 0; i < NX; i++) {
+                assert_double_equal(phi[i * M + 4], 0.0, 0.0);
+                assert_double_equal(gap[i], wgap[i], 1e-12);
+            }
+        }
+        knn_mix_free(mx);
+        knn_free(knn);
+    }
+    gsl_rng_free(r);
+}
+
+/* A mixer missing a function is refused. */
+static void test_kernel_mix_errors(void **state)
+{
+    (void)state;
+    const size_t group[4] = {0, 1, 2, 3};
+    const struct shap_mixer half = {knn_row_cb, NULL, NULL};
+    struct shap_kernel_params par = {14, 1};
+    struct model mo = {0, NULL, 0, 0, 0};
+    double phi[3 * 4], base;
+    struct err e = {0};
+    assert_int_equal(shap_kernel_mix(model_predict, &mo, &half, KX, 3, 4, KB, NULL, 5, group, 4, &par, phi, &base,
+                                     NULL, &e), ERR_PARAMS);
+    assert_non_null(strstr(e.msg, "mixer"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -846,6 +932,8 @@ int main(void)
         cmocka_unit_test(test_tree_speed),
         cmocka_unit_test(test_group_sum_and_additivity),
         cmocka_unit_test(test_kernel_exact),
+        cmocka_unit_test(test_kernel_knn_mix),
+        cmocka_unit_test(test_kernel_mix_errors),
         cmocka_unit_test(test_kernel_groups),
         cmocka_unit_test(test_kernel_dummy_group),
         cmocka_unit_test(test_kernel_sampled_linear),
