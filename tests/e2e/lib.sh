@@ -15,6 +15,8 @@ check() { # check "name" command...
   local name=$1; shift
   if "$@" >/dev/null 2>&1; then ok "$name"; else bad "$name"; fi
 }
+# kvget FILE KEY: the value of KEY in a .kv file (key<TAB>value lines).
+kvget() { awk -F'\t' -v k="$2" '$1==k{print $2}' "$1"; }
 finish() {
   echo "$(basename "$0" .sh): $PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]

@@ -33,7 +33,6 @@ near() {
     bad "$1: got '$2', want $3"
   fi
 }
-kvget() { awk -F'\t' -v k="$2" '$1==k{print $2}' "$1"; }
 
 # ---- a case small enough to compute by hand ------------------------------
 # Ranked by best: .8+ .7+ .6- .45+ .4+ .3- .2+ .1- (5 positives, 3 negatives).

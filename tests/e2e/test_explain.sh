@@ -29,7 +29,6 @@ if ! make -s --no-print-directory "$A/train.kv" SAN="$SAN" DATA="$REAL" INTERIM=
   cat "$TMP/log"; bad "make train.kv"; finish; exit 1
 fi
 ok "make train.kv"
-kvget() { awk -F'\t' -v k="$2" '$1==k{print $2}' "$1"; }
 
 # run DIR PARAMS MODEL: explain into DIR.
 run() {

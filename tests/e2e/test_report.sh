@@ -109,6 +109,30 @@ else
   echo "test_report: openpyxl not installed, workbook read-back skipped"
 fi
 
+# LibreOffice (Debian libreoffice-calc-nogui; not in CI) converts every sheet
+# to CSV, numbers as it reads them.
+if command -v soffice >/dev/null 2>&1; then
+  echo "test_report: the workbook converted by LibreOffice"
+  lo=$TMP/lo
+  if soffice -env:UserInstallation="file://$lo/profile" --headless \
+       --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
+       --outdir "$lo/csv" "$TMP/o3/study.xlsx" >"$TMP/lo.log" 2>&1; then
+    ok "soffice --convert-to csv exits 0"
+  else
+    bad "soffice: $(tail -2 "$TMP/lo.log")"
+  fi
+  n_sheets=$(find "$lo/csv" -name 'study-*.csv' | wc -l)
+  [ "$n_sheets" = 11 ] && ok "11 sheets converted" || bad "$n_sheets sheets converted, expected 11"
+  want=$(($(wc -l <"$A/customers.tsv") - 1))
+  got=$(($(wc -l <"$lo/csv/study-Клиенты.csv") - 1))
+  [ "$got" = "$want" ] && ok "Клиенты: $got customers, as in customers.tsv" || bad "Клиенты: $got rows, expected $want"
+  auc=$(awk -F, 'NR == 2 {print $4}' "$lo/csv/study-Метрики.csv")
+  awk -v a="$auc" -v b="$(kvget "$A/metrics.kv" test_roc_auc)" 'BEGIN {d = a - b; exit !(a != "" && d < 1e-12 && d > -1e-12)}' \
+    && ok "Метрики: test ROC-AUC $auc as in metrics.kv" || bad "Метрики: ROC-AUC '$auc' vs $(kvget "$A/metrics.kv" test_roc_auc)"
+else
+  echo "test_report: LibreOffice not installed, conversion skipped"
+fi
+
 echo "test_report: a segment threshold edit reruns segment and the report only"
 snap "$A/train" >"$TMP/tbefore"; snap "$A/explain" >>"$TMP/tbefore"
 par_before=$(sk profit_at_risk_at_risk)
