@@ -13,7 +13,7 @@
  *
  * The label is the stage: the basename of the first word when it is a
  * program under a bin/ directory (build/release/bin/train -> train),
- * "figures" for gnuplot, and nothing is logged for the rest (mkdir, touch,
+ * "figures" for a line that runs gnuplot, and nothing is logged for the rest (mkdir, touch,
  * echo). It exits with the line's status, so make sees what it would see. */
 /* wait4() is BSD, not POSIX. */
 #define _DEFAULT_SOURCE
@@ -41,9 +41,21 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* Whether cmd runs gnuplot as a command of its own (after a `trap ...;`
+ * say), not as a word in an echo's quoted text. */
+static int runs_gnuplot(const char *cmd)
+{
+    for (const char *at = strstr(cmd, "gnuplot"); at; at = strstr(at + 1, "gnuplot"))
+        if ((at == cmd || strchr(" \t\n;&|", at[-1])) && (at[7] == ' ' || at[7] == '\0'))
+            return 1;
+    return 0;
+}
+
 /* The stage a command line runs, or NULL when it is not worth a record. */
 static const char *label_of(const char *cmd, char *buf, size_t size)
 {
+    if (runs_gnuplot(cmd))
+        return "figures";
     while (*cmd == ' ' || *cmd == '\t' || *cmd == '\n')
         cmd++;
     size_t len = strcspn(cmd, " \t\n;&|");
