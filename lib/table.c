@@ -237,132 +237,162 @@ static size_t split_tabs(char *line, char **fields, size_t max)
     return n;
 }
 
+/* A TSV being read line by line: the current line, split into fields in
+ * place and unescaped; at_end once the file is read. */
+struct tsv_reader {
+    const char *path;
+    FILE *f;
+    char *line;
+    size_t cap, lineno, ncols;
+    char **fields;
+    int at_end;
+};
+
+static int next_line(struct tsv_reader *r, struct err *e)
+{
+    errno = 0;
+    ssize_t len = getline(&r->line, &r->cap, r->f);
+    if (len == -1) {
+        if (ferror(r->f))
+            return err_set(e, ERR_IO, "%s: read error: %s", r->path, strerror(errno));
+        if (errno == ENOMEM)
+            return err_set(e, ERR_NOMEM, "out of memory reading %s", r->path);
+        r->at_end = 1;
+        return ERR_OK;
+    }
+    r->lineno++;
+    if (len && r->line[len - 1] == '\n')
+        r->line[--len] = '\0';
+    if (strlen(r->line) != (size_t)len)
+        return err_set(e, ERR_DATA, "%s:%zu:1: expected text, found a NUL byte", r->path, r->lineno);
+    return ERR_OK;
+}
+
+static int next_row(struct tsv_reader *r, struct err *e)
+{
+    int rc = next_line(r, e);
+    if (rc || r->at_end)
+        return rc;
+    size_t got = split_tabs(r->line, r->fields, r->ncols);
+    if (got != r->ncols)
+        return err_set(e, ERR_DATA, "%s:%zu:1: expected %zu tab-separated fields as in the header, found %s%zu",
+                       r->path, r->lineno, r->ncols, got > r->ncols ? "more than " : "",
+                       got > r->ncols ? r->ncols : got);
+    for (size_t j = 0; j < r->ncols; j++)
+        unescape(r->fields[j]);
+    return ERR_OK;
+}
+
+/* Two passes over the file: the first checks every line and decides each
+ * column's type, the second fills the columns, parsing numbers straight into
+ * them. Only the table itself is held, never a copy of every cell (at 10^6
+ * customers that copy was most of a stage's memory). Both passes read the
+ * same open file; the study replaces its files by rename, which an open file
+ * does not see, and a file rewritten in place between the passes is an
+ * error, not a mixed table. */
 int table_read_tsv(const char *path, const char *const *force_str, struct table **out, struct err *e)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    struct tsv_reader r = {path, fopen(path, "rb"), NULL, 0, 0, 0, NULL, 0};
+    if (!r.f)
         return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    size_t ncols = 0, nrows = 0, rows_cap = 0, lineno = 0;
-    char **header = NULL, **fields = NULL, **cells = NULL;
+    char *header = NULL, **names = NULL;
+    unsigned char *numeric = NULL;
     struct table *t = NULL;
-    int rc = 0;
-    /* First pass keeps the raw strings; types are decided once every value is seen. */
-    while ((len = getline(&line, &cap, f)) != -1) {
-        lineno++;
-        if (len && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (strlen(line) != (size_t)len) {
-            rc = err_set(e, ERR_DATA, "%s:%zu:1: expected text, found a NUL byte", path, lineno);
-            goto done;
-        }
-        if (lineno == 1) {
-            ncols = 1;
-            for (char *p = line; *p; p++)
-                ncols += *p == '\t';
-            header = calloc(ncols, sizeof *header);
-            fields = calloc(ncols + 1, sizeof *fields);
-            if (!header || !fields) {
-                rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
-                goto done;
-            }
-            split_tabs(line, fields, ncols);
-            for (size_t j = 0; j < ncols; j++) {
-                unescape(fields[j]);
-                if (!(header[j] = strdup(fields[j]))) {
-                    rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
-                    goto done;
-                }
-            }
-            continue;
-        }
-        size_t got = split_tabs(line, fields, ncols);
-        if (got != ncols) {
-            rc = err_set(e, ERR_DATA, "%s:%zu:1: expected %zu tab-separated fields as in the header, found %s%zu",
-                         path, lineno, ncols, got > ncols ? "more than " : "", got > ncols ? ncols : got);
-            goto done;
-        }
-        if (nrows == rows_cap) {
-            rows_cap = rows_cap ? 2 * rows_cap : 256;
-            char **v = realloc(cells, rows_cap * ncols * sizeof *v);
-            if (!v) {
-                rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
-                goto done;
-            }
-            cells = v;
-        }
-        for (size_t j = 0; j < ncols; j++) {
-            unescape(fields[j]);
-            char *s = fields[j][0] ? strdup(fields[j]) : NULL;
-            if (fields[j][0] && !s) {
-                rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
-                for (size_t k = 0; k < j; k++)
-                    free(cells[nrows * ncols + k]);
-                goto done;
-            }
-            cells[nrows * ncols + j] = s;
-        }
-        nrows++;
-    }
-    if (ferror(f)) {
-        rc = err_set(e, ERR_IO, "%s: read error: %s", path, strerror(errno));
+    size_t nrows = 0;
+    long data_at = -1;
+    int rc = next_line(&r, e);
+    if (rc)
         goto done;
-    }
-    if (lineno == 0) {
+    if (r.at_end) {
         rc = err_set(e, ERR_DATA, "%s:1:1: expected a header row, found an empty file", path);
         goto done;
     }
-    t = table_alloc();
-    if (!t || (rc = table_set_rows(t, 0, e))) {
-        rc = rc ? rc : err_set(e, ERR_NOMEM, "out of memory reading %s", path);
+    r.ncols = 1;
+    for (char *q = r.line; *q; q++)
+        r.ncols += *q == '\t';
+    header = strdup(r.line);
+    names = calloc(r.ncols + 1, sizeof *names);
+    r.fields = calloc(r.ncols + 1, sizeof *r.fields);
+    numeric = malloc(r.ncols);
+    if (!header || !names || !r.fields || !numeric) {
+        rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
         goto done;
     }
-    for (size_t j = 0; j < ncols && !rc; j++) {
-        int numeric = 1;
-        double v;
-        for (size_t k = 0; force_str && force_str[k] && numeric; k++)
-            numeric = strcmp(force_str[k], header[j]) != 0;
-        for (size_t i = 0; i < nrows && numeric; i++) {
-            const char *s = cells[i * ncols + j];
-            numeric = !s || num_parse(s, '.', &v) == 0;
+    split_tabs(header, names, r.ncols);
+    for (size_t j = 0; j < r.ncols; j++) {
+        unescape(names[j]);
+        numeric[j] = 1;
+        for (size_t k = 0; force_str && force_str[k] && numeric[j]; k++)
+            numeric[j] = strcmp(force_str[k], names[j]) != 0;
+    }
+    if ((data_at = ftell(r.f)) < 0) {
+        rc = err_set(e, ERR_IO, "%s: expected a regular file (it is read twice), found one that cannot seek: %s",
+                     path, strerror(errno));
+        goto done;
+    }
+    /* Pass 1: every line well-formed; a column is numeric when every
+     * non-empty cell parses as a finite number. */
+    double v;
+    while (!(rc = next_row(&r, e)) && !r.at_end) {
+        for (size_t j = 0; j < r.ncols; j++)
+            if (numeric[j] && r.fields[j][0] && num_parse(r.fields[j], '.', &v) != 0)
+                numeric[j] = 0;
+        nrows++;
+    }
+    if (rc)
+        goto done;
+    if (!(t = table_alloc())) {
+        rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
+        goto done;
+    }
+    for (size_t j = 0; j < r.ncols && !rc; j++)
+        rc = table_add_column(t, names[j], numeric[j] ? COL_NUM : COL_STR, NULL, e);
+    if (!rc)
+        rc = table_set_rows(t, nrows, e);
+    if (rc) {
+        err_prefix(e, "%s: ", path);
+        goto done;
+    }
+    /* Pass 2: the same lines again, into the columns. */
+    if (fseek(r.f, data_at, SEEK_SET) != 0) {
+        rc = err_set(e, ERR_IO, "%s: cannot seek back to read it again: %s", path, strerror(errno));
+        goto done;
+    }
+    r.lineno = 1;
+    r.at_end = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if ((rc = next_row(&r, e)))
+            goto done;
+        if (r.at_end) {
+            rc = err_set(e, ERR_IO, "%s:%zu:1: the file changed while it was read (it ended early)", path,
+                         r.lineno + 1);
+            goto done;
         }
-        size_t idx;
-        rc = table_add_column(t, header[j], numeric ? COL_NUM : COL_STR, &idx, e);
-        if (!rc && j == 0)
-            rc = table_set_rows(t, nrows, e);
-        if (rc) {
-            err_prefix(e, "%s: ", path);
-            break;
-        }
-        struct column *c = &t->cols[idx];
-        for (size_t i = 0; i < nrows; i++) {
-            char **cell = &cells[i * ncols + j];
-            if (numeric) {
-                c->num[i] = NAN;
-                if (*cell)
-                    num_parse(*cell, '.', &c->num[i]);
-                free(*cell);
-            } else {
-                c->str[i] = *cell;
+        for (size_t j = 0; j < r.ncols; j++) {
+            struct column *c = &t->cols[j];
+            const char *cell = r.fields[j];
+            if (numeric[j]) {
+                if (cell[0] && num_parse(cell, '.', &c->num[i]) != 0) {
+                    rc = err_set(e, ERR_IO, "%s:%zu:%zu: the file changed while it was read (a number became \"%s\")",
+                                 path, r.lineno, j + 1, cell);
+                    goto done;
+                }
+            } else if (cell[0] && !(c->str[i] = strdup(cell))) {
+                rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
+                goto done;
             }
-            *cell = NULL;
         }
     }
+    if (!(rc = next_line(&r, e)) && !r.at_end)
+        rc = err_set(e, ERR_IO, "%s:%zu:1: the file changed while it was read (it grew)", path, r.lineno);
 done:
-    if (cells)
-        for (size_t k = 0; k < nrows * ncols; k++)
-            free(cells[k]);
-    free(cells);
-    if (header)
-        for (size_t j = 0; j < ncols; j++)
-            free(header[j]);
     free(header);
-    free(fields);
-    free(line);
-    fclose(f);
+    free(names);
+    free(numeric);
+    free(r.fields);
+    free(r.line);
+    fclose(r.f);
     if (rc) {
         table_free(t);
         return rc;

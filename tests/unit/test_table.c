@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleaning.h"
@@ -93,6 +95,44 @@ static void test_tsv_errors(void **state)
     assert_int_equal(table_read_tsv(path, NULL, &r, &e), ERR_DATA);
     assert_non_null(strstr(e.msg, "expected a header row, found an empty file"));
     assert_int_equal(table_read_tsv("/nonexistent.tsv", NULL, &r, &e), ERR_IO);
+    /* Header only: the columns, no rows; a NUL byte, a duplicate column. */
+    f = fopen(path, "w");
+    fputs("a\tb\n", f);
+    fclose(f);
+    assert_int_equal(table_read_tsv(path, NULL, &r, &e), 0);
+    assert_int_equal(r->ncols, 2);
+    assert_int_equal(r->nrows, 0);
+    table_free(r);
+    f = fopen(path, "w");
+    fputs("a\tb\n1\t2\n3\t4", f);
+    fputc('\0', f);
+    fputs("\n", f);
+    fclose(f);
+    assert_int_equal(table_read_tsv(path, NULL, &r, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "bad.tsv:3:1: expected text, found a NUL byte"));
+    f = fopen(path, "w");
+    fputs("a\ta\n1\t2\n", f);
+    fclose(f);
+    assert_int_equal(table_read_tsv(path, NULL, &r, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "bad.tsv: column \"a\" appears twice"));
+    /* A pipe cannot be read twice: said, not misread. */
+    snprintf(path, sizeof path, "%s/fifo.tsv", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        FILE *w = fopen(path, "w");
+        if (w) {
+            fputs("a\n1\n", w);
+            fclose(w);
+        }
+        _exit(0);
+    }
+    assert_int_equal(table_read_tsv(path, NULL, &r, &e), ERR_IO);
+    assert_non_null(strstr(e.msg, "fifo.tsv: expected a regular file (it is read twice)"));
+    waitpid(pid, NULL, 0);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/bad.tsv", dir);
     struct table *empty = table_alloc();
     assert_int_equal(table_write_tsv(empty, "/nonexistent/dir/x.tsv", &e), ERR_IO);
     table_free(empty);
