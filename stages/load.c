@@ -139,6 +139,19 @@ static int check_unique(const struct csv_data *d, long c1, long c2, struct err *
     return rc;
 }
 
+/* The target, where there is one, takes one of its two labels. */
+static int check_target(const struct csv_data *d, const struct schema *s, struct err *e)
+{
+    long tc = csv_find(d, s->target);
+    for (size_t i = 0; tc >= 0 && i < d->nrows; i++) {
+        const char *v = csv_cell(d, i, (size_t)tc);
+        if (strcmp(v, s->positive) != 0 && strcmp(v, s->negative) != 0)
+            return err_set(e, ERR_DATA, "%s:%zu:%ld: expected a target label \"%s\" or \"%s\", found \"%s\"", d->path,
+                           d->line[i], tc + 1, s->positive, s->negative, v);
+    }
+    return ERR_OK;
+}
+
 int main(int argc, char **argv)
 {
     const char *params_path = "params.yaml", *in = NULL, *out = "data/interim/load";
@@ -154,7 +167,6 @@ int main(int argc, char **argv)
     struct err e = {0};
     struct params *p = NULL;
     struct schema s = {0};
-    struct csv_data *d[FILE_COUNT] = {0};
     struct table *t[FILE_COUNT] = {0};
     struct kv *kv = NULL;
     int rc = cli_parse(argc, argv, "Read the four input CSVs, check them against the schema, write typed TSV.",
@@ -168,49 +180,46 @@ int main(int argc, char **argv)
         rc = params_load(params_path, &p, &e);
     if (!rc)
         rc = schema_read(p, &s, &e);
-    char path[4096];
+    /* One CSV at a time: read, convert, check, and free it before the next,
+     * so that at most one raw file is held besides the tables. */
+    char path[4096], paths[FILE_COUNT][4096] = {{0}};
     for (int r = 0; r < FILE_COUNT && !rc; r++) {
         struct csv_opts co = {.sep = s.files[r].sep};
-        rc = csv_read(cli_path(path, sizeof path, in, s.files[r].name), &co, &d[r], &e);
+        struct csv_data *d = NULL;
+        cli_path(paths[r], sizeof paths[r], in, s.files[r].name);
+        rc = csv_read(paths[r], &co, &d, &e);
         if (!rc)
-            rc = to_table(d[r], &s, r, with_target, &t[r], &e);
-    }
-    for (int r = 0; r < FILE_COUNT && !rc; r++) {
-        const struct schema_period *sp = schema_period_of(&s, r);
-        rc = check_unique(d[r], csv_find(d[r], s.id), sp ? csv_find(d[r], sp->period) : -1, &e);
-    }
-    /* The target, where there is one, takes one of its two labels. */
-    long tc = rc ? -1 : csv_find(d[FILE_CUSTOMERS], s.target);
-    if (tc >= 0) {
-        for (size_t i = 0; i < d[FILE_CUSTOMERS]->nrows && !rc; i++) {
-            const char *v = csv_cell(d[FILE_CUSTOMERS], i, (size_t)tc);
-            if (strcmp(v, s.positive) != 0 && strcmp(v, s.negative) != 0)
-                rc = err_set(&e, ERR_DATA, "%s:%zu:%ld: expected a target label \"%s\" or \"%s\", found \"%s\"",
-                             d[FILE_CUSTOMERS]->path, d[FILE_CUSTOMERS]->line[i], tc + 1, s.positive, s.negative, v);
+            rc = to_table(d, &s, r, with_target, &t[r], &e);
+        if (!rc) {
+            const struct schema_period *sp = schema_period_of(&s, r);
+            rc = check_unique(d, csv_find(d, s.id), sp ? csv_find(d, sp->period) : -1, &e);
         }
+        if (!rc && r == FILE_CUSTOMERS)
+            rc = check_target(d, &s, &e);
+        csv_data_free(d);
     }
     /* Every customer has rows in each period table; rows of unknown ids are counted. */
     size_t orphans[FILE_COUNT] = {0};
     for (int r = FILE_REVENUE; r < FILE_COUNT && !rc; r++) {
-        const struct csv_data *c = d[FILE_CUSTOMERS], *pt = d[r];
-        long ci = csv_find(c, s.id), pi = csv_find(pt, s.id);
+        const struct table *c = t[FILE_CUSTOMERS], *pt = t[r];
+        char *const *cid = c->cols[table_find(c, s.id)].str, *const *pid = pt->cols[table_find(pt, s.id)].str;
+        const double *cline = c->cols[table_find(c, "source_line")].num;
         struct hashset *ids = hashset_alloc(pt->nrows), *cust = hashset_alloc(c->nrows);
         size_t dummy;
         if (!ids || !cust)
             rc = err_set(&e, ERR_NOMEM, "out of memory");
         for (size_t i = 0; i < pt->nrows && !rc; i++)
-            if (hashset_insert(ids, csv_cell(pt, i, (size_t)pi), i, &dummy) < 0)
+            if (hashset_insert(ids, pid[i], i, &dummy) < 0)
                 rc = err_set(&e, ERR_NOMEM, "out of memory");
         for (size_t i = 0; i < c->nrows && !rc; i++) {
-            const char *id = csv_cell(c, i, (size_t)ci);
-            if (hashset_insert(cust, id, i, &dummy) < 0)
+            if (hashset_insert(cust, cid[i], i, &dummy) < 0)
                 rc = err_set(&e, ERR_NOMEM, "out of memory");
-            else if (r != FILE_PROFIT && !hashset_find(ids, id, &dummy))
-                rc = err_set(&e, ERR_DATA, "%s: expected rows for every customer, found none for id %s (%s:%zu)",
-                             pt->path, id, c->path, c->line[i]);
+            else if (r != FILE_PROFIT && !hashset_find(ids, cid[i], &dummy))
+                rc = err_set(&e, ERR_DATA, "%s: expected rows for every customer, found none for id %s (%s:%.0f)",
+                             paths[r], cid[i], paths[FILE_CUSTOMERS], cline[i]);
         }
         for (size_t i = 0; i < pt->nrows && !rc; i++)
-            orphans[r] += !hashset_find(cust, csv_cell(pt, i, (size_t)pi), &dummy);
+            orphans[r] += !hashset_find(cust, pid[i], &dummy);
         hashset_free(ids);
         hashset_free(cust);
     }
@@ -240,10 +249,8 @@ int main(int argc, char **argv)
         }
     int status = rc ? cli_fail("load", &e) : 0;
     kv_free(kv);
-    for (int r = 0; r < FILE_COUNT; r++) {
-        csv_data_free(d[r]);
+    for (int r = 0; r < FILE_COUNT; r++)
         table_free(t[r]);
-    }
     schema_free(&s);
     params_free(p);
     return status;
