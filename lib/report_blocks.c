@@ -69,29 +69,12 @@ int report_block(struct report *r, lxw_worksheet *ws, unsigned row, const char *
         row++;
     }
     /* Each column as wide as its data, the longest word of its header and a
-     * third of the header (the rest wraps), like report_emit_table. */
-    size_t lines = 1;
-    for (size_t j = 0; j < t->ncols; j++) {
-        size_t data = 0, hw = xlsxout_width(t->header[j]) + 2;
-        for (size_t i = 0; i < t->nrows; i++) {
-            const char *s = t->cells[i * t->ncols + j];
-            size_t w = s && *s ? report_shown_width(t->kinds[j], s) : 0;
-            data = w > data ? w : data;
-        }
-        size_t w = data;
-        if (report_longest_word(t->header[j]) + 3 > w)
-            w = report_longest_word(t->header[j]) + 3;
-        if ((hw + 2) / 3 + 2 > w)
-            w = (hw + 2) / 3 + 2;
-        w = w < 8 ? 8 : w > 60 ? 60 : w;
-        if (width[j] > w)
-            w = width[j];
-        width[j] = w;
-        size_t need = (hw + w - 3) / (w - 2);
-        lines = need > lines ? need : lines;
-        worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)j, t->header[j], head);
-    }
+     * third of the header (the rest wraps), like report_emit_table. The row's
+     * height goes first: the workbook writes rows out in order. */
+    size_t lines = report_fit_header(t, 60, width);
     worksheet_set_row(ws, (lxw_row_t)row, 15.0 * (double)(lines > 4 ? 4 : lines) + 3, NULL);
+    for (size_t j = 0; j < t->ncols; j++)
+        worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)j, t->header[j], head);
     row++;
     for (size_t i = 0; i < t->nrows; i++, row++) {
         for (size_t j = 0; j < t->ncols; j++) {

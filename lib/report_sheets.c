@@ -51,16 +51,41 @@ size_t report_shown_width(enum xlsxout_kind k, const char *s)
     }
 }
 
+size_t report_fit_header(const struct xlsxout_table *t, size_t maxw, size_t *width)
+{
+    size_t lines = 1;
+    for (size_t j = 0; j < t->ncols; j++) {
+        size_t data = 0, hw = xlsxout_width(t->header[j]) + 2;
+        for (size_t i = 0; i < t->nrows; i++) {
+            const char *s = t->cells[i * t->ncols + j];
+            size_t w = s && *s ? report_shown_width(t->kinds[j], s) : 0;
+            data = w > data ? w : data;
+        }
+        size_t w = data;
+        if (report_longest_word(t->header[j]) + 3 > w)
+            w = report_longest_word(t->header[j]) + 3;
+        if ((hw + 2) / 3 + 2 > w)
+            w = (hw + 2) / 3 + 2;
+        w = w < 8 ? 8 : w > maxw ? maxw : w;
+        if (width[j] > w)
+            w = width[j];
+        width[j] = w;
+        size_t need = (hw + w - 3) / (w - 2);
+        lines = need > lines ? need : lines;
+    }
+    return lines;
+}
+
 int report_emit_table(struct report *r, const char *name, const char *stem, const struct xlsxout_table *t,
                       lxw_worksheet **wsp, struct err *e)
 {
     lxw_worksheet *ws = NULL;
-    int rc = xlsxout_sheet_from_table(r->x, name, t, &ws, e);
-    if (rc)
-        return rc;
     lxw_format *head = workbook_add_format(r->x->wb);
-    if (!head)
+    size_t *width = calloc(t->ncols ? t->ncols : 1, sizeof *width);
+    if (!head || !width) {
+        free(width);
         return err_set(e, ERR_NOMEM, "out of memory");
+    }
     format_set_bold(head);
     format_set_bg_color(head, 0xDCE6F1);
     format_set_bottom(head, LXW_BORDER_THIN);
@@ -69,28 +94,14 @@ int report_emit_table(struct report *r, const char *name, const char *stem, cons
     /* xlsxout fits a column to its header; a long label over a column of
      * short numbers is better wrapped: the column fits the data, the longest
      * word of the label and a third of the label. */
-    size_t lines = 1;
-    for (size_t j = 0; j < t->ncols; j++) {
-        size_t data = 0, hw = xlsxout_width(t->header[j]) + 2;
-        for (size_t i = 0; i < t->nrows; i++) {
-            const char *s = t->cells[i * t->ncols + j];
-            size_t w = s && *s ? report_shown_width(t->kinds[j], s) : 0;
-            if (w > data)
-                data = w;
-        }
-        size_t w = data;
-        if (report_longest_word(t->header[j]) + 3 > w)
-            w = report_longest_word(t->header[j]) + 3;
-        if ((hw + 2) / 3 + 2 > w)
-            w = (hw + 2) / 3 + 2;
-        w = w < 8 ? 8 : w > 70 ? 70 : w;
-        size_t need = (hw + w - 3) / (w - 2);
-        if (need > lines)
-            lines = need;
-        worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, (double)w + 1, NULL);
-        worksheet_write_string(ws, 0, (lxw_col_t)j, t->header[j], head);
-    }
-    worksheet_set_row(ws, 0, 15.0 * (double)(lines > 4 ? 4 : lines) + 3, NULL);
+    size_t lines = report_fit_header(t, 70, width);
+    for (size_t j = 0; j < t->ncols; j++)
+        width[j] += 1;
+    struct xlsxout_header h = {head, 15.0 * (double)(lines > 4 ? 4 : lines) + 3, width};
+    int rc = xlsxout_sheet_from_table_with(r->x, name, t, &h, &ws, e);
+    free(width);
+    if (rc)
+        return rc;
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);
     worksheet_fit_to_pages(ws, 1, 0);

@@ -70,6 +70,11 @@ void report_num(double x, char *buf, size_t size);
  * roughly as Excel formats it. */
 size_t report_longest_word(const char *s);
 size_t report_shown_width(enum xlsxout_kind k, const char *s);
+/* Column widths for t's header wrapped over its data: each column fits its
+ * data, the longest word of its header and a third of the header, within
+ * [8, maxw] and at least width[j] as given; width[j] receives it. Returns
+ * the lines the most wrapped header takes. */
+size_t report_fit_header(const struct xlsxout_table *t, size_t maxw, size_t *width);
 
 /* ---- report_blocks.c ---- */
 /* The n headers report.columns.<table>.<code> of the codes, into out. */

@@ -115,7 +115,11 @@ int xlsxout_open(const char *path, time_t created, struct xlsxout **out, struct 
         free(x);
         return rc;
     }
-    x->wb = workbook_new(x->tmp);
+    /* constant_memory: each row goes to a temporary file as soon as the next
+     * one starts, so the Клиенты sheet of 10^6 customers is not held whole
+     * (about 5 GB); every sheet is written row by row, in order. */
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+    x->wb = workbook_new_opt(x->tmp, &opt);
     if (!x->wb) {
         xlsxout_abort(x);
         return err_set(e, ERR_IO, "%s: cannot start the workbook", path);
@@ -314,6 +318,12 @@ static int write_text(lxw_worksheet *ws, const char *sheet, size_t r, size_t c, 
 int xlsxout_sheet_from_table(struct xlsxout *x, const char *name, const struct xlsxout_table *t, lxw_worksheet **wsp,
                              struct err *e)
 {
+    return xlsxout_sheet_from_table_with(x, name, t, NULL, wsp, e);
+}
+
+int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const struct xlsxout_table *t,
+                                  const struct xlsxout_header *h, lxw_worksheet **wsp, struct err *e)
+{
     if (wsp)
         *wsp = NULL;
     int rc = check_sheet_name(x, name, e);
@@ -331,8 +341,10 @@ int xlsxout_sheet_from_table(struct xlsxout *x, const char *name, const struct x
         free(width);
         return err_set(e, ERR_NOMEM, "xlsxout: sheet \"%s\": cannot add", name);
     }
+    if (h && h->height > 0)
+        worksheet_set_row(ws, 0, h->height, NULL);
     for (size_t j = 0; j < t->ncols && !rc; j++) {
-        rc = write_text(ws, name, 0, j, t->header[j], x->fmt.header, e);
+        rc = write_text(ws, name, 0, j, t->header[j], h && h->format ? h->format : x->fmt.header, e);
         /* Bold and the autofilter's drop-down button take about two more. */
         width[j] = xlsxout_width(t->header[j]) + 2;
     }
@@ -363,7 +375,7 @@ int xlsxout_sheet_from_table(struct xlsxout *x, const char *name, const struct x
         }
     }
     for (size_t j = 0; j < t->ncols && !rc; j++) {
-        double w = (double)(width[j] < 6 ? 6 : width[j] > 60 ? 60 : width[j]) + 1;
+        double w = h && h->width ? (double)h->width[j] : (double)(width[j] < 6 ? 6 : width[j] > 60 ? 60 : width[j]) + 1;
         worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, w, NULL);
     }
     free(width);

@@ -82,6 +82,19 @@ void xlsxout_abort(struct xlsxout *x);
 int xlsxout_sheet_from_table(struct xlsxout *x, const char *name, const struct xlsxout_table *t, lxw_worksheet **ws,
                              struct err *e);
 
+/* The header row as the caller wants it: its format, its height in points
+ * (0: the default) and the column widths (NULL: fitted to the content). The
+ * workbook writes each row to disk once the next one starts
+ * (constant_memory), so all of this must be known before the sheet is
+ * written: a cell or height set afterwards on an earlier row is lost. */
+struct xlsxout_header {
+    lxw_format *format;
+    double height;
+    const size_t *width;
+};
+int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const struct xlsxout_table *t,
+                                  const struct xlsxout_header *h, lxw_worksheet **ws, struct err *e);
+
 /* A sheet of text lines in column A: line 0 in the title format (a cover or
  * notes sheet: the study's question, «Данные синтетические…»). */
 int xlsxout_sheet_text(struct xlsxout *x, const char *name, const char *const *lines, size_t n, lxw_worksheet **ws,

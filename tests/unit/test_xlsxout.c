@@ -168,12 +168,13 @@ static void test_workbook(void **state)
     assert_non_null(strstr(wb, "<sheet name=\"Графики\" sheetId=\"3\""));
     /* The autofilter's defined name spans the header and 3 rows, 6 columns. */
     assert_non_null(strstr(wb, "'Клиенты'!$A$1:$F$4"));
-    char *ss = zip_member(da, na, "xl/sharedStrings.xml");
-    assert_non_null(strstr(ss, "<t>=1+1</t>"));
-    assert_non_null(strstr(ss, "<t>Высокий риск, высокая прибыль</t>"));
-    assert_non_null(strstr(ss, "<t>+7 (900) 000-00-00</t>"));
+    /* constant_memory: strings are inline in the sheet, no shared table. */
+    assert_null(zip_member(da, na, "xl/sharedStrings.xml"));
     char *s2 = zip_member(da, na, "xl/worksheets/sheet2.xml");
     assert_non_null(s2);
+    assert_non_null(strstr(s2, "t=\"inlineStr\"><is><t>=1+1</t></is>"));
+    assert_non_null(strstr(s2, "<is><t>Высокий риск, высокая прибыль</t></is>"));
+    assert_non_null(strstr(s2, "<is><t>+7 (900) 000-00-00</t></is>"));
     assert_null(strstr(s2, "<f>")); /* no formula anywhere */
     assert_non_null(strstr(s2, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
     assert_non_null(strstr(s2, "<autoFilter ref=\"A1:F4\"/>"));
@@ -211,7 +212,6 @@ static void test_workbook(void **state)
     assert_memory_equal(img, png1x1, sizeof png1x1);
     free(core);
     free(wb);
-    free(ss);
     free(s2);
     free(styles);
     free(chart);
@@ -277,6 +277,40 @@ static void test_errors(void **state)
     assert_int_equal(xlsxout_open("/nonexistent-dir/x.xlsx", 1, &x, &e), ERR_IO);
 }
 
+/* The header as the caller sets it, known before the rows are written (in
+ * constant_memory a row's height set after its cells would be lost). */
+static void test_header_with(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/h.xlsx", dir);
+    struct err e = {0};
+    struct xlsxout *x;
+    assert_int_equal(xlsxout_open(path, 1700000000, &x, &e), 0);
+    lxw_format *head = workbook_add_format(x->wb);
+    format_set_bg_color(head, 0xDCE6F1);
+    struct xlsxout_table *t = customers();
+    const size_t width[6] = {10, 20, 30, 12, 9, 40};
+    struct xlsxout_header h = {head, 33.0, width};
+    assert_int_equal(xlsxout_sheet_from_table_with(x, "Клиенты", t, &h, NULL, &e), 0);
+    assert_int_equal(xlsxout_close(x, &e), 0);
+    size_t n;
+    char *d = slurp(path, &n);
+    char *s1 = zip_member(d, n, "xl/worksheets/sheet1.xml"), *styles = zip_member(d, n, "xl/styles.xml");
+    assert_non_null(strstr(s1, "<row r=\"1\" ht=\"33\" customHeight=\"1\">"));
+    assert_non_null(strstr(s1, "<col min=\"2\" max=\"2\" width=\"20.7109375\" customWidth=\"1\"/>"));
+    assert_non_null(strstr(s1, "<col min=\"6\" max=\"6\" width=\"40.7109375\" customWidth=\"1\"/>"));
+    assert_non_null(strstr(s1, "<is><t>Вероятность снижения</t></is>"));
+    assert_non_null(strstr(styles, "<fgColor rgb=\"FFDCE6F1\"/>"));
+    /* The data rows follow the header, all of them. */
+    assert_non_null(strstr(s1, "<row r=\"4\""));
+    free(s1);
+    free(styles);
+    free(d);
+    xlsxout_table_free(t);
+    unlink(path);
+}
+
 static void test_created(void **state)
 {
     (void)state;
@@ -312,6 +346,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workbook),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_header_with),
         cmocka_unit_test(test_created),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
