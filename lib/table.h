@@ -44,7 +44,9 @@ int table_filter_rows(struct table *t, const unsigned char *keep, struct err *e)
  * A tab, newline, carriage return or backslash inside a string is written as
  * \t, \n, \r or \\ (PostgreSQL's text format) and read back the same way. */
 int table_write_tsv(const struct table *t, const char *path, struct err *e);
-/* Columns named in force_str (NULL-terminated, or NULL) stay strings: ids, codes. */
+/* Columns named in force_str (NULL-terminated, or NULL) stay strings: ids, codes.
+ * The file is read twice (types, then values), so it must be a regular
+ * file; a pipe is refused with ERR_IO, as is a file changed in between. */
 int table_read_tsv(const char *path, const char *const *force_str, struct table **out, struct err *e);
 
 #endif
