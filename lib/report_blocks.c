@@ -54,14 +54,9 @@ int report_block(struct report *r, lxw_worksheet *ws, unsigned row, const char *
                  size_t *width, unsigned *next, struct err *e)
 {
     lxw_workbook *wb = r->x->wb;
-    lxw_format *head = workbook_add_format(wb), *bold = workbook_add_format(wb);
+    lxw_format *head = report_header_format(wb), *bold = workbook_add_format(wb);
     if (!head || !bold)
         return err_set(e, ERR_NOMEM, "out of memory");
-    format_set_bold(head);
-    format_set_bg_color(head, 0xDCE6F1);
-    format_set_bottom(head, LXW_BORDER_THIN);
-    format_set_text_wrap(head);
-    format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
     format_set_bold(bold);
     format_set_font_size(bold, 12);
     if (title) {

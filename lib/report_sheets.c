@@ -51,6 +51,19 @@ size_t report_shown_width(enum xlsxout_kind k, const char *s)
     }
 }
 
+lxw_format *report_header_format(lxw_workbook *wb)
+{
+    lxw_format *head = workbook_add_format(wb);
+    if (head) {
+        format_set_bold(head);
+        format_set_bg_color(head, 0xDCE6F1);
+        format_set_bottom(head, LXW_BORDER_THIN);
+        format_set_text_wrap(head);
+        format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
+    }
+    return head;
+}
+
 size_t report_fit_header(const struct xlsxout_table *t, size_t maxw, size_t *width)
 {
     size_t lines = 1;
@@ -80,17 +93,12 @@ int report_emit_table(struct report *r, const char *name, const char *stem, cons
                       lxw_worksheet **wsp, struct err *e)
 {
     lxw_worksheet *ws = NULL;
-    lxw_format *head = workbook_add_format(r->x->wb);
+    lxw_format *head = report_header_format(r->x->wb);
     size_t *width = calloc(t->ncols ? t->ncols : 1, sizeof *width);
     if (!head || !width) {
         free(width);
         return err_set(e, ERR_NOMEM, "out of memory");
     }
-    format_set_bold(head);
-    format_set_bg_color(head, 0xDCE6F1);
-    format_set_bottom(head, LXW_BORDER_THIN);
-    format_set_text_wrap(head);
-    format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
     /* xlsxout fits a column to its header; a long label over a column of
      * short numbers is better wrapped: the column fits the data, the longest
      * word of the label and a third of the label. */

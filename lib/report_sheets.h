@@ -75,6 +75,9 @@ size_t report_shown_width(enum xlsxout_kind k, const char *s);
  * [8, maxw] and at least width[j] as given; width[j] receives it. Returns
  * the lines the most wrapped header takes. */
 size_t report_fit_header(const struct xlsxout_table *t, size_t maxw, size_t *width);
+/* A new format for table headers: bold, light blue, a thin bottom border,
+ * wrapped and top-aligned (NULL when out of memory). */
+lxw_format *report_header_format(lxw_workbook *wb);
 
 /* ---- report_blocks.c ---- */
 /* The n headers report.columns.<table>.<code> of the codes, into out. */
