@@ -7,9 +7,12 @@
 static void usage(const char *prog, const char *summary, const struct cli_opt *opts)
 {
     printf("usage: %s [options]\n%s\n\noptions:\n", prog, summary);
-    for (const struct cli_opt *o = opts; o->name; o++)
-        printf("  --%-14s %s%s%s%s\n", o->name, o->help, *o->value ? " (default: " : "", *o->value ? *o->value : "",
-               *o->value ? ")" : "");
+    for (const struct cli_opt *o = opts; o->name; o++) {
+        /* NULL: required; "": optional, its default in the help text. */
+        int shown = *o->value && **o->value;
+        printf("  --%-14s %s%s%s%s\n", o->name, o->help, shown ? " (default: " : "", shown ? *o->value : "",
+               shown ? ")" : "");
+    }
     printf("  --%-14s %s\n", "help", "print this help and exit");
 }
 

@@ -156,7 +156,8 @@ static int write_candidates(const char *path, const struct search_candidate *c, 
 }
 
 /* Mean fit time per fold of every candidate, in seconds: the one output that
- * differs between runs, and nothing downstream reads it. */
+ * differs between runs, so it is kept out of data/interim (next to the
+ * models), and nothing downstream reads it. */
 static int write_fit_times(const char *path, const struct search_candidate *c, const struct search_result *r,
                            struct err *e)
 {
@@ -173,13 +174,15 @@ static int write_fit_times(const char *path, const struct search_candidate *c, c
 int main(int argc, char **argv)
 {
     const char *params_path = "params.yaml", *in = "data/interim/customers.tsv", *out = "data/interim/train";
-    const char *kv_path = "data/interim/train.kv", *models = "data/models";
+    const char *kv_path = "data/interim/train.kv", *models = "data/models", *times = "";
     const struct cli_opt opts[] = {
         {"params", &params_path, "params.yaml to read (sections: schema, train, seed)"},
         {"in", &in, "the merged table, one row per customer"},
-        {"out", &out, "directory for candidates.tsv, fit_times.tsv, leaderboard.tsv, scores_test.tsv, split.tsv"},
+        {"out", &out, "directory for candidates.tsv, leaderboard.tsv, scores_test.tsv, split.tsv"},
         {"kv", &kv_path, "key-value file with the choice and the counts"},
         {"models", &models, "directory for the fitted pipelines (best.pipeline, FAMILY.pipeline)"},
+        {"times", &times, "seconds per fit of every candidate (default MODELS/fit_times.tsv): measured, so unlike "
+                          "the rest it differs between runs"},
         {NULL, NULL, NULL},
     };
     struct err e = {0};
@@ -193,10 +196,12 @@ int main(int argc, char **argv)
     struct search_result *res = NULL;
     struct final fin[PIPE_NFAMILY] = {{0}};
     struct kv *kv = NULL;
-    char path[4096], buf[1024];
+    char path[4096], buf[1024], times_buf[4096];
     int rc = cli_parse(argc, argv, "Search the model families under cross-validation, refit, save the best.", opts, &e);
     if (rc < 0)
         return 0;
+    if (!*times)
+        times = cli_path(times_buf, sizeof times_buf, models, "fit_times.tsv");
     if (!rc)
         rc = params_load(params_path, &p, &e);
     if (!rc)
@@ -252,7 +257,7 @@ int main(int argc, char **argv)
     if (!rc)
         rc = write_candidates(cli_path(path, sizeof path, out, "candidates.tsv"), cand, res, so.scoring, &e);
     if (!rc)
-        rc = write_fit_times(cli_path(path, sizeof path, out, "fit_times.tsv"), cand, res, &e);
+        rc = write_fit_times(times, cand, res, &e);
 
     /* The leaderboard: each family's best, best first. */
     int order[PIPE_NFAMILY], nf = 0;
@@ -394,11 +399,11 @@ int main(int argc, char **argv)
             rc = kv_write(kv, kv_path, &e);
     }
     if (rc) {
-        static const char *const outs[] = {"candidates.tsv", "fit_times.tsv", "leaderboard.tsv", "scores_test.tsv",
-                                           "split.tsv"};
+        static const char *const outs[] = {"candidates.tsv", "leaderboard.tsv", "scores_test.tsv", "split.tsv"};
         for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
             remove(cli_path(path, sizeof path, out, outs[k]));
         remove(cli_path(path, sizeof path, models, "best.pipeline"));
+        remove(times);
         remove(kv_path);
     }
     int status = rc ? cli_fail("train", &e) : 0;

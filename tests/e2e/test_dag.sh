@@ -2,7 +2,8 @@
 # The foundation of the DAG (params -> load -> clean -> merge) on the real data:
 # the numbers the study depends on, reproducibility, and that Make reruns exactly
 # what a change touches. The targets are the merge outputs, so the later (and
-# slower) stages stay out of it; tests/e2e/test_study.sh runs the whole report.
+# slower) stages stay out of it; test_robust.sh runs the whole report twice
+# (once interrupted and resumed) and compares every interim file.
 source "$(dirname "$0")/lib.sh"
 need_real
 SAN=${SAN:-0}

@@ -62,7 +62,8 @@ done
 # Fit times are measurements, kept apart; every other output is byte-identical.
 if cmp -s "$A/train/candidates.tsv" "$B/train/candidates.tsv"; then ok "candidates.tsv identical"
 else bad "candidates.tsv differs: $(diff "$A/train/candidates.tsv" "$B/train/candidates.tsv" | head -4 | cut -c1-300)"; fi
-check "fit_times.tsv: one time per candidate" test "$(($(wc -l <"$A/train/fit_times.tsv") - 1))" = 200
+check "fit_times.tsv: one time per candidate" test "$(($(wc -l <"$A/models/fit_times.tsv") - 1))" = 200
+check "fit_times.tsv with the models, not among the interim files" test ! -e "$A/train/fit_times.tsv"
 
 echo "test_train: predict"
 P=$TMP/pred.tsv
