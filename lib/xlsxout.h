@@ -30,11 +30,13 @@ enum xlsxout_kind {
 };
 
 /* An in-memory table of strings: the rows a sheet is written from. */
+struct xlsxout_arena;
 struct xlsxout_table {
     size_t ncols, nrows, cap_rows;
     char **header;            /* ncols owned strings */
     enum xlsxout_kind *kinds; /* ncols */
-    char **cells;             /* nrows * ncols, row-major, owned; NULL = empty */
+    char **cells;             /* nrows * ncols, row-major, in the arena; NULL = empty */
+    struct xlsxout_arena *arena; /* the cells' strings, in large blocks (not one malloc each) */
 };
 
 struct xlsxout_table *xlsxout_table_alloc(size_t ncols, const char *const *header, const enum xlsxout_kind *kinds);
