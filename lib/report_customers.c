@@ -78,6 +78,19 @@ static const char *const seg_codes[] = {"probability", "source", "segment_name",
                                         "drivers",     "offers", "channels"};
 enum { NSEG = sizeof seg_codes / sizeof seg_codes[0] };
 
+struct by_prob {
+    double p;
+    size_t row;
+};
+
+static int by_prob_cmp(const void *a, const void *b)
+{
+    const struct by_prob *x = a, *y = b;
+    if (x->p != y->p)
+        return x->p > y->p ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
 /* Per data row: its row in segment/customers.tsv; and the data rows by
  * decreasing probability. */
 static int join(const struct report *r, const struct table *c, long idc, size_t *seg_row, size_t *order,
@@ -104,14 +117,23 @@ static int join(const struct report *r, const struct table *c, long idc, size_t 
                          r->interim, SC, id ? id : "(missing)");
     }
     hashset_free(h);
-    /* Insertion sort, stable: the riskiest first, ties in the data's order. */
+    /* The riskiest first, ties in the data's order (a missing probability
+     * last): sorted by (probability down, row up), which no two rows share,
+     * so the order is the one a stable sort gives, in n log n (an insertion
+     * sort here took hours at 10^6 customers). */
+    struct by_prob *bp = rc ? NULL : malloc((c->nrows ? c->nrows : 1) * sizeof *bp);
+    if (!rc && !bp)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < c->nrows && !rc; i++) {
-        size_t j = i;
         double p = prob->num[seg_row[i]];
-        for (; j > 0 && prob->num[seg_row[order[j - 1]]] < p; j--)
-            order[j] = order[j - 1];
-        order[j] = i;
+        bp[i] = (struct by_prob){isnan(p) ? -INFINITY : p, i};
     }
+    if (!rc) {
+        qsort(bp, c->nrows, sizeof *bp, by_prob_cmp);
+        for (size_t i = 0; i < c->nrows; i++)
+            order[i] = bp[i].row;
+    }
+    free(bp);
     return rc;
 }
 
