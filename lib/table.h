@@ -1,7 +1,8 @@
 /* table: a rectangular table of named, typed columns (numbers or strings),
  * the in-memory form of every TSV file under data/interim.
  *
- * Missing numbers are NaN, missing strings NULL. Columns own their arrays. */
+ * Missing numbers are NaN, missing strings NULL. Columns own their arrays;
+ * strings are owned by the table (their own allocation, or its pool). */
 #ifndef OC_TABLE_H
 #define OC_TABLE_H
 
@@ -22,6 +23,10 @@ struct table {
     size_t nrows, ncols;
     size_t cap_rows, cap_cols;
     struct column *cols;
+    /* The strings table_read_tsv read, in one block (not one malloc each);
+     * a cell pointing into it is not freed on its own. */
+    char *pool;
+    size_t pool_size;
 };
 
 struct table *table_alloc(void);
