@@ -15,7 +15,6 @@
 #include "logreg.h"
 #include "metrics.h"
 #include "shap.h"
-#include "svc.h"
 #include "tree.h"
 
 const char *const explain_kind_names[EXPLAIN_NKIND + 1] = {"auto", "linear", "tree_path", "tree_interventional",
@@ -43,42 +42,18 @@ enum explain_space explain_space_of(enum explain_kind k)
     return k == EXPLAIN_LINEAR ? EXPLAIN_LOGODDS : EXPLAIN_PROBABILITY;
 }
 
-/* kind 0: P(y = 1); kind 1: the ranking score (decision where there is one). */
-static int model_eval(const struct pipeline *p, int kind, const double *X, size_t n, double *out, struct err *e)
-{
-    if (n == 0)
-        return 0;
-    switch (p->cfg.family) {
-    case PIPE_KNN:
-        return knn_predict_proba(p->knn, X, n, out, e);
-    case PIPE_TREE:
-        tree_predict_proba(p->tree, X, n, out);
-        return 0;
-    case PIPE_LOGREG:
-        if (kind)
-            logreg_decision(p->logreg, X, n, out);
-        else
-            logreg_predict_proba(p->logreg, X, n, out);
-        return 0;
-    case PIPE_SVC:
-        return kind ? svc_decision(p->svc, X, n, out, e) : svc_predict_proba(p->svc, X, n, out, e);
-    default:
-        return err_set(e, ERR_DATA, "explain: the pipeline has no fitted model");
-    }
-}
-
 int explain_model_output(const struct pipeline *p, enum explain_space space, const double *X, size_t n,
                          double *out, struct err *e)
 {
     if (space == EXPLAIN_LOGODDS && p->cfg.family != PIPE_LOGREG)
         return err_set(e, ERR_PARAMS, "explain: log-odds output needs a logreg model, found %s",
                        pipeline_family_names[p->cfg.family]);
-    return model_eval(p, space == EXPLAIN_LOGODDS, X, n, out, e);
+    return pipeline_score_transformed(p, X, n, space == EXPLAIN_LOGODDS, out, e);
 }
 
 int explain_model_score(const struct pipeline *p, const double *X, size_t n, double *out, struct err *e)
 {
-    return model_eval(p, 1, X, n, out, e);
+    return pipeline_score_transformed(p, X, n, 1, out, e);
 }
 
 void explain_result_free(struct explain_result *r)
@@ -97,7 +72,7 @@ void explain_result_free(struct explain_result *r)
 static int kernel_predict(void *ctx, const double *X, size_t n, size_t p, double *out, struct err *e)
 {
     (void)p;
-    return model_eval(ctx, 0, X, n, out, e);
+    return pipeline_score_transformed(ctx, X, n, 0, out, e);
 }
 
 struct kjob {

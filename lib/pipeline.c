@@ -343,6 +343,16 @@ static int role_of(const struct schema *s, const char *name, const struct schema
     return -1;
 }
 
+int pipe_read_data(const char *path, const struct schema *s, int with_target, struct table **t,
+                   struct pipe_data **d, struct err *e)
+{
+    *d = NULL;
+    int rc = pipe_read_table(path, s, t, e);
+    if (!rc && (rc = pipe_data_from_table(*t, s, with_target, d, e)))
+        err_prefix(e, "%s: ", path);
+    return rc;
+}
+
 int pipe_data_from_table(const struct table *t, const struct schema *s, int with_target,
                          struct pipe_data **out, struct err *e)
 {
@@ -503,21 +513,26 @@ static int score(const struct pipeline *p, const struct pipe_data *d, const size
     if (!X)
         return err_set(e, ERR_NOMEM, "out of memory");
     int rc = prep_transform(p->prep, d->in, rows, nrows, X, e);
-    if (!rc) {
-        switch (p->cfg.family) {
-        case PIPE_KNN:
-            rc = knn_predict_proba(p->knn, X, nrows, out, e);
-            break;
-        case PIPE_TREE:
-            tree_predict_proba(p->tree, X, nrows, out);
-            break;
-        default:
-            rc = pipe_model_score(p, X, nrows, kind, out, e);
-            break;
-        }
-    }
+    if (!rc)
+        rc = pipeline_score_transformed(p, X, nrows, kind, out, e);
     free(X);
     return rc;
+}
+
+int pipeline_score_transformed(const struct pipeline *p, const double *X, size_t n, int kind, double *out,
+                               struct err *e)
+{
+    if (n == 0)
+        return 0;
+    switch (p->cfg.family) {
+    case PIPE_KNN:
+        return knn_predict_proba(p->knn, X, n, out, e);
+    case PIPE_TREE:
+        tree_predict_proba(p->tree, X, n, out);
+        return 0;
+    default:
+        return pipe_model_score(p, X, n, kind, out, e);
+    }
 }
 
 int pipeline_predict_proba(const struct pipeline *p, const struct pipe_data *d, const size_t *rows,

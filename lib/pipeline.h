@@ -104,6 +104,10 @@ struct pipe_data {
 /* Read a customers.tsv-shaped table with the id, the target and the nominal
  * and ordinal columns kept as text. */
 int pipe_read_table(const char *path, const struct schema *s, struct table **out, struct err *e);
+/* pipe_read_table then pipe_data_from_table, an error about the data
+ * prefixed with the path. *t and *d are set as far as they got (free both). */
+int pipe_read_data(const char *path, const struct schema *s, int with_target, struct table **t,
+                   struct pipe_data **d, struct err *e);
 /* Route the table's feature columns by their schema role (table order).
  * with_target: also read the target (ERR_DATA on a label that is neither
  * positive nor negative). The table must outlive the data. */
@@ -140,6 +144,11 @@ int pipeline_predict_proba(const struct pipeline *p, const struct pipe_data *d, 
 int pipeline_decision(const struct pipeline *p, const struct pipe_data *d, const size_t *rows, size_t nrows,
                       double *out, struct err *e);
 double pipeline_threshold(enum pipe_family f);
+/* The model alone on rows already transformed (n x pipeline_nout): kind 0
+ * gives P(y = 1), kind 1 the ranking score (the decision function where the
+ * family has one, else the probability). */
+int pipeline_score_transformed(const struct pipeline *p, const double *X, size_t n, int kind, double *out,
+                               struct err *e);
 
 /* The features the pipeline was fitted on must be those of d (names and roles,
  * in order): ERR_DATA naming the first difference. */

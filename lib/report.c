@@ -101,6 +101,18 @@ int report_label(const struct report *r, const char *path, const char **out, str
     return params_string(r->p, full, out, e);
 }
 
+int report_yes_no(const struct report *r, const char *words[2], struct err *e)
+{
+    const struct pnode *yn;
+    int rc = params_node(r->p, "report.yes_no", PNODE_SEQ, &yn, e);
+    if (!rc && yn->n != 2)
+        rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.yes_no: expected [no, yes], found %zu items", yn->file,
+                     yn->line, yn->col, yn->n);
+    for (size_t j = 0; j < 2 && !rc; j++)
+        rc = pnode_string(yn->items[j], "report.yes_no", &words[j], e);
+    return rc;
+}
+
 int report_word(const struct report *r, const char *map, const char *code, const char **out, struct err *e)
 {
     char full[256];

@@ -64,6 +64,8 @@ int report_value(const struct report *r, const char *stem, const char *key, cons
 
 /* A label: params.yaml report.<path> (a string); ERR_PARAMS naming the key. */
 int report_label(const struct report *r, const char *path, const char **out, struct err *e);
+/* report.yes_no: the words for no and yes, in that order. */
+int report_yes_no(const struct report *r, const char *words[2], struct err *e);
 /* The word for `code` in the map report.<map> (checks, actions, tables);
  * ERR_PARAMS naming the map and the code when it has none. */
 int report_word(const struct report *r, const char *map, const char *code, const char **out, struct err *e);

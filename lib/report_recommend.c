@@ -127,14 +127,8 @@ int report_sheet_recommendations(struct report *r, const char *name, struct err 
     int rc = report_headers(r, "recommendations", codes, NC, h, e);
     if (!rc)
         rc = params_long(r->p, "report.focus_levers", 1, 100, &per, e);
-    const struct pnode *yn;
     if (!rc)
-        rc = params_node(r->p, "report.yes_no", PNODE_SEQ, &yn, e);
-    if (!rc && yn->n != 2)
-        rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.yes_no: expected [no, yes], found %zu items", yn->file,
-                     yn->line, yn->col, yn->n);
-    for (size_t j = 0; j < 2 && !rc; j++)
-        rc = pnode_string(yn->items[j], "report.yes_no", &yes_no[j], e);
+        rc = report_yes_no(r, yes_no, e);
     if (rc)
         return rc;
     for (size_t j = 0; j < NH; j++) {

@@ -333,18 +333,6 @@ int report_segment_summary(struct report *r, struct err *e)
 
 /* ---- Сегменты ---- */
 
-static int yes_no(const struct report *r, const char *words[2], struct err *e)
-{
-    const struct pnode *yn;
-    int rc = params_node(r->p, "report.yes_no", PNODE_SEQ, &yn, e);
-    if (!rc && yn->n != 2)
-        rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.yes_no: expected [no, yes], found %zu items", yn->file,
-                     yn->line, yn->col, yn->n);
-    for (size_t j = 0; j < 2 && !rc; j++)
-        rc = pnode_string(yn->items[j], "report.yes_no", &words[j], e);
-    return rc;
-}
-
 static int segments_table(struct report *r, const char *yn[2], struct xlsxout_table **out, struct err *e)
 {
     static const char *const codes[] = {"name",          "n",          "share",          "mean_probability",
@@ -502,7 +490,7 @@ int report_sheet_segments(struct report *r, const char *name, struct err *e)
     const char *yn[2];
     struct xlsxout_table *seg = NULL, *num = NULL, *cat = NULL, *wif = NULL;
     char *s_profile = NULL, *s_categories = NULL, *s_whatif = NULL;
-    int rc = yes_no(r, yn, e);
+    int rc = report_yes_no(r, yn, e);
     /* The titles cite the kv files ({segment.focus_name}...). */
     struct kv *none = kv_alloc();
     if (!rc && !none)

@@ -271,14 +271,8 @@ int report_sheet_params(struct report *r, const char *name, struct err *e)
         snprintf(path, sizeof path, "columns.params_kinds.%s", kinds[j]);
         rc = report_label(r, path, &k[j], e);
     }
-    const struct pnode *yn;
     if (!rc)
-        rc = params_node(r->p, "report.yes_no", PNODE_SEQ, &yn, e);
-    if (!rc && yn->n != 2)
-        rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.yes_no: expected [no, yes], found %zu items", yn->file,
-                     yn->line, yn->col, yn->n);
-    for (size_t j = 0; j < 2 && !rc; j++)
-        rc = pnode_string(yn->items[j], "report.yes_no", &yes_no[j], e);
+        rc = report_yes_no(r, yes_no, e);
     if (rc)
         return rc;
     enum xlsxout_kind tk[3] = {XLSXOUT_TEXT, XLSXOUT_TEXT, XLSXOUT_TEXT};

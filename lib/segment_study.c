@@ -24,9 +24,7 @@ int segment_study_read(struct segment_study *st, const char *in, const char *spl
 {
     struct table *sp = NULL;
     static const char *const str[] = {"id", "set", NULL};
-    int rc = pipe_read_table(in, st->s, &st->t, e);
-    if (!rc && (rc = pipe_data_from_table(st->t, st->s, 1, &st->d, e)))
-        err_prefix(e, "%s: ", in);
+    int rc = pipe_read_data(in, st->s, 1, &st->t, &st->d, e);
     if (!rc)
         rc = pipeline_load(model, &st->final, e);
     if (!rc && (rc = pipeline_check_data(st->final, st->d, e)))

@@ -371,6 +371,8 @@ int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const str
         free(width);
         return err_set(e, ERR_NOMEM, "xlsxout: sheet \"%s\": cannot add", name);
     }
+    /* Widths the caller gives are not measured again cell by cell. */
+    int fit = !(h && h->width);
     if (h && h->height > 0)
         worksheet_set_row(ws, 0, h->height, NULL);
     for (size_t j = 0; j < t->ncols && !rc; j++) {
@@ -385,10 +387,11 @@ int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const str
                 continue;
             enum xlsxout_kind k = t->kinds[j];
             lxw_format *f = kind_format(x, k);
-            size_t w;
+            size_t w = 0;
             if (k == XLSXOUT_TEXT) {
                 rc = write_text(ws, name, i + 1, j, s, f, e);
-                w = xlsxout_width(s);
+                if (fit)
+                    w = xlsxout_width(s);
             } else {
                 double v;
                 if (!parse_number(s, &v) || (k == XLSXOUT_INT && (v != floor(v) || fabs(v) > 9007199254740992.0))) {
@@ -398,14 +401,15 @@ int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const str
                 lxw_error le = worksheet_write_number(ws, (lxw_row_t)(i + 1), (lxw_col_t)j, v, f);
                 if (le != LXW_NO_ERROR)
                     rc = cell_error(name, i + 1, j, "a cell libxlsxwriter accepts", lxw_strerror(le), e);
-                w = number_width(k, v);
+                if (fit)
+                    w = number_width(k, v);
             }
             if (w > width[j])
                 width[j] = w;
         }
     }
     for (size_t j = 0; j < t->ncols && !rc; j++) {
-        double w = h && h->width ? (double)h->width[j] : (double)(width[j] < 6 ? 6 : width[j] > 60 ? 60 : width[j]) + 1;
+        double w = fit ? (double)(width[j] < 6 ? 6 : width[j] > 60 ? 60 : width[j]) + 1 : (double)h->width[j];
         worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, w, NULL);
     }
     free(width);

@@ -149,9 +149,7 @@ int main(int argc, char **argv)
         table_path = merged;
     }
     if (!rc)
-        rc = pipe_read_table(table_path, &s, &t, &e);
-    if (!rc && (rc = pipe_data_from_table(t, &s, 0, &d, &e)))
-        err_prefix(&e, "%s: ", table_path);
+        rc = pipe_read_data(table_path, &s, 0, &t, &d, &e);
     if (!rc && (rc = pipeline_check_data(pipe, d, &e)))
         err_prefix(&e, "%s: ", table_path);
     if (!rc && !(proba = malloc((d->n + 1) * sizeof *proba)))

@@ -209,9 +209,7 @@ int main(int argc, char **argv)
     if (!rc)
         rc = read_params(p, &su, &e);
     if (!rc)
-        rc = pipe_read_table(in, &s, &t, &e);
-    if (!rc && (rc = pipe_data_from_table(t, &s, 1, &d, &e)))
-        err_prefix(&e, "%s: ", in);
+        rc = pipe_read_data(in, &s, 1, &t, &d, &e);
     if (!rc)
         rc = split_train_test(d->y, d->n, su.test_size, (unsigned long)su.seed, &sp, &e);
 

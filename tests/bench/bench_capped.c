@@ -71,8 +71,7 @@ int main(int argc, char **argv)
         params_long(p, "train.folds", 2, 100, &folds, &e) || params_long(p, "train.threads", 1, 64, &threads, &e) ||
         params_double(p, "train.test_size", 0.01, 0.99, &test_size, &e) ||
         params_node(p, "bench.capped_spaces", PNODE_SEQ, &node, &e) ||
-        search_spaces_parse(node, "bench.capped_spaces", &spaces, &e) || pipe_read_table(in, &s, &t, &e) ||
-        pipe_data_from_table(t, &s, 1, &d, &e) ||
+        search_spaces_parse(node, "bench.capped_spaces", &spaces, &e) || pipe_read_data(in, &s, 1, &t, &d, &e) ||
         split_train_test(d->y, d->n, test_size, (unsigned long)seed, &sp, &e)) {
         fprintf(stderr, "bench_capped: %s\n", e.msg);
         return 2;

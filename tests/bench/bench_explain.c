@@ -41,7 +41,7 @@ int main(int argc, char **argv)
     if (params_load("params.yaml", &p, &e) || schema_read(p, &s, &e))
         return fprintf(stderr, "bench_explain: %s\n", e.msg), 2;
     snprintf(path, sizeof path, "%s/customers.tsv", interim);
-    if (pipe_read_table(path, &s, &t, &e) || pipe_data_from_table(t, &s, 1, &d, &e))
+    if (pipe_read_data(path, &s, 1, &t, &d, &e))
         return fprintf(stderr, "bench_explain: %s: %s\n", path, e.msg), 2;
     snprintf(path, sizeof path, "%s/train/split.tsv", interim);
     if (table_read_tsv(path, strs, &sp, &e) || sp->nrows != d->n)

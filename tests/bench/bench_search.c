@@ -62,7 +62,7 @@ int main(int argc, char **argv)
         return die(&e);
     if (argc > 3)
         n_iter = atol(argv[3]);
-    if (pipe_read_table(in, &s, &t, &e) || pipe_data_from_table(t, &s, 1, &d, &e) ||
+    if (pipe_read_data(in, &s, 1, &t, &d, &e) ||
         split_train_test(d->y, d->n, test_size, (unsigned long)seed, &sp, &e) ||
         search_draw(spaces, (size_t)n_iter, (unsigned long)seed, &c, &e))
         return die(&e);

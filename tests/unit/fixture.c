@@ -173,9 +173,7 @@ struct world *world_load(void)
         fail_msg("%s", e.msg);
     if (schema_read(w->p, &w->s, &e))
         fail_msg("%s", e.msg);
-    if (pipe_read_table(FIX "pipeline_data.tsv", &w->s, &w->t, &e))
-        fail_msg("%s", e.msg);
-    if (pipe_data_from_table(w->t, &w->s, 1, &w->d, &e))
+    if (pipe_read_data(FIX "pipeline_data.tsv", &w->s, 1, &w->t, &w->d, &e))
         fail_msg("%s", e.msg);
     return w;
 }
