@@ -1,6 +1,6 @@
 /* phik: the phi_K correlation coefficient (Baak et al. 2020) and its
  * significance, computed as the `phik` Python package 0.12 computes them with
- * its defaults; /work/shared/reference/phik.md is the specification.
+ * its defaults; tests/oracle/phik-reference.md is the specification.
  *
  * Columns enter as integer level codes (-1 = missing), made by
  * phik_bin_interval (numbers: 10 uniform bins) or phik_levels_from_strings /

@@ -28,7 +28,7 @@ bench: all $(BENCH_TOOLS)
 
 # The search and the exact explainers on the real data, timed on their own:
 # candidates per second (1 and 2 threads) and SHAP of the test set.
-BENCH_REAL  ?= ../shared/data/one-click
+BENCH_REAL  ?= data/raw
 BENCH_MODEL := $(BENCH_DIR)/models
 BENCH_PROGS := $(BUILD)/bench/bench_search $(BUILD)/bench/bench_explain
 

@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/release}
 BIN=$BUILD/bin
-REAL=${ONECLICK_REAL:-../shared/data/one-click}
+REAL=${ONECLICK_REAL:-data/raw}
 if [ ! -f "$REAL/market_file.csv" ]; then
   echo "valgrind.sh: the real data is not at $REAL (set ONECLICK_REAL)" >&2
   exit 1

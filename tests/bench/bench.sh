@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The study's benchmarks (run by `make bench`, see tests/bench/README.md).
 #
-# real:  on the real data (../shared/data/one-click or $ONECLICK_REAL):
+# real:  on the real data (data/raw or $ONECLICK_REAL):
 #        a cold `make report`, a warm rerun after a segment.* edit, the
 #        train stage alone and the explain stage alone, each `repeat` times;
 #        wall time (median) and peak memory (the largest process).
@@ -16,7 +16,7 @@ BIN=$BUILD/bin
 SH=$PWD/$BUILD/bench/benchsh
 CAPPED=$PWD/$BUILD/bench/bench_capped
 OUTDIR=${BENCH_DIR:-build/bench}
-REAL=${ONECLICK_REAL:-../shared/data/one-click}
+REAL=${ONECLICK_REAL:-data/raw}
 OVERLAY=tests/bench/bench.yaml
 PARTS=${BENCH_PARTS:-real scale}
 JOBS=${BENCH_JOBS:-1}

@@ -3,7 +3,7 @@
  * tree pipeline (background: the 972 training rows), each over the 324 test
  * customers, additivity checked.
  *
- *   make data/interim/train.kv DATA=../shared/data/one-click && make build/release/libstudy.a
+ *   make data/interim/train.kv DATA=data/raw && make build/release/libstudy.a
  *   gcc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Ilib tests/bench/bench_explain.c build/release/libstudy.a \
  *       $(pkg-config --libs gsl yaml-0.1 libcmark xlsxwriter) -llinear -lsvm -lcsv -lpthread -lm \
  *       -o /tmp/bench_explain && /tmp/bench_explain [interim-dir] [models-dir]

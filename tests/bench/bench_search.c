@@ -1,7 +1,7 @@
 /* bench_search: the randomized search of the train stage on the real data,
  * timed: candidates per second with 1 and with 2 threads, per family.
  *
- *   make data/interim/customers.tsv DATA=../shared/data/one-click
+ *   make data/interim/customers.tsv DATA=data/raw
  *   make build/release/libstudy.a
  *   gcc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Ilib tests/bench/bench_search.c build/release/libstudy.a \
  *       $(pkg-config --libs gsl yaml-0.1 libcmark xlsxwriter) -llinear -lsvm -lcsv -lpthread -lm \

@@ -3,7 +3,7 @@
 set -u
 BUILD=${BUILD:-build/release}
 BIN=$BUILD/bin
-REAL=${ONECLICK_REAL:-../shared/data/one-click}
+REAL=${ONECLICK_REAL:-data/raw}
 PASS=0
 FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/oneclick-e2e.XXXXXX")

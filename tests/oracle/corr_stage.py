@@ -11,7 +11,7 @@ numeric columns, VIF_j = TSS/SSE of numpy least squares of column j on
 [1, the other numeric columns].
 
 Usage (from the repo root, after `make data/interim/customers.tsv
-DATA=../shared/data/one-click`):
+DATA=data/raw`):
   /usr/bin/python3 tests/oracle/corr_stage.py [data/interim/customers.tsv]
 Writes tests/oracle/fixtures/corr_stage_phik.tsv (x, y, phik, z),
 corr_stage_linear.tsv (x, y, pearson, spearman) and corr_stage_vif.tsv.

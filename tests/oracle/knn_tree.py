@@ -6,7 +6,7 @@ market_file.csv (its eight numeric columns; the target "Снизилась" = 1)
 in the order of numpy's RandomState(0).permutation, since the file is grouped
 by the target.
 Run from the repo root: /usr/bin/python3 tests/oracle/knn_tree.py
-The real data path is $ONECLICK_REAL or ../shared/data/one-click.
+The real data path is $ONECLICK_REAL or data/raw.
 
 KNN: training rows 0..299 standardised with their own mean and sd, queries
 rows 300..399 on the same scale. A query is kept only if, for every config,
@@ -34,7 +34,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 OUT = "tests/oracle/fixtures"
-REAL = os.environ.get("ONECLICK_REAL", "../shared/data/one-click")
+REAL = os.environ.get("ONECLICK_REAL", "data/raw")
 COLS = ["Маркет_актив_6_мес", "Маркет_актив_тек_мес", "Длительность", "Акционные_покупки",
         "Средний_просмотр_категорий_за_визит", "Неоплаченные_продукты_штук_квартал",
         "Ошибка_сервиса", "Страниц_за_визит"]

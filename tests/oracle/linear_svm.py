@@ -2,7 +2,7 @@
 """Known answers for lib/logreg and lib/svc from scikit-learn 1.2.
 
 Run from the repository root:  /usr/bin/python3 tests/oracle/linear_svm.py
-Reads the real market_file.csv (ONECLICK_REAL or ../shared/data/one-click),
+Reads the real market_file.csv (ONECLICK_REAL or data/raw),
 takes its eight numeric columns for the first N_ROWS customers, standardizes
 them with the mean and population std computed here, and writes:
 
@@ -36,7 +36,7 @@ def g(x):
 
 
 def load():
-    base = os.environ.get("ONECLICK_REAL", "../shared/data/one-click")
+    base = os.environ.get("ONECLICK_REAL", "data/raw")
     with open(os.path.join(base, "market_file.csv"), newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))[:N_ROWS]
     X = np.array([[float(r[c]) for c in COLUMNS] for r in rows])

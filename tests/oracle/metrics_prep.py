@@ -5,7 +5,7 @@ Run from the repo root:  /usr/bin/python3 tests/oracle/metrics_prep.py
 Writes tests/oracle/fixtures/{metrics,split,prep}_*.tsv. Floats are written
 with repr(), the shortest string that reads back to the same double.
 
-The real data is read from $ONECLICK_REAL or ../shared/data/one-click; only
+The real data is read from $ONECLICK_REAL or data/raw; only
 derived numbers (indices, fitted parameters, transformed values) are written.
 """
 import csv
@@ -28,7 +28,7 @@ from sklearn.preprocessing import (MinMaxScaler, OneHotEncoder, OrdinalEncoder, 
 assert sklearn.__version__.startswith("1.2"), sklearn.__version__
 
 OUT = "tests/oracle/fixtures"
-REAL = os.environ.get("ONECLICK_REAL", "../shared/data/one-click")
+REAL = os.environ.get("ONECLICK_REAL", "data/raw")
 DROP_IDS = {"215348", "215357", "215359", "215380"}  # 3 zero-revenue customers + the revenue outlier
 NUMERIC = ["Маркет_актив_6_мес", "Маркет_актив_тек_мес", "Длительность", "Акционные_покупки",
            "Средний_просмотр_категорий_за_визит", "Неоплаченные_продукты_штук_квартал",

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """An independent numpy/scipy implementation of phi_K (phik 0.12 defaults) as
-/work/shared/reference/phik.md specifies it, used to produce the fixtures that
+tests/oracle/phik-reference.md specifies it, used to produce the fixtures that
 tests/unit/test_phik.c checks lib/phik against.
 
 It follows the package's own route: bins with numpy.linspace/searchsorted,
@@ -11,7 +11,7 @@ Writes (run from the repo root: /usr/bin/python3 tests/oracle/phik_ref.py):
   tests/oracle/fixtures/phik_tables.tsv    small tables -> phik, phik without noise correction, Z
   tests/oracle/fixtures/phik_market.tsv    all pairs of market_file.csv columns (except id)
   tests/oracle/fixtures/phik_market_bins.tsv  bin edges and occupied bins of its interval columns
-The real data is read from $ONECLICK_REAL or ../shared/data/one-click.
+The real data is read from $ONECLICK_REAL or data/raw.
 """
 import csv
 import os
@@ -189,7 +189,7 @@ def main():
                     f"{r17(phik_from_table(O, False))}\t{r17(significance_from_table(O))}\n")
 
     for case, kind in (("unit_interval_pair_50", "num"), ("unit_categorical_pair_50", "str")):
-        hdr, cols = read_csv(f"../shared/reference/phik-cases/{case}.csv")
+        hdr, cols = read_csv(f"tests/oracle/fixtures/phik-cases/{case}.csv")
         if kind == "num":
             a, b = bin_interval(cols[hdr[0]][1])[0], bin_interval(cols[hdr[1]][1])[0]
         else:
@@ -199,7 +199,7 @@ def main():
         print(case, O.shape, v, file=sys.stderr)
         assert abs(v - {"unit_interval_pair_50": 0.8115522, "unit_categorical_pair_50": 0.2730578}[case]) < 5e-7
 
-    real = os.environ.get("ONECLICK_REAL", "../shared/data/one-click")
+    real = os.environ.get("ONECLICK_REAL", "data/raw")
     hdr, cols = read_csv(os.path.join(real, "market_file.csv"))
     names = [h for h in hdr if h != "id"]
     codes = {}

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Known answers for lib/pipeline and lib/search from scikit-learn 1.2.
 
-Run from the repo root after `make data/interim/customers.tsv DATA=../shared/data/one-click`:
+Run from the repo root after `make data/interim/customers.tsv DATA=data/raw`:
     /usr/bin/python3 tests/oracle/pipeline.py
 
 Takes N_ROWS customers of data/interim/customers.tsv (rows

@@ -3,7 +3,7 @@
 producer: run by hand, it prints a comparison).
 
     build/release/bin/synth --n 20000 --seed 1 --out /tmp/syn
-    /usr/bin/python3 tests/oracle/synth_check.py /tmp/syn [../shared/data/one-click]
+    /usr/bin/python3 tests/oracle/synth_check.py /tmp/syn [data/raw]
 
 For each data set: target share, per-feature mean/sd and correlation with the
 target, and the held-out ROC-AUC of logistic regression and gradient boosting

@@ -66,7 +66,7 @@ static const char *real_path(const char *file)
     static int k;
     const char *dir = getenv("ONECLICK_REAL");
     k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir ? dir : "../shared/data/one-click", file);
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir ? dir : "data/raw", file);
     return buf[k];
 }
 

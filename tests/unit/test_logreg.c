@@ -27,7 +27,7 @@ static void test_fixture_provenance(void **state)
     (void)state;
     const char *base = getenv("ONECLICK_REAL");
     char path[1024];
-    snprintf(path, sizeof path, "%s/market_file.csv", base ? base : "../shared/data/one-click");
+    snprintf(path, sizeof path, "%s/market_file.csv", base ? base : "data/raw");
     FILE *fp = fopen(path, "r");
     if (!fp) {
         print_message("skipped: %s not found\n", path);

@@ -14,7 +14,7 @@
 #include "phik.h"
 
 #define FIX "tests/oracle/fixtures/"
-#define CASES "../shared/reference/phik-cases/"
+#define CASES "tests/oracle/fixtures/phik-cases/"
 /* phik.md: phik's own root is only good to xtol 1e-5, compare at 5e-5 */
 #define PHIK_TOL 5e-5
 
@@ -149,7 +149,7 @@ static double case_file_phik(const char *path)
 static const char *real_dir(void)
 {
     const char *r = getenv("ONECLICK_REAL");
-    return r ? r : "../shared/data/one-click";
+    return r ? r : "data/raw";
 }
 
 /* ------------------------------------------------------------ tests ---- */

@@ -36,7 +36,7 @@ static struct market *market_load(void)
 {
     const char *dir = getenv("ONECLICK_REAL");
     char path[1024], line[4096];
-    snprintf(path, sizeof path, "%s/market_file.csv", dir ? dir : "../shared/data/one-click");
+    snprintf(path, sizeof path, "%s/market_file.csv", dir ? dir : "data/raw");
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;

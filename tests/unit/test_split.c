@@ -32,7 +32,7 @@ static int *real_target(int clean, size_t *n)
 {
     const char *dir = getenv("ONECLICK_REAL");
     char path[1024];
-    snprintf(path, sizeof path, "%s/market_file.csv", dir ? dir : "../shared/data/one-click");
+    snprintf(path, sizeof path, "%s/market_file.csv", dir ? dir : "data/raw");
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;

@@ -127,7 +127,7 @@ static const char *next_line(const char *p)
 static const char *real_dir(void)
 {
     const char *d = getenv("ONECLICK_REAL");
-    return d ? d : "../shared/data/one-click";
+    return d ? d : "data/raw";
 }
 
 struct gen {
