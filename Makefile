@@ -41,7 +41,7 @@ UNIT_FIX  := $(BUILD)/tests/unit/fixture.o
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_STAMP := build/.deps-ok
 
-.PHONY: all deps test unit e2e clean help report bench fuzz memcheck
+.PHONY: all deps test unit e2e clean help report demo bench fuzz memcheck
 all: $(LIBA) $(STAGE_BIN)
 
 # ----------------------------------------------------------------- study ----
@@ -58,55 +58,111 @@ I        := $(INTERIM)
 P        := $(I)/params
 sec       = $(patsubst %,$(P)/%.yaml,$(1))
 
-ifeq ($(wildcard $(DATA)/*.csv),)
+# `make report` (and demo, figures) uses every core unless -j or JOBS= says
+# otherwise; make -j1 or JOBS=1 for one at a time. Only the top-level make:
+# the ones that tests start keep their own -j.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+ifeq ($(MAKELEVEL),0)
+ifneq ($(filter report demo figures,$(MAKECMDGOALS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
+endif
+
+# Which data: DATA=synthetic (or `make demo`) asks for the generated demo
+# data; any other DATA is a directory with the four CSVs of schema.files.
+# Never a silent fallback: a DATA that does not exist stops here, and one that
+# lacks a file stops at `load --check` below, before any output is touched.
+NO_STUDY_GOALS := clean help deps
+ifeq ($(DATA),synthetic)
 DATA_DIR  := $(SYNTH_DIR)
 SYNTHETIC := 1
+$(info note: DATA=synthetic: the study runs on generated demo data ($(SYNTH_DIR)), and every output says so)
 else
 DATA_DIR  := $(DATA)
 SYNTHETIC := 0
+ifeq ($(filter-out $(NO_STUDY_GOALS),$(or $(MAKECMDGOALS),all)),)
+else ifeq ($(wildcard $(DATA)/.),)
+$(error DATA=$(DATA): no such directory (expected the four CSVs of an export, or DATA=synthetic))
+endif
+endif
+ifeq ($(wildcard $(PARAMS)),)
+$(error PARAMS=$(PARAMS): no such file)
 endif
 SYNTH_CSV := $(patsubst %,$(SYNTH_DIR)/%,market_file.csv market_money.csv market_time.csv money.csv)
-INPUT_CSV := $(if $(filter 1,$(SYNTHETIC)),$(SYNTH_CSV),$(wildcard $(DATA_DIR)/*.csv))
 
-# Which data the interim files came from: switching DATA reruns everything.
-DATA_ID := $(abspath $(DATA_DIR)) synthetic=$(SYNTHETIC)
-$(shell mkdir -p $(P) && { echo '$(DATA_ID)' | cmp -s - $(P)/data.txt || echo '$(DATA_ID)' > $(P)/data.txt; })
+# Results follow the *content* of their inputs, not the file names or dates:
+# switching DATA or PARAMS to another file, even an older one, reruns exactly
+# what differs. Each identity is computed here (reading only) and recorded in
+# $(P)/*.id by a rule that runs only when the recorded one differs, so an
+# unchanged study runs nothing and `make -n` writes nothing.
+FORCE:
+.PHONY: FORCE
+define content_id # name, identity: $(P)/name.id is rewritten when the identity changes
+$(1)_ID := $(2)
+ifneq ($$($(1)_ID),$$(file <$(P)/$(1).id))
+$(P)/$(1).id: FORCE
+endif
+endef
+$(eval $(call content_id,data,$(if $(filter 1,$(SYNTHETIC)),synthetic $(abspath $(SYNTH_DIR)),\
+  $(shell cd $(DATA_DIR) 2>/dev/null && sha256sum -- *.csv 2>/dev/null | sha256sum | cut -c1-64))))
 
-$(P)/.stamp: $(PARAMS) $(BIN)/params
+# The data's identity is recorded only once `load --check` has found the four
+# files and read them: a wrong DATA fails here and changes nothing.
+$(P)/data.id: $(call sec,schema) $(if $(filter 1,$(SYNTHETIC)),$(SYNTH_CSV)) | $(BIN)/load
+	@mkdir -p $(@D)
+	@$(BIN)/load --params $(PARAMS) --in $(DATA_DIR) --check yes
+	@printf '%s\n' '$(data_ID)' >$@
+
+# params.yaml, one top-level section at a time: each section's text has an
+# identity (name=hash), and only the sections whose identity differs from the
+# one recorded at the last split (or whose file is missing) depend on the
+# split. The split (stages/params.c) checks params.yaml and rewrites a
+# section's file only when its content changed, so a comment edit reruns no
+# stage, and a stage reruns only for the sections it reads.
+SECTION_IDS := $(shell awk '/^[A-Za-z_][A-Za-z0-9_]*:/ { s = substr($$0, 1, index($$0, ":") - 1) } \
+  s != "" { c = "sha256sum | cut -c1-16 | sed s/^/" s "=/"; print | c; cs[c] = 1 } \
+  END { for (c in cs) close(c) }' $(PARAMS) | sort)
+SECTIONS_DONE := $(file <$(P)/sections.id)
+sec_name = $(firstword $(subst =, ,$(1)))
+SECTIONS_REDO := $(sort $(foreach x,$(SECTION_IDS),$(if $(and $(filter $(x),$(SECTIONS_DONE)),\
+                   $(wildcard $(P)/$(call sec_name,$(x)).yaml)),,$(call sec_name,$(x)))) \
+                   $(filter-out $(foreach x,$(SECTION_IDS),$(call sec_name,$(x))),\
+                                $(foreach x,$(SECTIONS_DONE),$(call sec_name,$(x)))))
+ifneq ($(SECTIONS_REDO),)
+$(P)/.split: FORCE
+$(SECTIONS_REDO:%=$(P)/%.yaml): $(P)/.split
+endif
+$(P)/.split: $(BIN)/params
+	@mkdir -p $(@D)
 	$(BIN)/params --params $(PARAMS) --out $(P)
+	@printf '%s\n' '$(SECTION_IDS)' >$(P)/sections.id
 	@touch $@
-# The section files change only when their content does; the empty recipe lets
-# Make see that and skip the stages that read an unchanged section.
-$(P)/%.yaml: $(P)/.stamp ;
+# A section's file is written by the split; the empty recipe lets Make see
+# whether it changed, and skip the stages that read an unchanged one.
+$(P)/%.yaml: | $(P)/.split ;
 
 $(SYNTH_CSV) &: $(call sec,synth seed) $(BIN)/synth
 	@mkdir -p $(SYNTH_DIR)
-	@echo "note: no CSVs in $(DATA): generating synthetic data in $(SYNTH_DIR)" >&2
+	@echo "note: generating synthetic demo data in $(SYNTH_DIR)" >&2
 	$(BIN)/synth --params $(PARAMS) --out $(SYNTH_DIR)
 
-LOAD_TSV  := $(patsubst %,$(I)/load/%.tsv,customers revenue minutes profit)
-CLEAN_TSV := $(patsubst %,$(I)/clean/%.tsv,customers revenue minutes profit)
-
-$(LOAD_TSV) $(I)/load.kv &: $(INPUT_CSV) $(P)/data.txt $(call sec,schema load) $(BIN)/load
-	@mkdir -p $(I)/load
-	$(BIN)/load --params $(PARAMS) --in $(DATA_DIR) --out $(I)/load --kv $(I)/load.kv
-
-$(CLEAN_TSV) $(I)/quality.tsv $(I)/clean.kv &: $(LOAD_TSV) $(call sec,schema clean) $(BIN)/clean
-	@mkdir -p $(I)/clean
-	$(BIN)/clean --params $(PARAMS) --in $(I)/load --out $(I)/clean --quality $(I)/quality.tsv --kv $(I)/clean.kv
-
-$(I)/customers.tsv $(I)/merge.kv &: $(CLEAN_TSV) $(call sec,schema merge) $(BIN)/merge
-	$(BIN)/merge --params $(PARAMS) --in $(I)/clean --out $(I)/customers.tsv --kv $(I)/merge.kv
-
-REPORT_DEPS := $(I)/customers.tsv $(I)/quality.tsv $(I)/merge.kv
+REPORT_DEPS :=
 FIGURES :=
 
-# Each later stage keeps its rules in mk/<stage>.mk and adds its outputs to
-# REPORT_DEPS (and its figures to FIGURES).
+# Each stage keeps its rules in mk/<stage>.mk (data.mk: load, clean, merge)
+# and adds its outputs to REPORT_DEPS (and its figures to FIGURES).
 include $(sort $(wildcard mk/*.mk))
 
+# No recipe: a second `make report` with nothing to do says so.
 report: $(REPORT_DEPS) $(FIGURES)
-	@if [ "$(SYNTHETIC)" = 1 ]; then echo "note: this study ran on SYNTHETIC data from $(SYNTH_DIR) (no CSVs in $(DATA))" >&2; fi
+
+# The demo: the whole study on synthetic data, in its own folders, so that it
+# never replaces the real study's results.
+DEMO_DIR ?= data/demo
+demo:
+	+@$(MAKE) --no-print-directory report DATA=synthetic SYNTH_DIR=$(DEMO_DIR)/csv INTERIM=$(DEMO_DIR)/interim \
+	  OUT=report/demo
+	@echo "demo: the study on synthetic data is in report/demo/ (study.xlsx, report.html)"
 
 # A stamp, so that `make report` and `make test` install what is missing once.
 $(DEPS_STAMP):
@@ -129,6 +185,10 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# The objects are kept (not deleted as intermediates), so that a second
+# `make report` finds every program up to date and relinks nothing.
+.SECONDARY: $(STAGE_SRC:%.c=$(BUILD)/%.o) $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
 $(BUILD)/bin/%: $(BUILD)/stages/%.o $(LIBA)
 	@mkdir -p $(@D)
@@ -163,20 +223,38 @@ memcheck: $(DEPS_STAMP)
 	@BUILD=build/release bash tests/valgrind.sh
 
 clean:
-	rm -rf build $(INTERIM) $(SYNTH_DIR) data/models $(OUT)
+	rm -rf build $(INTERIM) $(SYNTH_DIR) data/models $(OUT) $(DEMO_DIR) report/demo
 
 help:
-	@echo "make report        run the study (DATA=dir for your CSVs; synthetic data when there are none)"
-	@echo "make test          build and run the unit and end-to-end tests (SAN=1: ASan+UBSan)"
-	@echo "make memcheck      run the stages on the real data under valgrind"
-	@echo "make bench         benchmarks (never part of make test)"
-	@echo "make fuzz          libFuzzer targets for the readers (FUZZ_SECONDS=60 each)"
-	@echo "make deps          install the Debian packages the toolkit needs"
-	@echo "make all           build the library and every stage program"
-	@echo "make clean         remove builds and every generated file"
-	@echo "make FILE          build just FILE and what it needs, e.g. make $(I)/customers.tsv"
+	@echo "The study of «В один клик»: which regular customers will buy less, why, and what to offer them."
 	@echo
-	@echo "the DAG (each arrow is a file):"
-	@echo "  params.yaml -> params -> $(P)/<section>.yaml"
-	@echo "  [synth ->] DATA/*.csv -> load -> clean -> merge -> customers.tsv"
-	@echo "stages: $(STAGES)"
+	@echo "  make report           run the whole study on data/raw (the study's own data), on every core"
+	@echo "  make report DATA=dir  the same on another export: dir holds the four CSVs of schema.files"
+	@echo "  make report PARAMS=f  with another params file (only the stages whose sections differ rerun)"
+	@echo "  make demo             the study on synthetic data, in data/demo/ and report/demo/ (or DATA=synthetic)"
+	@echo "  make test             build and run the unit and end-to-end tests (SAN=1: under ASan+UBSan)"
+	@echo "  make memcheck         the stages on the real data under valgrind"
+	@echo "  make bench            benchmarks (never part of make test)"
+	@echo "  make fuzz             libFuzzer targets for the readers (FUZZ_SECONDS=60 each)"
+	@echo "  make deps             install the Debian packages the toolkit needs"
+	@echo "  make all              build the library and every stage program"
+	@echo "  make clean            remove builds and every generated file"
+	@echo "  make FILE             build just FILE and what it needs, e.g. make $(I)/customers.tsv"
+	@echo "  make -n report        show what would run, run nothing;  JOBS=1 (or -j1): one job at a time"
+	@echo
+	@echo "What management reads:"
+	@echo "  $(OUT)/study.xlsx     the workbook (Сводка first)"
+	@echo "  $(OUT)/report.html    the literate report, one self-contained file"
+	@echo "  $(OUT)/figures/       every figure as PNG"
+	@echo
+	@echo "The DAG (each arrow is a file; a stage reruns when its inputs, its program or its params sections change):"
+	@echo
+	@echo "  params.yaml ─ params ─ $(P)/<section>.yaml   (each stage reads its own sections)"
+	@echo "  DATA/*.csv ─ load ─ clean ─ merge ─ customers.tsv ─┬─ eda ─────────────────────────┐"
+	@echo "  (DATA=synthetic: synth writes the CSVs)            ├─ corr ────────────────────────┤"
+	@echo "                                                     └─ train ─┬─ evaluate ──────────┤"
+	@echo "                                                               ├─ explain ─┐         │"
+	@echo "                                                               └───────────┴ segment ┤  (+ clean/profit.tsv)"
+	@echo "                                     figures (gnuplot) ─ report ─ study.xlsx, report.html"
+	@echo
+	@echo "stages (build/release/bin/NAME --help): $(STAGES)"

@@ -1,6 +1,6 @@
 # Stage eda: statistics of every column overall and by class, the SMD ranking,
-# the findings (eda.kv), and the data of its figures (rendered by mk/figures.mk).
-EDA_OUT := $(patsubst %,$(I)/eda/%,numeric.tsv categorical.tsv smd.tsv figures.mk) $(I)/eda.kv
+# the findings (eda.kv), and the data of its figures.
+EDA_OUT := $(patsubst %,$(I)/eda/%,numeric.tsv categorical.tsv smd.tsv figures.txt) $(I)/eda.kv
 EDA_IN  := $(patsubst %,$(I)/clean/%.tsv,customers revenue minutes) $(I)/customers.tsv
 
 $(EDA_OUT) &: $(EDA_IN) $(call sec,schema eda labels) $(BIN)/eda
@@ -11,13 +11,15 @@ $(EDA_OUT) &: $(EDA_IN) $(call sec,schema eda labels) $(BIN)/eda
 REPORT_DEPS += $(EDA_OUT)
 
 # Which figures eda draws depends on the schema and the data (a feature with
-# few integer values gets a bar chart), so the stage writes their list as a
-# makefile. Make builds it (running the study up to eda) and restarts only when
-# figures are wanted, so that `make clean`, `make all` or `make test` never run
-# the study just to learn the list.
-ifneq ($(filter report figures $(OUT)/%,$(MAKECMDGOALS)),)
-include $(I)/eda/figures.mk
-endif
-EDA_PNG := $(EDA_FIGURES:%=$(OUT)/figures/%.png)
-$(EDA_PNG): $(I)/eda.kv
-FIGURES += $(EDA_PNG)
+# few integer values gets a bar chart), so the stage lists them in
+# eda/figures.txt, one name a line, and a sub-make renders that list with the
+# same rule as every other figure (mk/figures/render.mk): in parallel under the
+# same -j, each PNG redrawn only when its data or template changed. The stamp
+# records that the list was rendered; the report waits for it.
+EDA_TEMPLATES := $(patsubst %,report/figures/%.gp,balance hist bars box cat)
+EDA_STAMP := $(OUT)/figures/.eda-rendered
+$(EDA_STAMP): $(I)/eda.kv $(I)/eda/figures.txt $(EDA_TEMPLATES)
+	+@$(MAKE) --no-print-directory -f mk/figures/render.mk FIG_DIR=$(OUT)/figures FIG_DATA=$(I)/figures \
+	  FIGS="$$(cat $(I)/eda/figures.txt 2>/dev/null)" render
+	@touch $@
+FIGURES += $(EDA_STAMP)

@@ -13,24 +13,14 @@
 #      stage's grouped outputs, so that it waits for (and follows) the stage:
 #          $(OUT)/figures/heat_phik.png: $(I)/corr.kv
 #          FIGURES += $(OUT)/figures/heat_phik.png
-#      A stage whose figure list depends on the data writes that list as a
-#      makefile among its outputs and includes it (see mk/eda.mk).
+#      A stage whose figure list depends on the data writes that list among
+#      its outputs and renders it through a sub-make (see mk/eda.mk).
 # Editing T.gp rerenders exactly the figures named T_*; rerunning a stage
 # rerenders its figures.
 
 FIG_DIR := $(OUT)/figures
 FIG_DATA := $(I)/figures
-
-# The template is the figure name up to its first '_' (second expansion).
-# gnuplot writes $@.tmp, moved into place only when complete; the trap
-# removes it when Ctrl-C (or SIGTERM, SIGHUP) stops the recipe mid-figure,
-# which the `|| rm` after it cannot, the shell being stopped by the signal.
-.SECONDEXPANSION:
-$(FIG_DIR)/%.png: report/figures/$$(firstword $$(subst _, ,$$*)).gp $(FIG_DATA)/%.gpv $(FIG_DATA)/%.tsv
-	@mkdir -p $(@D)
-	@echo "gnuplot $< $(FIG_DATA)/$*.{gpv,tsv} -> $@"
-	@trap 'rm -f $@.tmp; exit 130' INT TERM HUP; \
-	 gnuplot -e 'base="$(FIG_DATA)/$*"; out="$@.tmp"' $< && mv -f $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+include mk/figures/render.mk
 
 .PHONY: figures
 figures: $$(FIGURES)

@@ -15,7 +15,8 @@ REPORT_IN     := $(I)/load.kv $(I)/clean.kv $(I)/merge.kv $(I)/quality.tsv $(I)/
                  $(I)/metrics.kv $(I)/evaluate/metrics.tsv \
                  $(I)/explain.kv $(I)/explain/importance.tsv \
                  $(I)/segment.kv $(patsubst %,$(I)/segment/%.tsv,segments profile recommendations whatif customers)
-REPORT_FIGS   := $(patsubst %,$(OUT)/figures/%.png,balance_target heatmap_phik roc_test gains_test \
+# (eda's figures, balance_target among them, come through its render stamp.)
+REPORT_FIGS   := $(EDA_STAMP) $(patsubst %,$(OUT)/figures/%.png,heatmap_phik roc_test gains_test \
                    shapbee_test shapbar_test shapwf_top \
                    segmentscatter_all segmentsizes_all segmentprofile_focus segmentwhatif_focus)
 REPORT_TABLES := quality leaderboard metrics importance segments profile profile_categories recommendations whatif
@@ -30,10 +31,12 @@ REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv) \
 # commit recorded always reproduces the files.
 TOOLKIT_VERSION := $(shell cat VERSION)
 REPORT_COMMIT := $(shell git describe --always --dirty --abbrev=40 2>/dev/null || echo unknown)
-REPORT_ID := version=$(TOOLKIT_VERSION) epoch=$(SOURCE_DATE_EPOCH)
-$(shell echo '$(REPORT_ID)' | cmp -s - $(P)/version.txt || echo '$(REPORT_ID)' > $(P)/version.txt)
+$(eval $(call content_id,version,version=$(TOOLKIT_VERSION) epoch=$(SOURCE_DATE_EPOCH)))
+$(P)/version.id:
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(version_ID)' >$@
 
-$(REPORT_OUT) &: $(REPORT_IN) $(INPUT_CSV) $(P)/data.txt $(P)/version.txt $(REPORT_MD) \
+$(REPORT_OUT) &: $(REPORT_IN) $(P)/data.id $(P)/version.id $(REPORT_MD) \
                  $(call sec,schema report labels) $(BIN)/report $(REPORT_FIGS)
 	@mkdir -p $(OUT)/tables
 	$(BIN)/report --params $(PARAMS) --interim $(I) --out $(OUT) --template $(REPORT_MD) \

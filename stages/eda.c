@@ -11,7 +11,7 @@
  *     histogram (a bar chart when it has few integer values) and a box plot by
  *     class; per categorical feature the shares by class; revenue and minutes
  *     by period and class. Each is figures/NAME.{tsv,gpv}, drawn by
- *     report/figures/<NAME up to '_'>.gp; eda/figures.mk lists them for Make.
+ *     report/figures/<NAME up to '_'>.gp; eda/figures.txt lists them for Make.
  *
  * Reads the sections schema, eda and labels; what a reader sees is labelled
  * from labels (Russian, with units). */
@@ -387,17 +387,15 @@ static int rule_findings(struct ctx *c)
     return rc;
 }
 
-/* eda/figures.mk: the figure names, for Make to render. */
+/* eda/figures.txt: the figure names, one a line, for Make to render. */
 static int write_manifest(struct ctx *c, const char *path)
 {
     struct outfile of;
     int rc = outfile_open(path, &of, &c->e);
     if (rc)
         return rc;
-    fputs("# Written by the eda stage: the figures it wrote data for (see mk/figures.mk).\nEDA_FIGURES :=", of.fp);
     for (size_t i = 0; i < hashset_size(c->figs); i++)
-        fprintf(of.fp, " \\\n  %s", hashset_key(c->figs, i));
-    fputs("\n", of.fp);
+        fprintf(of.fp, "%s\n", hashset_key(c->figs, i));
     return outfile_commit(&of, &c->e);
 }
 
@@ -409,7 +407,7 @@ int main(int argc, char **argv)
         {"params", &params_path, "params.yaml to read (sections: schema, eda, labels)"},
         {"clean", &clean, "directory with the cleaned tables"},
         {"customers", &merged, "the merged table, one row per customer"},
-        {"out", &out, "directory for numeric.tsv, categorical.tsv, smd.tsv and figures.mk"},
+        {"out", &out, "directory for numeric.tsv, categorical.tsv, smd.tsv and figures.txt"},
         {"figures", &figdir, "directory for the figures' data (NAME.tsv) and variables (NAME.gpv)"},
         {"kv", &kv_path, "key-value file with the findings"},
         {NULL, NULL, NULL},
@@ -488,7 +486,7 @@ int main(int argc, char **argv)
     if (!rc)
         rc = kv_set_long(c.kv, "figures", (long)hashset_size(c.figs), &c.e);
 
-    static const char *const outs[] = {"numeric.tsv", "categorical.tsv", "smd.tsv", "figures.mk"};
+    static const char *const outs[] = {"numeric.tsv", "categorical.tsv", "smd.tsv", "figures.txt"};
     const struct table *tabs[] = {c.numeric, c.categorical, c.smd};
     for (int k = 0; k < 3 && !rc; k++)
         rc = table_write_tsv(tabs[k], cli_path(path, sizeof path, out, outs[k]), &c.e);

@@ -155,13 +155,14 @@ static int check_target(const struct csv_data *d, const struct schema *s, struct
 int main(int argc, char **argv)
 {
     const char *params_path = "params.yaml", *in = NULL, *out = "data/interim/load";
-    const char *kv_path = "data/interim/load.kv", *target_opt = "yes";
+    const char *kv_path = "data/interim/load.kv", *target_opt = "yes", *check_opt = "no";
     const struct cli_opt opts[] = {
         {"params", &params_path, "params.yaml to read (sections: schema)"},
         {"in", &in, "directory with the input CSVs named in schema.files"},
         {"out", &out, "directory for customers.tsv, revenue.tsv, minutes.tsv, profit.tsv"},
         {"kv", &kv_path, "key-value file with row counts and input paths"},
         {"target", &target_opt, "require the target column: yes, or no to score new customers"},
+        {"check", &check_opt, "yes: read and check the CSVs, write nothing (is --in a usable export?)"},
         {NULL, NULL, NULL},
     };
     struct err e = {0};
@@ -176,6 +177,9 @@ int main(int argc, char **argv)
     int with_target = strcmp(target_opt, "no") != 0;
     if (!rc && with_target && strcmp(target_opt, "yes") != 0)
         rc = err_set(&e, ERR_USAGE, "--target: expected yes or no, found \"%s\"", target_opt);
+    int check_only = strcmp(check_opt, "yes") == 0;
+    if (!rc && !check_only && strcmp(check_opt, "no") != 0)
+        rc = err_set(&e, ERR_USAGE, "--check: expected yes or no, found \"%s\"", check_opt);
     if (!rc)
         rc = params_load(params_path, &p, &e);
     if (!rc)
@@ -223,9 +227,9 @@ int main(int argc, char **argv)
         hashset_free(ids);
         hashset_free(cust);
     }
-    if (!rc && !(kv = kv_alloc()))
+    if (!rc && !check_only && !(kv = kv_alloc()))
         rc = err_set(&e, ERR_NOMEM, "out of memory");
-    for (int r = 0; r < FILE_COUNT && !rc; r++) {
+    for (int r = 0; r < FILE_COUNT && !rc && !check_only; r++) {
         char key[64];
         rc = table_write_tsv(t[r], cli_path(path, sizeof path, out, (snprintf(key, sizeof key, "%s.tsv",
                                                                                schema_file_roles[r]), key)), &e);
@@ -239,9 +243,9 @@ int main(int argc, char **argv)
         if (!rc && r != FILE_CUSTOMERS)
             rc = kv_set_long(kv, key, (long)orphans[r], &e);
     }
-    if (!rc)
+    if (!rc && !check_only)
         rc = kv_write(kv, kv_path, &e);
-    if (rc) /* no half-done set of outputs: remove what was written */
+    if (rc && !check_only) /* no half-done set of outputs: remove what was written */
         for (int r = 0; r < FILE_COUNT; r++) {
             char key[64];
             snprintf(key, sizeof key, "%s.tsv", schema_file_roles[r]);

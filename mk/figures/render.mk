@@ -1,0 +1,18 @@
+# The rule that renders a figure: included by mk/figures.mk, and run on its
+# own (make -f mk/figures/render.mk FIGS='...') for a stage whose figure list
+# depends on the data (mk/eda.mk), so that the main DAG needs no generated
+# include. Needs FIG_DIR and FIG_DATA; FIGS names the figures to render.
+#
+# The template is the figure name up to its first '_' (second expansion).
+# gnuplot writes $@.tmp, moved into place only when complete; the trap
+# removes it when Ctrl-C (or SIGTERM, SIGHUP) stops the recipe mid-figure,
+# which the `|| rm` after it cannot, the shell being stopped by the signal.
+.SECONDEXPANSION:
+$(FIG_DIR)/%.png: report/figures/$$(firstword $$(subst _, ,$$*)).gp $(FIG_DATA)/%.gpv $(FIG_DATA)/%.tsv
+	@mkdir -p $(@D)
+	@echo "gnuplot $< $(FIG_DATA)/$*.{gpv,tsv} -> $@"
+	@trap 'rm -f $@.tmp; exit 130' INT TERM HUP; \
+	 gnuplot -e 'base="$(FIG_DATA)/$*"; out="$@.tmp"' $< && mv -f $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+
+.PHONY: render
+render: $(FIGS:%=$(FIG_DIR)/%.png)
