@@ -206,15 +206,22 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_FIX) $(LIBA)
 test: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory unit e2e
 
-unit: $(UNIT_BIN)
+# The tests run on the committed params.yaml, not on the user's edits
+# (tests/study-params.sh; ONECLICK_PARAMS=FILE for another).
+TEST_PARAMS := $(BUILD)/tests/study-params.yaml
+$(TEST_PARAMS): FORCE
+	@mkdir -p $(@D)
+	@bash tests/study-params.sh $@
+
+unit: $(UNIT_BIN) $(TEST_PARAMS)
 	@fail=0; for t in $(UNIT_BIN); do \
-	  $$t || fail=1; \
+	  ONECLICK_PARAMS=$(TEST_PARAMS) $$t || fail=1; \
 	done; exit $$fail
 
-e2e: all
+e2e: all $(TEST_PARAMS)
 	@fail=0; for t in $(sort $(wildcard tests/e2e/test_*.sh)); do \
 	  start=$$(date +%s); \
-	  BUILD=$(BUILD) SAN=$(SAN) bash $$t || fail=1; \
+	  ONECLICK_PARAMS=$(TEST_PARAMS) BUILD=$(BUILD) SAN=$(SAN) bash $$t || fail=1; \
 	  echo "$$t: $$(($$(date +%s) - start)) s"; \
 	done; exit $$fail
 

@@ -25,7 +25,7 @@ make -s --no-print-directory all BUILD="$BUILD" >/dev/null || exit 1
 W=$(mktemp -d "${TMPDIR:-/tmp}/oneclick-valgrind.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 P=$W/params.yaml
-cp params.yaml "$P"
+bash tests/study-params.sh "$P"
 FAIL=0
 PASS=0
 vg() { # vg NAME ARGS...: run stage NAME under valgrind; its log goes to $W/NAME.vg
@@ -66,7 +66,7 @@ fi
 # explainer is exact: KernelSHAP on KNN or SVC takes minutes under valgrind
 # (its code runs under ASan in `make test SAN=1`).
 D=$W/dag
-cp params.yaml "$W/fast.yaml"
+cp "$STUDY_PARAMS" "$W/fast.yaml"
 sed -i -e 's/^  n_iter: [0-9]*$/  n_iter: 8/' -e 's/^  folds: [0-9]*$/  folds: 3/' -e 's/^  n_repeats: [0-9]*$/  n_repeats: 2/' \
   -e 's/^  background_k: [0-9]*$/  background_k: 4/' -e 's/^  kernel_budget: [0-9]*$/  kernel_budget: 64/' "$W/fast.yaml"
 if make -s --no-print-directory report BUILD="$BUILD" DATA="$REAL" INTERIM="$D/i" OUT="$D/out" SYNTH_DIR="$D/s" \

@@ -8,6 +8,11 @@ PASS=0
 FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/oneclick-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+# The params every test starts from: the committed params.yaml, never the
+# user's edits (tests/study-params.sh). `make test` has written it once.
+STUDY_PARAMS=$TMP/study-params.yaml
+if [ -n "${ONECLICK_PARAMS:-}" ]; then cp "$ONECLICK_PARAMS" "$STUDY_PARAMS"
+else bash "$(dirname "${BASH_SOURCE[0]}")/../study-params.sh" "$STUDY_PARAMS"; fi
 
 ok() { PASS=$((PASS + 1)); echo "  ok   $*"; }
 bad() { FAIL=$((FAIL + 1)); echo "  FAIL $*"; }

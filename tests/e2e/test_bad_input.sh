@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 need_real
 D=$TMP/data O=$TMP/out
-fresh() { rm -rf "$D" "$O"; mkdir -p "$D" "$O"; cp "$REAL"/*.csv "$D/"; cp params.yaml "$TMP/params.yaml"; }
+fresh() { rm -rf "$D" "$O"; mkdir -p "$D" "$O"; cp "$REAL"/*.csv "$D/"; cp "$STUDY_PARAMS" "$TMP/params.yaml"; }
 load() { "$BIN/load" --params "$TMP/params.yaml" --in "$D" --out "$O" --kv "$O/load.kv"; }
 load_clean() {
   load && "$BIN/clean" --params "$TMP/params.yaml" --in "$O" --out "$O" --quality "$O/quality.tsv" --kv "$O/clean.kv"

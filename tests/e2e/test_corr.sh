@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 need_real
 SAN=${SAN:-0}
 FIX=tests/oracle/fixtures
-cp params.yaml "$TMP/params.yaml"
+cp "$STUDY_PARAMS" "$TMP/params.yaml"
 A=$TMP/a OUT=$TMP/out
 PNGS="$OUT/figures/heatmap_pearson.png $OUT/figures/heatmap_spearman.png $OUT/figures/heatmap_phik.png"
 run() { # run [make args...]: the corr outputs and figures, and what they need
@@ -89,7 +89,7 @@ done
 check "heatmap labels are the short Russian ones" grep -q '^label_0 = "Покуп. активность"$' "$A/figures/heatmap_phik.gpv"
 
 echo "test_corr: reproducible, and a corr.* edit reruns corr only"
-snap() { find "$A" "$OUT" -type f ! -name '.stamp' -printf '%P %T@\n' | sort; }
+snap() { find "$A" "$OUT" -type f ! -name '.split' ! -name 'sections.id' -printf '%P %T@\n' | sort; }
 cp -r "$A/corr" "$TMP/corr1"
 snap >"$TMP/before"
 out=$(run 2>&1)

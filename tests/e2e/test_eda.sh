@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 need_real
 SAN=${SAN:-0}
-cp params.yaml "$TMP/params.yaml"
+cp "$STUDY_PARAMS" "$TMP/params.yaml"
 A=$TMP/a
 O=$TMP/out
 mk() { # mk INTERIM [make args...]
@@ -60,7 +60,7 @@ check "Russian labels reach the figures" grep -q 'Дней с регистрац
 
 echo "test_eda: a second run does nothing"
 snap() { # version.txt follows the git commit (mk/report.mk), which others move meanwhile
-  find "$1" "$O" -type f ! -name '.stamp' ! -name version.txt -printf '%p %T@\n' | sort
+  find "$1" "$O" -type f ! -name '.split' ! -name 'sections.id' ! -name version.id -printf '%p %T@\n' | sort
 }
 snap "$A" >"$TMP/before"
 out=$(run "$A" 2>&1)
@@ -81,7 +81,7 @@ sed -i 's/^  bins: 25$/  bins: 20/' "$TMP/params.yaml"
 run "$A" >"$TMP/log2" 2>&1 && ok "make after editing eda.bins" || { cat "$TMP/log2"; bad "make after editing eda.bins"; }
 snap "$A" >"$TMP/after"
 changed=$(diff "$TMP/before" "$TMP/after" | grep '^>' | awk '{print $2}' | sed "s|^$A/||; s|^$O/|OUT/|")
-others=$(echo "$changed" | grep -v '^eda\|^figures/\|^OUT/figures/\|^params/eda.yaml$' | tr '\n' ' ')
+others=$(echo "$changed" | grep -v '^eda\|^figures/\|^OUT/figures/\|^params/eda.yaml$\|^params/.split$\|^params/sections.id$' | tr '\n' ' ')
 [ -z "$others" ] && ok "nothing but eda's outputs changed" || bad "changed besides eda: $others"
 nf=$(echo "$changed" | grep -c '^OUT/figures/')
 [ "$nf" = "$n" ] && ok "all $n eda figures rerendered" || bad "$nf figures rerendered, expected $n"
@@ -98,14 +98,14 @@ want=$(eda_figs "$A" | grep '^cat_' | sed 's/$/.png/' | sort | tr '\n' ' ')
 [ "$changed" = "$want" ] && ok "touching cat.gp rerendered $want" || bad "touching cat.gp changed: $changed"
 
 echo "test_eda: bad params"
-cp params.yaml "$TMP/bad.yaml"
+cp "$STUDY_PARAMS" "$TMP/bad.yaml"
 sed -i 's/^  top_features: 5$/  top_features: 5\n  colour: red/' "$TMP/bad.yaml"
 "$BIN/eda" --params "$TMP/bad.yaml" --clean "$A/clean" --customers "$A/customers.tsv" --out "$TMP/x" \
   --figures "$TMP/x" --kv "$TMP/x/eda.kv" 2>"$TMP/err"
 st=$?
 [ "$st" = 1 ] && grep -qP '^eda: .*bad\.yaml:\d+:\d+: unknown key eda\.colour' "$TMP/err" \
   && ok "unknown eda key: $(cat "$TMP/err")" || bad "unknown eda key: exit $st, $(cat "$TMP/err")"
-grep -v '^    Длительность: ' params.yaml >"$TMP/bad.yaml"
+grep -v '^    Длительность: ' "$STUDY_PARAMS" >"$TMP/bad.yaml"
 "$BIN/eda" --params "$TMP/bad.yaml" --clean "$A/clean" --customers "$A/customers.tsv" --out "$TMP/x" \
   --figures "$TMP/x" --kv "$TMP/x/eda.kv" 2>"$TMP/err"
 st=$?

@@ -14,7 +14,7 @@ done
 
 # params.yaml with the evaluate knobs overridden: params_with RULE BINS GROUPS > file
 params_with() {
-  sed -e "/^evaluate:/,/^[^ #]/{s/^  threshold_rule: .*/  threshold_rule: $1/;s/^  calibration_bins: .*/  calibration_bins: $2/;s/^  gains_groups: .*/  gains_groups: $3/}" params.yaml
+  sed -e "/^evaluate:/,/^[^ #]/{s/^  threshold_rule: .*/  threshold_rule: $1/;s/^  calibration_bins: .*/  calibration_bins: $2/;s/^  gains_groups: .*/  gains_groups: $3/}" "$STUDY_PARAMS"
 }
 # run DIR PARAMS SCORES [TRAINKV]: evaluate into DIR.
 run() {
@@ -199,24 +199,24 @@ expect() { # expect NAME STATUS REGEX CMD...
 X=$TMP/err
 mkdir -p "$X/out"
 sed 's/^1\t1\t/1\t2\t/' "$H/scores.tsv" >"$X/y2.tsv"
-expect "label 2" 2 '^evaluate: .*y2.tsv:2: expected y 0 or 1, found 2$' run "$X/out" params.yaml "$X/y2.tsv"
+expect "label 2" 2 '^evaluate: .*y2.tsv:2: expected y 0 or 1, found 2$' run "$X/out" "$STUDY_PARAMS" "$X/y2.tsv"
 cut -f1,2,4 "$H/scores.tsv" >"$X/nobest.tsv"
-expect "no best column" 2 '^evaluate: .*expected numeric columns "y" and "best"' run "$X/out" params.yaml "$X/nobest.tsv"
+expect "no best column" 2 '^evaluate: .*expected numeric columns "y" and "best"' run "$X/out" "$STUDY_PARAMS" "$X/nobest.tsv"
 sed 's/\t\.8\t\.2$/\t1.5\t.2/' "$H/scores.tsv" >"$X/p15.tsv"
 expect "probability 1.5" 2 '^evaluate: .*p15.tsv:2: expected a probability in \[0, 1\] in column best, found 1\.5$' \
   run "$X/out" "$H/youden.yaml" "$X/p15.tsv"
 awk -F'\t' -v OFS='\t' 'NR==1 || $2==1' "$H/scores.tsv" >"$X/onlypos.tsv"
 expect "one class" 2 '^evaluate: .*model best: .*2 rows of each class' run "$X/out" "$H/youden.yaml" "$X/onlypos.tsv"
-expect "more groups than rows" 2 'gains_groups = 10 rows, found 8' run "$X/out" params.yaml "$H/scores.tsv"
+expect "more groups than rows" 2 'gains_groups = 10 rows, found 8' run "$X/out" "$STUDY_PARAMS" "$H/scores.tsv"
 awk -F'\t' -v OFS='\t' '{print $0, (NR == 1 ? "svc" : NR == 3 ? "0.5" : "")}' "$H/scores.tsv" >"$X/partsvc.tsv"
 expect "a family column with gaps" 2 '^evaluate: .*partsvc.tsv:2: expected a probability in \[0, 1\] in column svc, found an empty cell$' \
   run "$X/out" "$H/youden.yaml" "$X/partsvc.tsv"
-expect "missing scores" 2 '^evaluate: .*nofile.tsv' run "$X/out" params.yaml "$X/nofile.tsv"
+expect "missing scores" 2 '^evaluate: .*nofile.tsv' run "$X/out" "$STUDY_PARAMS" "$X/nofile.tsv"
 params_with median 10 10 >"$X/rule.yaml"
 expect "bad threshold rule" 1 'rule.yaml:[0-9]+:[0-9]+: .*evaluate.threshold_rule' run "$X/out" "$X/rule.yaml" "$H/scores.tsv"
 params_with youden 1 10 >"$X/bins.yaml"
 expect "one calibration bin" 1 'bins.yaml:[0-9]+:[0-9]+: .*evaluate.calibration_bins' run "$X/out" "$X/bins.yaml" "$H/scores.tsv"
-sed 's/^  ci_level: .*/  ci_level: 0.95\n  level: 1/' params.yaml >"$X/key.yaml"
+sed 's/^  ci_level: .*/  ci_level: 0.95\n  level: 1/' "$STUDY_PARAMS" >"$X/key.yaml"
 expect "unknown key" 1 'key.yaml:[0-9]+:3: .*evaluate.level' run "$X/out" "$X/key.yaml" "$H/scores.tsv"
 expect "unknown option" 1 '^evaluate: unknown option' "$E" --rule youden
 if [ -z "$(ls -A "$X/out/fig")" ] && [ "$(ls -A "$X/out")" = fig ]; then ok "failed runs leave no outputs"; else bad "left: $(ls -R "$X/out")"; fi
@@ -248,10 +248,10 @@ else
   bad "make reruns evaluate: $(cat "$TMP/make2.log")"
 fi
 # Another rule reruns evaluate; a knob of another section does not.
-sed 's/^  threshold_rule: youden/  threshold_rule: max_f1/' params.yaml >"$TMP/p2.yaml"
+sed 's/^  threshold_rule: youden/  threshold_rule: max_f1/' "$STUDY_PARAMS" >"$TMP/p2.yaml"
 mk PARAMS="$TMP/p2.yaml" "$MI/metrics.kv" >/dev/null 2>&1
 if [ "$(kvget "$MI/metrics.kv" threshold_rule)" = max_f1 ]; then ok "make: evaluate.threshold_rule reruns evaluate"; else bad "rule change ignored"; fi
-sed 's/^  threshold_rule: youden/  threshold_rule: max_f1/; s/^  how: inner/  how: left/' params.yaml >"$TMP/p3.yaml"
+sed 's/^  threshold_rule: youden/  threshold_rule: max_f1/; s/^  how: inner/  how: left/' "$STUDY_PARAMS" >"$TMP/p3.yaml"
 mk PARAMS="$TMP/p3.yaml" "$MI/metrics.kv" >"$TMP/make3.log" 2>&1
 if ! grep -q 'bin/evaluate' "$TMP/make3.log"; then ok "make: merge.how does not rerun evaluate"; else bad "merge.how reruns evaluate"; fi
 finish

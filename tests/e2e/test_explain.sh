@@ -19,7 +19,7 @@ done
 # with EXPLAINER: the explain.explainer override.
 params_with() {
   sed -e "/^train:/,/^[^ #]/{s/^  n_iter: .*/  n_iter: 40/}" \
-      -e "/^explain:/,/^[^ #]/{s/^  explainer: .*/  explainer: $1/;s/^  kernel_budget: .*/  kernel_budget: 40/;s/^  background_k: .*/  background_k: 3/}" params.yaml
+      -e "/^explain:/,/^[^ #]/{s/^  explainer: .*/  explainer: $1/;s/^  kernel_budget: .*/  kernel_budget: 40/;s/^  background_k: .*/  background_k: 3/}" "$STUDY_PARAMS"
 }
 params_with auto >"$TMP/params.yaml"
 A=$TMP/a

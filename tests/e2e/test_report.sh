@@ -11,7 +11,7 @@
 source "$(dirname "$0")/lib.sh"
 need_real
 SAN=${SAN:-0}
-cp params.yaml "$TMP/params.yaml"
+cp "$STUDY_PARAMS" "$TMP/params.yaml"
 fast_params "$TMP/params.yaml" || { bad "fast_params"; finish; exit 1; }
 cp report/report.md "$TMP/report.md"
 A=$TMP/a
@@ -169,7 +169,7 @@ check "conclusions: no levers named for it" grep -qP '^recommendations\t$' "$TMP
 
 echo "test_report: synthetic data is labelled in both files"
 S=$TMP/s
-if make -s --no-print-directory report SAN="$SAN" DATA="$TMP/empty" INTERIM="$S" SYNTH_DIR="$TMP/synth" \
+if make -s --no-print-directory report SAN="$SAN" DATA=synthetic INTERIM="$S" SYNTH_DIR="$TMP/synth" \
   OUT="$TMP/os" PARAMS="$TMP/params.yaml" >"$TMP/logs" 2>&1; then ok "make report on synthetic data"
 else tail -5 "$TMP/logs"; bad "make report on synthetic data"; fi
 check "html: synthetic banner" grep -q 'class="banner">ДАННЫЕ СИНТЕТИЧЕСКИЕ' "$TMP/os/report.html"

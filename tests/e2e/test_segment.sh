@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 need_real
 SAN=${SAN:-0}
 S=$BIN/segment
-cp params.yaml "$TMP/params.yaml"
+cp "$STUDY_PARAMS" "$TMP/params.yaml"
 A=$TMP/a
 MK=(make -s --no-print-directory SAN="$SAN" DATA="$REAL" INTERIM="$A" SYNTH_DIR="$TMP/synth" OUT="$TMP/out"
     PARAMS="$TMP/params.yaml")
@@ -154,23 +154,23 @@ run_s() { # run_s PARAMS PROFIT -> stderr in $TMP/err/msg, status echoed
     --figures "$TMP/err" --kv "$TMP/err/segment.kv" 2>"$TMP/err/msg"
   echo $?
 }
-sed '/^segment:/,/^[^ #]/{s/^    thresholds: \[0.7\]/    thresholds: [0.7, 0.5]/}' params.yaml >"$TMP/bad1.yaml"
+sed '/^segment:/,/^[^ #]/{s/^    thresholds: \[0.7\]/    thresholds: [0.7, 0.5]/}' "$STUDY_PARAMS" >"$TMP/bad1.yaml"
 st=$(run_s "$TMP/bad1.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "bad1.yaml:[0-9]*:[0-9]*: segment.risk.thresholds: expected ascending" "$TMP/err/msg" \
   && ok "descending thresholds: exit 1, located" || bad "descending thresholds: status $st, $(cat "$TMP/err/msg")"
 check "a failed run leaves no segment.kv" test ! -e "$TMP/err/segment.kv"
-sed 's/^    column: Разрешить сообщать/    column: Тип клиента/' params.yaml >"$TMP/bad2.yaml"
+sed 's/^    column: Разрешить сообщать/    column: Тип клиента/' "$STUDY_PARAMS" >"$TMP/bad2.yaml"
 st=$(run_s "$TMP/bad2.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "segment.consent.column: expected an ordinal of the schema" "$TMP/err/msg" \
   && ok "consent column not in the schema: exit 1" || bad "consent column: status $st, $(cat "$TMP/err/msg")"
-sed 's/^      helps: increase/      helps: up/' params.yaml >"$TMP/bad3.yaml"
+sed 's/^      helps: increase/      helps: up/' "$STUDY_PARAMS" >"$TMP/bad3.yaml"
 st=$(run_s "$TMP/bad3.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "expected one of decrease, increase" "$TMP/err/msg" \
   && ok "unknown lever direction: exit 1" || bad "lever direction: status $st, $(cat "$TMP/err/msg")"
 # One customer without profit and one profit row without customer: reported.
 awk -F'\t' 'NR == 2 {gone = $1; next} {print} END {print "999999\t1.5\t9999"}' "$A/clean/profit.tsv" >"$TMP/profit.tsv"
 gone=$(awk -F'\t' 'NR == 2 {print $1}' "$A/clean/profit.tsv")
-st=$(run_s params.yaml "$TMP/profit.tsv")
+st=$(run_s "$STUDY_PARAMS" "$TMP/profit.tsv")
 e() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$TMP/err/segment.kv"; }
 [ "$st" = 0 ] && [ "$(e customers_without_profit)" = 1 ] && [ "$(e customers_without_profit_ids)" = "$gone" ] \
   && [ "$(e profit_without_customer)" = 1 ] && [ "$(e profit_without_customer_ids)" = 999999 ] \

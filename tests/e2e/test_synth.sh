@@ -31,14 +31,14 @@ touch "$TMP/file"
 expect "out is a file" 2 '^synth: .*file' "$S" --n 3 --out "$TMP/file/sub"
 
 # params.yaml gives n and seed; the command line overrides them.
-want_n=$(awk '/^synth:/{s=1;next} s&&/^ +n:/{print $2; exit}' params.yaml)
-"$S" --params params.yaml --out "$TMP/p" >/dev/null
+want_n=$(awk '/^synth:/{s=1;next} s&&/^ +n:/{print $2; exit}' "$STUDY_PARAMS")
+"$S" --params "$STUDY_PARAMS" --out "$TMP/p" >/dev/null
 got=$(($(wc -l <"$TMP/p/market_file.csv") - 1))
 if [ "$got" = "$want_n" ]; then ok "synth.n from params.yaml: $got rows"; else bad "rows $got, synth.n $want_n"; fi
-"$S" --params params.yaml --n 50 --out "$TMP/p50" >/dev/null
+"$S" --params "$STUDY_PARAMS" --n 50 --out "$TMP/p50" >/dev/null
 got=$(($(wc -l <"$TMP/p50/market_file.csv") - 1))
 if [ "$got" = 50 ]; then ok "--n overrides synth.n"; else bad "--n 50 gave $got rows"; fi
-"$S" --params params.yaml --seed 42 --out "$TMP/a" >/dev/null
+"$S" --params "$STUDY_PARAMS" --seed 42 --out "$TMP/a" >/dev/null
 "$S" --n "$want_n" --seed 42 --out "$TMP/b" >/dev/null
 check "byte-identical rerun" diff -r "$TMP/a" "$TMP/b"
 "$S" --n "$want_n" --seed 43 --out "$TMP/c" >/dev/null
@@ -48,8 +48,8 @@ if [ -z "$(find "$TMP" -name '*.tmp.*')" ]; then ok "no temporary files left"; e
 # The generated export goes through load and clean like the real one.
 if [ -x "$BIN/load" ] && [ -x "$BIN/clean" ]; then
   O=$TMP/out; mkdir -p "$O"
-  check "load accepts synthetic data" "$BIN/load" --params params.yaml --in "$TMP/a" --out "$O" --kv "$O/load.kv"
-  check "clean accepts synthetic data" "$BIN/clean" --params params.yaml --in "$O" --out "$O" \
+  check "load accepts synthetic data" "$BIN/load" --params "$STUDY_PARAMS" --in "$TMP/a" --out "$O" --kv "$O/load.kv"
+  check "clean accepts synthetic data" "$BIN/clean" --params "$STUDY_PARAMS" --in "$O" --out "$O" \
     --quality "$O/quality.tsv" --kv "$O/clean.kv"
   if grep -qP '^outlier_customers\t1$' "$O/clean.kv" 2>/dev/null; then ok "clean finds the one outlier"; else bad "outlier count"; fi
   if grep -qP '^inactive_customers\t[1-9]' "$O/clean.kv" 2>/dev/null; then ok "clean finds inactive customers"; else bad "inactive count"; fi

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 need_real
 SAN=${SAN:-0}
-cp params.yaml "$TMP/params.yaml"
+cp "$STUDY_PARAMS" "$TMP/params.yaml"
 A=$TMP/a
 echo "test_train: make the train outputs on the real data"
 if ! make -s --no-print-directory "$A/train.kv" SAN="$SAN" DATA="$REAL" INTERIM="$A" SYNTH_DIR="$TMP/synth" \

@@ -164,12 +164,18 @@ void tsv_split_free(char **v, size_t n)
     free(v);
 }
 
+const char *study_params(void)
+{
+    const char *p = getenv("ONECLICK_PARAMS");
+    return p && *p ? p : "params.yaml";
+}
+
 struct world *world_load(void)
 {
     struct world *w = calloc(1, sizeof *w);
     assert_non_null(w);
     struct err e = {0};
-    if (params_load("params.yaml", &w->p, &e))
+    if (params_load(study_params(), &w->p, &e))
         fail_msg("%s", e.msg);
     if (schema_read(w->p, &w->s, &e))
         fail_msg("%s", e.msg);

@@ -15,6 +15,11 @@
 
 #define FIX "tests/oracle/fixtures/"
 
+/* The params the tests run on: $ONECLICK_PARAMS (`make unit` points it at the
+ * committed params.yaml, so that an analyst's edits never turn the suite red),
+ * else params.yaml. */
+const char *study_params(void);
+
 struct tsv {
     size_t nrows, ncols;
     char **head;  /* ncols header names */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "params.h"
 #include "schema.h"
 
@@ -130,7 +131,7 @@ static void test_schema_of_the_project(void **state)
     (void)state;
     struct err e = {0};
     struct params *p = NULL;
-    assert_int_equal(params_load("params.yaml", &p, &e), 0);
+    assert_int_equal(params_load(study_params(), &p, &e), 0);
     struct schema s;
     assert_int_equal(schema_read(p, &s, &e), 0);
     assert_string_equal(s.files[FILE_PROFIT].name, "money.csv");
