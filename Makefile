@@ -153,6 +153,14 @@ FIGURES :=
 # and adds its outputs to REPORT_DEPS (and its figures to FIGURES).
 include $(sort $(wildcard mk/*.mk))
 
+# A stage's outputs are never deleted by Make, on an error or an interrupt:
+# the stage itself puts them in place all together, or leaves the last good
+# run's as they were (lib/outfile.h: hold, release). Make could only do harm
+# here: GNU make 4.3 deletes every target of a grouped rule but the first when
+# its recipe fails, changed or not.
+.PRECIOUS: $(LOAD_TSV) $(I)/load.kv $(CLEAN_TSV) $(I)/quality.tsv $(I)/clean.kv $(SYNTH_CSV) \
+           $(REPORT_DEPS) $(REPORT_OUT)
+
 # No recipe: a second `make report` with nothing to do says so.
 report: $(REPORT_DEPS) $(FIGURES)
 

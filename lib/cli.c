@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "outfile.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -41,6 +42,13 @@ int cli_parse(int argc, char **argv, const char *summary, const struct cli_opt *
         if (!*o->value)
             return err_set(e, ERR_USAGE, "option --%s is required (see --help)", o->name);
     return 0;
+}
+
+int cli_finish(const char *stage, int rc, struct err *e)
+{
+    if (!rc)
+        rc = outfile_release(e);
+    return rc ? cli_fail(stage, e) : 0;
 }
 
 int cli_fail(const char *stage, const struct err *e)

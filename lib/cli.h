@@ -16,6 +16,12 @@ struct cli_opt {
  * --help was asked for (the usage has then been printed to stdout). */
 int cli_parse(int argc, char **argv, const char *summary, const struct cli_opt *opts, struct err *e);
 
+/* The end of a stage's run: with rc 0, put every held output in place
+ * (outfile_release); then, on any error, print `stage: message` and return
+ * the exit status for it (0 on success). A stage that called outfile_hold()
+ * ends here, so that its outputs land together or not at all. */
+int cli_finish(const char *stage, int rc, struct err *e);
+
 /* Print `stage: message` to stderr and return the exit status for the error. */
 int cli_fail(const char *stage, const struct err *e);
 

@@ -241,9 +241,11 @@ static char *join_path(const char *base, const char *rel)
     return p;
 }
 
+/* A table the report itself wrote in this run may still be held under its
+ * temporary name (lib/outfile.h): read it there. */
 static int read_file(const char *path, char **buf, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = fopen(outfile_current(path), "rb");
     if (!fp)
         return errno ? errno : EIO;
     struct sb b = {0};

@@ -28,7 +28,7 @@ static int set_default_mode(int fd)
  * from nohup, is left alone. SIGXFSZ (a write past `ulimit -f`) is ignored
  * under the same rule, so that write fails with EFBIG and the error names the
  * file, as a full disk does, instead of killing the process silently. */
-enum { LIVE_MAX = 64 };
+enum { LIVE_MAX = 4096 };
 static char *live[LIVE_MAX];
 static const int live_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -183,6 +183,90 @@ int outfile_open(const char *path, struct outfile *of, struct err *e)
     return ERR_OK;
 }
 
+/* Hold mode (outfile_hold): finished temporary files waiting for
+ * outfile_release, in the order they were committed. They stay in the live
+ * table, so a signal removes them; an exit without a release removes them
+ * too (atexit), so that a failed stage leaves the last run's outputs as they
+ * were. Only the main flow touches this list, never the handler. */
+struct held {
+    char *tmp, *path;
+};
+static struct held *held;
+static size_t n_held, cap_held;
+static int holding;
+
+static void held_discard(void)
+{
+    for (size_t i = 0; i < n_held; i++) {
+        unlink(held[i].tmp);
+        live_forget(held[i].tmp);
+        free(held[i].tmp);
+        free(held[i].path);
+    }
+    free(held);
+    held = NULL;
+    n_held = cap_held = 0;
+}
+
+void outfile_hold(void)
+{
+    if (!holding)
+        atexit(held_discard);
+    holding = 1;
+}
+
+/* Keep tmp (finished) for the release; on failure it is removed. */
+static int held_add(const char *tmp, const char *path, struct err *e)
+{
+    if (n_held == cap_held) {
+        size_t cap = cap_held ? 2 * cap_held : 64;
+        struct held *h = realloc(held, cap * sizeof *h);
+        if (!h)
+            goto oom;
+        held = h;
+        cap_held = cap;
+    }
+    char *t = strdup(tmp), *p = strdup(path);
+    if (!t || !p) {
+        free(t);
+        free(p);
+        goto oom;
+    }
+    held[n_held++] = (struct held){t, p};
+    return ERR_OK;
+oom:
+    unlink(tmp);
+    live_forget(tmp);
+    return err_set(e, ERR_NOMEM, "%s: out of memory", path);
+}
+
+int outfile_release(struct err *e)
+{
+    int rc = ERR_OK;
+    for (size_t i = 0; i < n_held; i++) {
+        if (!rc && rename(held[i].tmp, held[i].path) != 0)
+            rc = err_set(e, ERR_IO, "%s: cannot rename the temporary file into place: %s", held[i].path,
+                         strerror(errno));
+        if (rc)
+            unlink(held[i].tmp);
+        live_forget(held[i].tmp);
+        free(held[i].tmp);
+        free(held[i].path);
+    }
+    free(held);
+    held = NULL;
+    n_held = cap_held = 0;
+    return rc;
+}
+
+const char *outfile_current(const char *path)
+{
+    for (size_t i = n_held; i-- > 0;)
+        if (strcmp(held[i].path, path) == 0)
+            return held[i].tmp;
+    return path;
+}
+
 static void release(struct outfile *of)
 {
     free(of->path);
@@ -238,6 +322,11 @@ int outfile_commit(struct outfile *of, struct err *e)
         what = "close failed";
         en = errno;
     }
+    if (!what && holding) {
+        int rc = held_add(of->tmp, of->path, e);
+        release(of);
+        return rc;
+    }
     if (!what && rename(of->tmp, of->path) != 0) {
         what = "cannot rename the temporary file into place";
         en = errno;
@@ -289,6 +378,8 @@ int outfile_commit_path(const char *tmp_path, const char *final, struct err *e)
             en = errno;
         }
     }
+    if (!what && holding)
+        return held_add(tmp_path, final, e);
     if (!what && rename(tmp_path, final) != 0) {
         what = "cannot rename the temporary file into place";
         en = errno;

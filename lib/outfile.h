@@ -45,4 +45,19 @@ int outfile_reserve(const char *path, char **tmp, struct err *e);
  * `tmp_path` is removed and ERR_IO names the path. */
 int outfile_commit_path(const char *tmp_path, const char *final, struct err *e);
 
+/* A stage's outputs as one set. After outfile_hold(), every commit (of
+ * either kind above) finishes its temporary file but leaves it under its
+ * temporary name; outfile_release() renames them all into place, in the
+ * order they were committed, and is called once, at the end of a successful
+ * run. A run that exits without releasing (an error path simply returns from
+ * main), or is stopped by a signal, removes them: every output of the last
+ * good run stays exactly as it was. */
+void outfile_hold(void);
+int outfile_release(struct err *e);
+
+/* Where the content this process last committed for `path` is now: its
+ * temporary file while held, else `path` itself. For a stage that reads back
+ * one of its own outputs. */
+const char *outfile_current(const char *path);
+
 #endif

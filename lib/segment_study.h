@@ -90,8 +90,6 @@ int segment_study_offers(struct segment_study *st, struct err *e);
 int segment_study_whatif(struct segment_study *st, struct err *e);
 /* The five tables into out/, the figures' data into figdir/. */
 int segment_study_write(struct segment_study *st, const char *out, const char *figdir, struct err *e);
-/* Remove what a failed run may have written. */
-void segment_study_remove(const char *out, const char *figdir, const char *kv_path);
 void segment_study_free(struct segment_study *st);
 
 /* The reader's label of a column (labels.columns), or the name itself. */

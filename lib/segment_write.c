@@ -380,11 +380,6 @@ static int figures(const struct segment_study *st, const char *dir, struct err *
     return rc;
 }
 
-static const char *const outputs[] = {"customers.tsv", "segments.tsv", "profile.tsv", "recommendations.tsv",
-                                      "whatif.tsv", NULL};
-static const char *const figs[] = {"segmentscatter_all", "segmentsizes_all", "segmentprofile_focus",
-                                   "segmentwhatif_focus", NULL};
-
 int segment_study_write(struct segment_study *st, const char *out, const char *figdir, struct err *e)
 {
     char path[4096];
@@ -402,16 +397,3 @@ int segment_study_write(struct segment_study *st, const char *out, const char *f
     return rc;
 }
 
-void segment_study_remove(const char *out, const char *figdir, const char *kv_path)
-{
-    char path[4096], name[256];
-    for (size_t k = 0; outputs[k]; k++)
-        remove(cli_path(path, sizeof path, out, outputs[k]));
-    for (size_t k = 0; figs[k]; k++) {
-        snprintf(name, sizeof name, "%s.tsv", figs[k]);
-        remove(cli_path(path, sizeof path, figdir, name));
-        snprintf(name, sizeof name, "%s.gpv", figs[k]);
-        remove(cli_path(path, sizeof path, figdir, name));
-    }
-    remove(kv_path);
-}

@@ -17,6 +17,7 @@
 
 #include "cleaning.h"
 #include "cli.h"
+#include "outfile.h"
 #include "kv.h"
 #include "params.h"
 #include "schema.h"
@@ -312,6 +313,7 @@ int main(int argc, char **argv)
                        opts, &c.e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc)
         rc = params_load(params_path, &p, &c.e);
     if (!rc)
@@ -379,14 +381,7 @@ int main(int argc, char **argv)
         rc = table_write_tsv(c.q.t, quality, &c.e);
     if (!rc)
         rc = kv_write(c.kv, kv_path, &c.e);
-    if (rc) {
-        for (int r = 0; r < FILE_COUNT; r++) {
-            snprintf(name, sizeof name, "%s.tsv", tname(r));
-            remove(cli_path(path, sizeof path, out, name));
-        }
-        remove(quality);
-    }
-    int status = rc ? cli_fail("clean", &c.e) : 0;
+    int status = cli_finish("clean", rc, &c.e);
     for (int r = 0; r < FILE_COUNT; r++)
         table_free(c.t[r]);
     qlog_free(&c.q);

@@ -21,6 +21,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "corr.h"
 #include "corr_fig.h"
 #include "kv.h"
@@ -442,6 +443,7 @@ int main(int argc, char **argv)
                        &c.e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc)
         rc = params_load(params_path, &p, &c.e);
     if (!rc)
@@ -496,17 +498,7 @@ int main(int argc, char **argv)
         rc = figures(&c, figdir);
     if (!rc)
         rc = kv_write(c.kv, kv_path, &c.e);
-    if (rc) {
-        static const char *const figs[] = {"heatmap_pearson", "heatmap_spearman", "heatmap_phik"};
-        for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
-            remove(cli_path(path, sizeof path, out, outs[k]));
-        for (size_t k = 0; k < 3; k++)
-            for (int ext = 0; ext < 2; ext++) {
-                snprintf(path, sizeof path, "%s/%s.%s", figdir, figs[k], ext ? "gpv" : "tsv");
-                remove(path);
-            }
-    }
-    int status = rc ? cli_fail("corr", &c.e) : 0;
+    int status = cli_finish("corr", rc, &c.e);
     free(c.f);
     free(c.num);
     free(c.ph);

@@ -420,6 +420,7 @@ int main(int argc, char **argv)
                        &c.e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc)
         rc = params_load(params_path, &p, &c.e);
     if (!rc)
@@ -494,12 +495,7 @@ int main(int argc, char **argv)
         rc = write_manifest(&c, cli_path(path, sizeof path, out, outs[3]));
     if (!rc)
         rc = kv_write(c.kv, kv_path, &c.e);
-    if (rc) {
-        for (int k = 0; k < 4; k++)
-            remove(cli_path(path, sizeof path, out, outs[k]));
-        remove(kv_path);
-    }
-    int status = rc ? cli_fail("eda", &c.e) : 0;
+    int status = cli_finish("eda", rc, &c.e);
     for (int ti = 0; ti < T_COUNT; ti++) {
         table_free(c.t[ti]);
         free(c.cls[ti]);

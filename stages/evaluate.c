@@ -606,6 +606,7 @@ int main(int argc, char **argv)
                        opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc)
         rc = params_load(params_path, &p, &e);
     if (!rc)
@@ -665,9 +666,6 @@ int main(int argc, char **argv)
         if (rc)
             err_prefix(&e, "%s: ", scores_path);
     }
-    static const char *const outputs[] = {"metrics.tsv", "roc.tsv", "pr.tsv", "confusion.tsv", "calibration.tsv",
-                                          "gains.tsv"};
-    char path[4096], name[64];
     if (!rc)
         rc = write_metrics(ms, nm, t->nrows, npos, out, &e);
     if (!rc)
@@ -684,19 +682,7 @@ int main(int argc, char **argv)
         rc = write_figures(ms, nm, t->nrows, npos, &st, p, train ? kv_get(train, "best_family") : NULL, figdir, &e);
     if (!rc)
         rc = write_kv(ms, nm, t->nrows, npos, &st, train, kv_path, &e);
-    /* A failed run leaves none of its outputs: Make must not take them as up to date. */
-    for (size_t k = 0; rc && k < sizeof outputs / sizeof *outputs; k++)
-        remove(cli_path(path, sizeof path, out, outputs[k]));
-    static const char *const figures[] = {"roc_test", "pr_test", "calibration_test", "gains_test", "confusion_test"};
-    for (size_t k = 0; rc && k < sizeof figures / sizeof *figures; k++) {
-        snprintf(name, sizeof name, "%s.tsv", figures[k]);
-        remove(cli_path(path, sizeof path, figdir, name));
-        snprintf(name, sizeof name, "%s.gpv", figures[k]);
-        remove(cli_path(path, sizeof path, figdir, name));
-    }
-    if (rc)
-        remove(kv_path);
-    int status = rc ? cli_fail("evaluate", &e) : 0;
+    int status = cli_finish("evaluate", rc, &e);
     for (size_t k = 0; k < nm; k++)
         model_release(&ms[k]);
     free(ms);

@@ -454,6 +454,7 @@ int main(int argc, char **argv)
     int rc = cli_parse(argc, argv, "Explain the chosen model: SHAP values, importance, drivers, figures.", opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc)
         rc = params_load(params_path, &p, &e);
     if (!rc)
@@ -594,20 +595,7 @@ int main(int argc, char **argv)
         rc = kv_set_long(kv, "n_driver_rows", (long)n_drivers, &e);
     if (!rc)
         rc = kv_write(kv, kv_path, &e);
-    if (rc) {
-        static const char *const outs[] = {"shap.tsv", "drivers.tsv", "importance.tsv"};
-        for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
-            remove(cli_path(path, sizeof path, out, outs[k]));
-        for (size_t k = 0; fig_names[k]; k++) {
-            char file[128];
-            snprintf(file, sizeof file, "%s.tsv", fig_names[k]);
-            remove(cli_path(path, sizeof path, figures, file));
-            snprintf(file, sizeof file, "%s.gpv", fig_names[k]);
-            remove(cli_path(path, sizeof path, figures, file));
-        }
-        remove(kv_path);
-    }
-    int status = rc ? cli_fail("explain", &e) : 0;
+    int status = cli_finish("explain", rc, &e);
     kv_free(kv);
     free(im.mean_abs);
     free(im.perm_mean);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "csvread.h"
 #include "hashset.h"
 #include "kv.h"
@@ -174,6 +175,7 @@ int main(int argc, char **argv)
                        opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     int with_target = strcmp(target_opt, "no") != 0;
     if (!rc && with_target && strcmp(target_opt, "yes") != 0)
         rc = err_set(&e, ERR_USAGE, "--target: expected yes or no, found \"%s\"", target_opt);
@@ -245,13 +247,7 @@ int main(int argc, char **argv)
     }
     if (!rc && !check_only)
         rc = kv_write(kv, kv_path, &e);
-    if (rc && !check_only) /* no half-done set of outputs: remove what was written */
-        for (int r = 0; r < FILE_COUNT; r++) {
-            char key[64];
-            snprintf(key, sizeof key, "%s.tsv", schema_file_roles[r]);
-            remove(cli_path(path, sizeof path, out, key));
-        }
-    int status = rc ? cli_fail("load", &e) : 0;
+    int status = cli_finish("load", rc, &e);
     kv_free(kv);
     for (int r = 0; r < FILE_COUNT; r++)
         table_free(t[r]);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "hashset.h"
 #include "kv.h"
 #include "params.h"
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
     int rc = cli_parse(argc, argv, "Pivot the period tables wide and join them to the customers on the id.", opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc)
         rc = params_load(params_path, &p, &e);
     if (!rc)
@@ -148,9 +150,7 @@ int main(int argc, char **argv)
         rc = table_write_tsv(m, out, &e);
     if (!rc)
         rc = kv_write(kv, kv_path, &e);
-    if (rc)
-        remove(out);
-    int status = rc ? cli_fail("merge", &e) : 0;
+    int status = cli_finish("merge", rc, &e);
     free(keep);
     kv_free(kv);
     hashset_free(row_of);

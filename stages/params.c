@@ -124,6 +124,7 @@ int main(int argc, char **argv)
     int rc = cli_parse(argc, argv, "Validate params.yaml and split it into one file per section.", opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc)
         rc = params_load(params_path, &p, &e);
     if (!rc)
@@ -153,5 +154,5 @@ int main(int argc, char **argv)
     free(b.s);
     schema_free(&s);
     params_free(p);
-    return rc ? cli_fail("params", &e) : 0;
+    return cli_finish("params", rc, &e);
 }

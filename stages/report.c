@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "mdreport.h"
 #include "report_sheets.h"
 
@@ -152,6 +153,7 @@ int main(int argc, char **argv)
     int rc = cli_parse(argc, argv, "Write the workbook study.xlsx and the literate report report.html.", opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc && strcmp(synthetic, "0") != 0 && strcmp(synthetic, "1") != 0)
         rc = err_set(&e, ERR_USAGE, "--synthetic: expected 0 or 1, found \"%s\"", synthetic);
     if (!rc)
@@ -200,12 +202,7 @@ int main(int argc, char **argv)
                                    .banner = banner, .template_name = tmpl};
         rc = mdreport_render_file(tmpl, cli_path(path, sizeof path, out, "report.html"), &mo, &e);
     }
-    if (rc) {
-        static const char *const outs[] = {"study.xlsx", "report.html", "conclusions.kv", NULL};
-        for (size_t i = 0; outs[i]; i++)
-            remove(cli_path(path, sizeof path, out, outs[i]));
-    }
-    int status = rc ? cli_fail("report", &e) : 0;
+    int status = cli_finish("report", rc, &e);
     report_free(r);
     schema_free(&s);
     params_free(p);

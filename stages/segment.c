@@ -29,6 +29,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "kv.h"
 #include "params.h"
 #include "pipeline.h"
@@ -68,6 +69,7 @@ int main(int argc, char **argv)
                        opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!rc)
         rc = params_load(params_path, &p, &e);
     if (!rc)
@@ -111,9 +113,7 @@ int main(int argc, char **argv)
         rc = segment_study_write(&st, out, figdir, &e);
     if (!rc)
         rc = kv_write(kv, kv_path, &e);
-    if (rc)
-        segment_study_remove(out, figdir, kv_path);
-    int status = rc ? cli_fail("segment", &e) : 0;
+    int status = cli_finish("segment", rc, &e);
     segment_study_free(&st);
     kv_free(kv);
     segment_params_free(&sp);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "params.h"
 #include "synth.h"
 
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
                        opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     /* params.yaml first, then the command line on top of it. */
     if (!rc && params_path != NO_PARAMS) {
         static const char *const keys[] = {"n", "noise", NULL};
@@ -94,8 +96,8 @@ int main(int argc, char **argv)
     struct synth_summary sum;
     if (!rc)
         rc = synth_run(&so, out, &sum, &e);
-    if (rc)
-        return cli_fail("synth", &e);
+    if ((rc = cli_finish("synth", rc, &e)))
+        return rc;
     printf("synth: %zu customers, %.1f%% declined, %zu typo rows, %zu inactive, outlier id %lu, in %s\n", sum.n,
            100.0 * (double)sum.declined / (double)sum.n, sum.typo, sum.inactive, sum.outlier_id, out);
     return 0;

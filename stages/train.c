@@ -200,6 +200,7 @@ int main(int argc, char **argv)
     int rc = cli_parse(argc, argv, "Search the model families under cross-validation, refit, save the best.", opts, &e);
     if (rc < 0)
         return 0;
+    outfile_hold(); /* the outputs land together, at cli_finish */
     if (!*times)
         times = cli_path(times_buf, sizeof times_buf, models, "fit_times.tsv");
     if (!rc)
@@ -249,8 +250,6 @@ int main(int argc, char **argv)
         snprintf(buf, sizeof buf, "%s.pipeline", pipeline_family_names[f]);
         if (fin[f].pipe)
             rc = pipeline_save(fin[f].pipe, cli_path(path, sizeof path, models, buf), &e);
-        else
-            remove(cli_path(path, sizeof path, models, buf));
     }
     if (!rc)
         rc = write_candidates(cli_path(path, sizeof path, out, "candidates.tsv"), cand, res, so.scoring, &e);
@@ -396,15 +395,14 @@ int main(int argc, char **argv)
         if (!rc)
             rc = kv_write(kv, kv_path, &e);
     }
-    if (rc) {
-        static const char *const outs[] = {"candidates.tsv", "leaderboard.tsv", "scores_test.tsv", "split.tsv"};
-        for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
-            remove(cli_path(path, sizeof path, out, outs[k]));
-        remove(cli_path(path, sizeof path, models, "best.pipeline"));
-        remove(times);
-        remove(kv_path);
-    }
-    int status = rc ? cli_fail("train", &e) : 0;
+    int status = cli_finish("train", rc, &e);
+    /* A family not searched this time leaves no pipeline of an earlier run
+     * behind; only once this run's outputs are in place. */
+    for (int f = 0; !status && f < PIPE_NFAMILY; f++)
+        if (!fin[f].pipe) {
+            snprintf(buf, sizeof buf, "%s.pipeline", pipeline_family_names[f]);
+            remove(cli_path(path, sizeof path, models, buf));
+        }
     for (int f = 0; f < PIPE_NFAMILY; f++) {
         pipeline_free(fin[f].pipe);
         free(fin[f].proba);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "outfile.h"
@@ -180,6 +181,166 @@ static void test_commit_path(void **state)
     rmdir(sub);
 }
 
+/* Hold mode is for the whole process and stays on, so each of these runs in
+ * a child; the child reports through its exit status (0 = every check held)
+ * and the parent looks at what is left on disk. The child inherits the
+ * signal handlers the earlier tests' outfiles installed. */
+enum { N_HELD = 100 };
+
+static void put(const char *name, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *at(const char *name)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return p;
+}
+
+/* In the child: hold, then write N_HELD files f0..f99 ("new k") and the
+ * existing "old" ("new"). Returns non-zero on the first broken expectation. */
+static int child_write_held(void)
+{
+    struct err e = {0};
+    outfile_hold();
+    char name[64];
+    for (int k = 0; k < N_HELD; k++) {
+        snprintf(name, sizeof name, "f%d", k);
+        struct outfile of;
+        if (outfile_open(at(name), &of, &e))
+            return 10;
+        fprintf(of.fp, "new %d", k);
+        if (outfile_commit(&of, &e))
+            return 11;
+        if (access(at(name), F_OK) == 0)
+            return 12; /* visible before the release */
+    }
+    struct outfile of;
+    if (outfile_open(at("old"), &of, &e))
+        return 13;
+    fputs("new", of.fp);
+    if (outfile_commit(&of, &e))
+        return 14;
+    char *s = slurp(at("old"));
+    if (!s || strcmp(s, "old") != 0)
+        return 15; /* the old content must still be there */
+    const char *cur = outfile_current(at("old"));
+    if (strcmp(cur, at("old")) == 0 || !(s = slurp(cur)) || strcmp(s, "new") != 0)
+        return 16; /* ...and the new one readable where it is held */
+    if (strcmp(outfile_current(at("never")), at("never")) != 0)
+        return 17;
+    return 0;
+}
+
+static int run_child(int (*body)(void), int *signaled)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        exit(body()); /* exit, not _exit: the atexit handlers are part of it */
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    *signaled = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int body_release(void)
+{
+    int rc = child_write_held();
+    struct err e = {0};
+    return rc ? rc : outfile_release(&e) ? 20 : 0;
+}
+
+static int body_no_release(void)
+{
+    int rc = child_write_held();
+    return rc ? rc : 3; /* an error path: main returns without releasing */
+}
+
+static int body_signal(void)
+{
+    int rc = child_write_held();
+    if (rc)
+        return rc;
+    raise(SIGTERM);
+    return 30;
+}
+
+static void test_hold_release(void **state)
+{
+    (void)state;
+    clear_dir();
+    put("old", "old");
+    int sig;
+    assert_int_equal(run_child(body_release, &sig), 0);
+    assert_string_equal(slurp(at("old")), "new");
+    assert_string_equal(slurp(at("f0")), "new 0");
+    assert_string_equal(slurp(at("f99")), "new 99");
+    assert_int_equal(count_entries(), N_HELD + 1); /* no temporary file */
+}
+
+static void test_hold_exit_keeps_old(void **state)
+{
+    (void)state;
+    clear_dir();
+    put("old", "old");
+    int sig;
+    assert_int_equal(run_child(body_no_release, &sig), 3);
+    assert_string_equal(slurp(at("old")), "old");
+    assert_int_equal(count_entries(), 1); /* no new file, no temporary file */
+}
+
+static void test_hold_signal_keeps_old(void **state)
+{
+    (void)state;
+    clear_dir();
+    put("old", "old");
+    int sig;
+    run_child(body_signal, &sig);
+    assert_int_equal(sig, SIGTERM);
+    assert_string_equal(slurp(at("old")), "old");
+    assert_int_equal(count_entries(), 1);
+}
+
+/* The libxlsxwriter way (reserve, write by name, commit_path) is held too. */
+static int body_commit_path(void)
+{
+    struct err e = {0};
+    outfile_hold();
+    char *tmp = NULL;
+    if (outfile_reserve(at("book"), &tmp, &e))
+        return 10;
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return 11;
+    fputs("new book", f);
+    fclose(f);
+    int rc = outfile_commit_path(tmp, at("book"), &e) ? 12 : 0;
+    free(tmp);
+    if (!rc && strcmp(slurp(at("book")), "old book") != 0)
+        return 13;
+    return rc ? rc : outfile_release(&e) ? 14 : 0;
+}
+
+static void test_hold_commit_path(void **state)
+{
+    (void)state;
+    clear_dir();
+    put("book", "old book");
+    int sig;
+    assert_int_equal(run_child(body_commit_path, &sig), 0);
+    assert_string_equal(slurp(at("book")), "new book");
+    assert_int_equal(count_entries(), 1);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -187,7 +348,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_commit_renames), cmocka_unit_test(test_abort_removes),
         cmocka_unit_test(test_open_missing_dir), cmocka_unit_test(test_disk_full),
-        cmocka_unit_test(test_commit_path),
+        cmocka_unit_test(test_commit_path),       cmocka_unit_test(test_hold_release),
+        cmocka_unit_test(test_hold_exit_keeps_old), cmocka_unit_test(test_hold_signal_keeps_old),
+        cmocka_unit_test(test_hold_commit_path),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     clear_dir();
