@@ -1,44 +1,51 @@
 # Fuzzing (tests/fuzz/): libFuzzer targets built with clang under ASan+UBSan
-# from the library sources each target needs (not the gcc archive), each run
+# against a clang build of the whole library (not the gcc archive), each run
 # for FUZZ_SECONDS from the committed seeds and past findings
 # (tests/fuzz/regressions). New inputs go to build/fuzz/corpus/, crashes to
 # build/fuzz/crashes/; the committed seeds never change.
 #   make fuzz                      every target, FUZZ_SECONDS each (default 60)
 #   make fuzz FUZZ_TARGETS=fuzz_kv FUZZ_SECONDS=600
 #   make build/fuzz/fuzz_kv        just build one
+#   make fuzz-smoke                what CI runs: every target, FUZZ_SMOKE_SECONDS (5) each
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_MAXLEN  ?= 8192
 FUZZ_DIR     := build/fuzz
 FUZZ_ALL     := fuzz_csvread fuzz_params fuzz_kv fuzz_tsv fuzz_model
 FUZZ_TARGETS ?= $(FUZZ_ALL)
-FUZZ_FLAGS   := -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Ilib -g -O1 -fno-omit-frame-pointer \
+FUZZ_CC_STAMP := build/.fuzz-cc-ok
+FUZZ_FLAGS   := $(CPPFLAGS) -std=c11 -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
                 -ffp-contract=off -fsanitize=address,undefined -fno-sanitize-recover=all
 
-# The library sources each target links (and the system libraries they need).
-fuzz_csvread_SRC := err csvread
-fuzz_csvread_LIB := -lcsv
-fuzz_params_SRC  := err params schema
-fuzz_params_LIB  := -lyaml
-fuzz_kv_SRC      := err kv outfile
-fuzz_kv_LIB      :=
-fuzz_tsv_SRC     := err table csvread outfile
-fuzz_tsv_LIB     := -lcsv
-fuzz_model_SRC   := err tree knn prep prep_io outfile
-fuzz_model_LIB   :=
+# Every target links one archive of the whole library, compiled with clang
+# for fuzzing (the same LIB_SRC as the main build, wherever lib/ keeps its
+# files), and the main build's system libraries: the linker takes what each
+# target needs, so a new or moved module cannot leave a target unlinkable.
+# A target that fails to link fails `make fuzz` and CI (`make fuzz-smoke`).
+FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_LIBA := $(FUZZ_DIR)/libstudy-fuzz.a
 
-$(FUZZ_DIR)/obj/%.o: lib/%.c lib/*.h
+$(FUZZ_DIR)/obj/%.o: %.c | $(DEPS_STAMP) $(FUZZ_CC_STAMP)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -fsanitize=fuzzer-no-link -c $< -o $@
+-include $(FUZZ_OBJ:.o=.d)
 
-# One explicit link rule per target (no .SECONDEXPANSION: it would apply to
-# every rule included after this file).
-define FUZZ_RULE
-$(FUZZ_DIR)/$(1): tests/fuzz/$(1).c tests/fuzz/fuzz_util.h $(patsubst %,$(FUZZ_DIR)/obj/%.o,$($(1)_SRC))
-	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_FLAGS) -fsanitize=fuzzer $$< $$(filter %.o,$$^) $($(1)_LIB) -lm -o $$@
-endef
-$(foreach t,$(FUZZ_ALL),$(eval $(call FUZZ_RULE,$(t))))
+$(FUZZ_LIBA): $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_ALL:%=$(FUZZ_DIR)/%): $(FUZZ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz_util.h $(FUZZ_LIBA)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_LIBA) $(LDLIBS) -o $@
+
+# clang is needed only here: installed on first use when root, like `make deps`.
+$(FUZZ_CC_STAMP):
+	@mkdir -p $(@D)
+	@if ! command -v $(FUZZ_CC) >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang-14; \
+	  else echo "$(FUZZ_CC) is missing: sudo apt-get install -y clang-14"; exit 1; fi; \
+	fi
+	@touch $@
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 	@fail=0; for t in $(FUZZ_TARGETS); do \
@@ -51,6 +58,13 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 	    grep -m5 -E 'ERROR|SUMMARY|invariant' $(FUZZ_DIR)/$$t.log; }; \
 	  grep -E '^stat::number_of_executed_units' $(FUZZ_DIR)/$$t.log || true; \
 	done; exit $$fail
+
+# CI's check (.ci/run): every target builds and runs FUZZ_SMOKE_SECONDS on its
+# committed seeds and the regressions, with the same failure rules.
+FUZZ_SMOKE_SECONDS ?= 5
+.PHONY: fuzz-smoke
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_DIR=build/fuzz-smoke
 
 # Rewrite the model seeds with the library (tests/fuzz/seed_models.c).
 fuzz-seeds: $(LIBA)
