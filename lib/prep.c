@@ -158,7 +158,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* Index of v among the feature's categories, or -1. Nominal categories are
  * sorted (binary search); ordinal ones are few and in the user's order. */
-static long cat_index(const struct prep_feature *f, const char *v)
+long prep_category_index(const struct prep_feature *f, const char *v)
 {
     if (f->role == PREP_NOMINAL) {
         size_t lo = 0, hi = f->ncat;
@@ -264,7 +264,7 @@ static int ordinal_code(const struct prep_feature *f, const char *v, size_t r, d
 {
     if (!v)
         return err_set(e, ERR_DATA, "feature \"%s\", row %zu: expected a category, found a missing value", f->name, r);
-    long c = cat_index(f, v);
+    long c = prep_category_index(f, v);
     if (c < 0)
         return err_set(e, ERR_DATA, "feature \"%s\", row %zu: expected one of the %zu ordered categories, found \"%s\"",
                        f->name, r, f->ncat, v);
@@ -373,7 +373,7 @@ int prep_transform(const struct prep *p, const struct prep_input *in, const size
                 for (size_t k = 0; k < f->nout; k++)
                     o[k] = 0.0;
                 /* Unknown, or the dropped first category: all zeros. */
-                long c = cat_index(f, v) - (f->drop_first ? 1 : 0);
+                long c = prep_category_index(f, v) - (f->drop_first ? 1 : 0);
                 if (c >= 0)
                     o[c] = 1.0;
             }

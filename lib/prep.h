@@ -100,6 +100,9 @@ int prep_fit(const struct prep_spec *spec, size_t nfeat, const struct prep_input
 int prep_transform(const struct prep *p, const struct prep_input *in, const size_t *rows,
                    size_t nrows, double *X, struct err *e);
 void prep_free(struct prep *p);
+/* The index of category v among a NOMINAL or ORDINAL feature's fitted ones
+ * (the order for ORDINAL), or -1 for a category the fit never saw. */
+long prep_category_index(const struct prep_feature *f, const char *v);
 /* Fill out0/nout of every feature, out_names and out_feat from the fitted
  * features (prep_fit and prep_read call it). */
 int prep_layout(struct prep *p, struct err *e);
