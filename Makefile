@@ -30,7 +30,7 @@ LDFLAGS += $(SANFLAGS)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKG_MODS) 2>/dev/null)
 LDLIBS  = $(PKG_LIBS) -llinear -lsvm -lcsv -lpthread -lm
 
-LIB_SRC   := $(sort $(wildcard lib/*.c))
+LIB_SRC   := $(sort $(wildcard lib/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBA      := $(BUILD)/libstudy.a
 STAGE_SRC := $(sort $(wildcard stages/*.c))
@@ -155,7 +155,7 @@ include $(sort $(wildcard mk/*.mk))
 
 # A stage's outputs are never deleted by Make, on an error or an interrupt:
 # the stage itself puts them in place all together, or leaves the last good
-# run's as they were (lib/outfile.h: hold, release). Make could only do harm
+# run's as they were (lib/core/outfile.h: hold, release). Make could only do harm
 # here: GNU make 4.3 deletes every target of a grouped rule but the first when
 # its recipe fails, changed or not.
 .PRECIOUS: $(LOAD_TSV) $(I)/load.kv $(CLEAN_TSV) $(I)/quality.tsv $(I)/clean.kv $(SYNTH_CSV) \

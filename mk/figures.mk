@@ -8,7 +8,7 @@
 #      pngcairo, DejaVu Sans, noenhanced, decimal comma, columns by name).
 #   2. The stage writes $(I)/figures/T_WHAT.tsv (the numbers, with a header)
 #      and $(I)/figures/T_WHAT.gpv (title, axis labels, class names... as
-#      gnuplot string assignments; lib/eda_fig.h: eda_fig_name, eda_fig_vars_write).
+#      gnuplot string assignments; lib/out/eda_fig.h: eda_fig_name, eda_fig_vars_write).
 #   3. In mk/<stage>.mk, add the PNG to FIGURES and make it depend on one of the
 #      stage's grouped outputs, so that it waits for (and follows) the stage:
 #          $(OUT)/figures/heat_phik.png: $(I)/corr.kv

@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleaning.h"
-#include "cli.h"
-#include "outfile.h"
-#include "kv.h"
-#include "params.h"
-#include "schema.h"
+#include "study/cleaning.h"
+#include "core/cli.h"
+#include "core/outfile.h"
+#include "io/kv.h"
+#include "io/params.h"
+#include "io/schema.h"
 
 struct ctx {
     const struct params *p;

@@ -20,15 +20,15 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "corr.h"
-#include "corr_fig.h"
-#include "kv.h"
-#include "params.h"
-#include "phik.h"
-#include "schema.h"
-#include "table.h"
+#include "core/cli.h"
+#include "core/outfile.h"
+#include "stats/corr.h"
+#include "out/corr_fig.h"
+#include "io/kv.h"
+#include "io/params.h"
+#include "stats/phik.h"
+#include "io/schema.h"
+#include "io/table.h"
 
 /* One column of the study: its name, where it is in the table, its role. */
 struct feat {

@@ -20,13 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "eda.h"
-#include "eda_fig.h"
-#include "kv.h"
-#include "outfile.h"
-#include "params.h"
-#include "schema.h"
+#include "core/cli.h"
+#include "study/eda.h"
+#include "out/eda_fig.h"
+#include "io/kv.h"
+#include "core/outfile.h"
+#include "io/params.h"
+#include "io/schema.h"
 
 enum { T_CLEAN_CUSTOMERS, T_CLEAN_REVENUE, T_CLEAN_MINUTES, T_CUSTOMERS, T_COUNT };
 static const char *const tnames[T_COUNT] = {"clean/customers", "clean/revenue", "clean/minutes", "customers"};

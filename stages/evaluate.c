@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "kv.h"
-#include "metrics.h"
-#include "outfile.h"
-#include "params.h"
-#include "table.h"
+#include "core/cli.h"
+#include "io/kv.h"
+#include "stats/metrics.h"
+#include "core/outfile.h"
+#include "io/params.h"
+#include "io/table.h"
 
 /* The usual cut-off, reported next to the chosen one. */
 #define DEFAULT_THRESHOLD 0.5

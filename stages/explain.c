@@ -2,7 +2,7 @@
  *
  *  1. SHAP values of the chosen pipeline (train's best.pipeline) for every
  *     customer of customers.tsv, one value per original feature, with the
- *     explainer explain.explainer picks (lib/explain.h); additivity
+ *     explainer explain.explainer picks (lib/explain/explain.h); additivity
  *     base + sum(phi) = the model's output is checked for every row;
  *  2. on the test customers (train/split.tsv): the importance table, mean
  *     |phi|, the direction (the sign of the correlation between the feature's
@@ -17,17 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "eda_fig.h"
-#include "explain.h"
-#include "explain_fig.h"
-#include "hashset.h"
-#include "kv.h"
-#include "outfile.h"
-#include "params.h"
-#include "pipeline.h"
-#include "schema.h"
-#include "table.h"
+#include "core/cli.h"
+#include "out/eda_fig.h"
+#include "explain/explain.h"
+#include "out/explain_fig.h"
+#include "core/hashset.h"
+#include "io/kv.h"
+#include "core/outfile.h"
+#include "io/params.h"
+#include "models/pipeline.h"
+#include "io/schema.h"
+#include "io/table.h"
 
 #define NDEP 4
 #define NTOP_KV 5

@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "csvread.h"
-#include "hashset.h"
-#include "kv.h"
-#include "params.h"
-#include "schema.h"
-#include "table.h"
+#include "core/cli.h"
+#include "core/outfile.h"
+#include "io/csvread.h"
+#include "core/hashset.h"
+#include "io/kv.h"
+#include "io/params.h"
+#include "io/schema.h"
+#include "io/table.h"
 
 /* The column roles one file must have, and which of them are numbers. */
 struct need {

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "hashset.h"
-#include "kv.h"
-#include "params.h"
-#include "schema.h"
-#include "table.h"
+#include "core/cli.h"
+#include "core/outfile.h"
+#include "core/hashset.h"
+#include "io/kv.h"
+#include "io/params.h"
+#include "io/schema.h"
+#include "io/table.h"
 
 /* Pivot one long period table into `wide` columns of out (rows = out's customers). */
 static int pivot(const struct table *pt, const struct schema_period *sp, const char *id_name,

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "params.h"
-#include "schema.h"
+#include "core/cli.h"
+#include "core/outfile.h"
+#include "io/params.h"
+#include "io/schema.h"
 
 /* Every top-level section the toolkit knows. */
 static const char *const sections[] = {"seed",  "schema",  "synth",   "load",    "clean",  "merge",

@@ -24,13 +24,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "hashset.h"
-#include "outfile.h"
-#include "params.h"
-#include "pipeline.h"
-#include "schema.h"
-#include "table.h"
+#include "core/cli.h"
+#include "core/hashset.h"
+#include "core/outfile.h"
+#include "io/params.h"
+#include "models/pipeline.h"
+#include "io/schema.h"
+#include "io/table.h"
 
 /* Remove a directory tree the stages wrote (plain files and directories). */
 static void rm_tree(const char *dir)

@@ -18,10 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "mdreport.h"
-#include "report_sheets.h"
+#include "core/cli.h"
+#include "core/outfile.h"
+#include "out/mdreport.h"
+#include "out/report_sheets.h"
 
 struct part {
     const char *name;

@@ -28,14 +28,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "kv.h"
-#include "params.h"
-#include "pipeline.h"
-#include "schema.h"
-#include "segment.h"
-#include "segment_study.h"
+#include "core/cli.h"
+#include "core/outfile.h"
+#include "io/kv.h"
+#include "io/params.h"
+#include "models/pipeline.h"
+#include "io/schema.h"
+#include "study/segment.h"
+#include "study/segment_study.h"
 
 
 int main(int argc, char **argv)

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "params.h"
-#include "synth.h"
+#include "core/cli.h"
+#include "core/outfile.h"
+#include "io/params.h"
+#include "study/synth.h"
 
 /* Sentinel defaults: cli_parse keeps the pointer when an option is absent, so
  * comparing pointers tells "not given" from any value the user could type. */

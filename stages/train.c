@@ -21,15 +21,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "kv.h"
-#include "metrics.h"
-#include "outfile.h"
-#include "params.h"
-#include "pipeline.h"
-#include "schema.h"
-#include "search.h"
-#include "split.h"
+#include "core/cli.h"
+#include "io/kv.h"
+#include "stats/metrics.h"
+#include "core/outfile.h"
+#include "io/params.h"
+#include "models/pipeline.h"
+#include "io/schema.h"
+#include "models/search.h"
+#include "models/split.h"
 
 struct setup {
     double test_size;

@@ -22,11 +22,11 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "params.h"
-#include "pipeline.h"
-#include "schema.h"
-#include "search.h"
-#include "split.h"
+#include "io/params.h"
+#include "models/pipeline.h"
+#include "io/schema.h"
+#include "models/search.h"
+#include "models/split.h"
 
 static double clock_s(clockid_t id)
 {

@@ -1,7 +1,7 @@
 /* bench_csvread: time csv_read on a generated 1,000,000-row, 13-column CRLF
  * file shaped like market_file.csv (about 110 MB, written to a temp dir).
  *
- *   gcc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Ilib lib/err.c lib/csvread.c \
+ *   gcc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Ilib lib/core/err.c lib/io/csvread.c \
  *       tests/bench/bench_csvread.c -lcsv -lm -o /tmp/bench_csvread && /tmp/bench_csvread [rows]
  *
  * Target: about one second for a million rows. */
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "csvread.h"
+#include "io/csvread.h"
 
 int main(int argc, char **argv)
 {

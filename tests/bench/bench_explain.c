@@ -15,11 +15,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "explain.h"
-#include "params.h"
-#include "pipeline.h"
-#include "schema.h"
-#include "table.h"
+#include "explain/explain.h"
+#include "io/params.h"
+#include "models/pipeline.h"
+#include "io/schema.h"
+#include "io/table.h"
 
 static double now(void)
 {

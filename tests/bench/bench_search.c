@@ -15,11 +15,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "params.h"
-#include "pipeline.h"
-#include "schema.h"
-#include "search.h"
-#include "split.h"
+#include "io/params.h"
+#include "models/pipeline.h"
+#include "io/schema.h"
+#include "models/search.h"
+#include "models/split.h"
 
 static double wall(void)
 {

@@ -4,7 +4,7 @@
  * three, header names unique and found by csv_find. */
 #include <math.h>
 
-#include "csvread.h"
+#include "io/csvread.h"
 #include "fuzz_util.h"
 
 static void check_table(const struct csv_data *d, char want_sep)

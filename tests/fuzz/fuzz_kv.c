@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "fuzz_util.h"
-#include "kv.h"
+#include "io/kv.h"
 
 static int key_ok(const char *k)
 {

@@ -5,9 +5,9 @@
 #include <math.h>
 
 #include "fuzz_util.h"
-#include "knn.h"
-#include "prep.h"
-#include "tree.h"
+#include "models/knn.h"
+#include "models/prep.h"
+#include "models/tree.h"
 
 static int same_bits(double a, double b)
 {

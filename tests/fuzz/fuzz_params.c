@@ -4,8 +4,8 @@
 #include <math.h>
 
 #include "fuzz_util.h"
-#include "params.h"
-#include "schema.h"
+#include "io/params.h"
+#include "io/schema.h"
 
 static void visit(const struct params *p, const struct pnode *n, int depth)
 {

@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "fuzz_util.h"
-#include "table.h"
+#include "io/table.h"
 
 static int same_num(double a, double b)
 {

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cart.h"
-#include "knn.h"
-#include "prep.h"
-#include "tree.h"
+#include "models/cart.h"
+#include "models/knn.h"
+#include "models/prep.h"
+#include "models/tree.h"
 
 static void die(const struct err *e)
 {

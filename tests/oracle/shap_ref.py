@@ -2,7 +2,7 @@
 """Reference Shapley values for a scikit-learn decision tree.
 
 Fits a DecisionTreeClassifier (sklearn 1.2) with balanced class weights, so
-covers are fractional weights, exports it in lib/tree.h's layout (value =
+covers are fractional weights, exports it in lib/models/tree.h's layout (value =
 P(y=1) at the node, cover = weighted_n_node_samples, leaves with feature -1),
 and computes the Shapley values of the path-dependent game (cover-weighted
 conditional expectation) and of the interventional game (mean over a

@@ -8,10 +8,10 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "params.h"
-#include "pipeline.h"
-#include "schema.h"
-#include "table.h"
+#include "io/params.h"
+#include "models/pipeline.h"
+#include "io/schema.h"
+#include "io/table.h"
 
 #define FIX "tests/oracle/fixtures/"
 

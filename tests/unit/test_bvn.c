@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "bvn.h"
+#include "stats/bvn.h"
 
 #define PI 3.14159265358979323846
 

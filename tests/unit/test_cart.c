@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
-#include "cart.h"
+#include "models/cart.h"
 #include "fixture.h"
-#include "tree.h"
+#include "models/tree.h"
 
 /* ---- hand-computed cases ---------------------------------------------- */
 

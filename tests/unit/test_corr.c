@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "corr.h"
+#include "stats/corr.h"
 
 #define FIX "tests/oracle/fixtures/"
 #define P 6

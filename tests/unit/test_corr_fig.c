@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "corr_fig.h"
+#include "out/corr_fig.h"
 
 static char dir[] = "/tmp/test_corr_fig.XXXXXX";
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvread.h"
+#include "io/csvread.h"
 
-enum { CHUNK = 1 << 20 }; /* must match lib/csvread.c */
+enum { CHUNK = 1 << 20 }; /* must match lib/io/csvread.c */
 
 static char tmpdir[64];
 static char *made[128];

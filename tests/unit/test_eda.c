@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "eda.h"
+#include "study/eda.h"
 
 static const char *const names[3] = {"neg", "pos", "all"};
 

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "eda.h"
-#include "eda_fig.h"
+#include "study/eda.h"
+#include "out/eda_fig.h"
 
 #define FIX "tests/oracle/fixtures/"
 

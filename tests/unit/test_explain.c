@@ -14,11 +14,11 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
-#include "explain.h"
-#include "explain_fig.h"
-#include "logreg.h"
-#include "metrics.h"
-#include "pipeline.h"
+#include "explain/explain.h"
+#include "out/explain_fig.h"
+#include "models/logreg.h"
+#include "stats/metrics.h"
+#include "models/pipeline.h"
 
 #define N 80
 

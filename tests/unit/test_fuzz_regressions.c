@@ -11,13 +11,13 @@
 
 #include <cmocka.h>
 
-#include "csvread.h"
-#include "knn.h"
-#include "kv.h"
-#include "params.h"
-#include "prep.h"
-#include "table.h"
-#include "tree.h"
+#include "io/csvread.h"
+#include "models/knn.h"
+#include "io/kv.h"
+#include "io/params.h"
+#include "models/prep.h"
+#include "io/table.h"
+#include "models/tree.h"
 
 #define REG "tests/fuzz/regressions/"
 #define SEEDS "tests/fuzz/corpus/"

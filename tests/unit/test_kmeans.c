@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "kmeans.h"
+#include "stats/kmeans.h"
 
 #define assert_double_equal(got, want, tol) assert_close_at((got), (want), (tol), __FILE__, __LINE__)
 static void assert_close_at(double got, double want, double tol, const char *file, int line)

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
-#include "knn.h"
+#include "models/knn.h"
 #include "fixture.h"
 
 static struct knn *fit(const double *X, const int *y, size_t n, size_t p, size_t k,

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kv.h"
+#include "io/kv.h"
 
 static char dir[] = "/tmp/test_kv.XXXXXX";
 static char path[256];

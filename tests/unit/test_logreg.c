@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "logreg.h"
+#include "models/logreg.h"
 #include "fixture.h"
 
 /* The standardized real data. */

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kv.h"
-#include "mdreport.h"
+#include "io/kv.h"
+#include "out/mdreport.h"
 
 #define NNBSP "\xE2\x80\xAF"
 #define NBSP "\xC2\xA0"

@@ -14,7 +14,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "metrics.h"
+#include "stats/metrics.h"
 #include "fixture.h"
 
 /* ---- hand-computed cases ---- */

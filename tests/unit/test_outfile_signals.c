@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "outfile.h"
+#include "core/outfile.h"
 
 static char dir[] = "/tmp/test_outfile_signals.XXXXXX";
 

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "params.h"
-#include "schema.h"
+#include "io/params.h"
+#include "io/schema.h"
 
 static char path[] = "/tmp/test_params.XXXXXX";
 

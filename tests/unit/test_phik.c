@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "phik.h"
+#include "stats/phik.h"
 
 #define FIX "tests/oracle/fixtures/"
 #define CASES "tests/oracle/fixtures/phik-cases/"

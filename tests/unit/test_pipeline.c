@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "params.h"
-#include "pipeline.h"
+#include "io/params.h"
+#include "models/pipeline.h"
 #include "fixture.h"
-#include "schema.h"
+#include "io/schema.h"
 
 static void test_config_text(void **state)
 {
@@ -208,7 +208,7 @@ static void test_sklearn_proba(void **state)
                 size_t r = (size_t)pr->cols[1].num[i] - 300;
                 double want = pr->cols[2].num[i];
                 /* liblinear 2.3 stops at another point than sklearn's vendored
-                 * copy (lib/logreg.h): near the same optimum, not on it. */
+                 * copy (lib/models/logreg.h): near the same optimum, not on it. */
                 double tol = f == PIPE_LOGREG ? 1e-4 : 1e-12;
                 if (fabs(out[r] - want) > tol)
                     fail_msg("case %zu row %zu: %.17g, sklearn %.17g", k + 1, r + 300, out[r], want);

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "prep.h"
+#include "models/prep.h"
 #include "fixture.h"
 
 /* ---- the real market_file.csv (no quoted fields in it) ---- */

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kv.h"
-#include "report_sha256.h"
-#include "report_text.h"
+#include "io/kv.h"
+#include "out/report_sha256.h"
+#include "out/report_text.h"
 
 static void test_plural(void **state)
 {

@@ -14,11 +14,11 @@
 
 #include <cmocka.h>
 
-#include "params.h"
-#include "pipeline.h"
+#include "io/params.h"
+#include "models/pipeline.h"
 #include "fixture.h"
-#include "schema.h"
-#include "search.h"
+#include "io/schema.h"
+#include "models/search.h"
 
 static struct params *yaml(const char *text, int want_rc, struct err *e)
 {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "segment.h"
+#include "study/segment.h"
 
 #define FIX "tests/oracle/fixtures/"
 

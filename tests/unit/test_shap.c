@@ -12,8 +12,8 @@
 #include <cmocka.h>
 #include <gsl/gsl_rng.h>
 
-#include "knn.h"
-#include "shap.h"
+#include "models/knn.h"
+#include "explain/shap.h"
 
 /* Timing bounds mean nothing under valgrind's emulation. */
 #if defined(__has_include)

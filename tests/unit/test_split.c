@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "split.h"
+#include "models/split.h"
 #include "fixture.h"
 
 static long inum(const struct tsv *t, size_t r, size_t c)

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "stats.h"
+#include "stats/stats.h"
 
 #define FIX "tests/oracle/fixtures/"
 

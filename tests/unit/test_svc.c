@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "svc.h"
+#include "models/svc.h"
 #include "fixture.h"
 
 /* The standardized real data. */

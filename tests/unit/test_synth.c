@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "synth.h"
+#include "study/synth.h"
 
 static const char *const NAMES[4] = {"market_file.csv", "market_money.csv", "market_time.csv", "money.csv"};
 

@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cleaning.h"
-#include "hashset.h"
-#include "table.h"
+#include "study/cleaning.h"
+#include "core/hashset.h"
+#include "io/table.h"
 
 static struct table *make_table(void)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "textio.h"
+#include "core/textio.h"
 
 /* A stream over text (a real temporary file, so textio_bytes_left sees it). */
 static FILE *stream(const char *text, size_t n)

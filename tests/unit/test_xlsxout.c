@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "xlsxout.h"
+#include "out/xlsxout.h"
 
 static char dir[] = "/tmp/test_xlsxout.XXXXXX";
 

@@ -1,0 +1,506 @@
+/* shap_kernel: KernelSHAP (Lundberg & Lee 2017) for any model behind a
+ * prediction callback.
+ *
+ * The Shapley values of a game are the solution of a weighted least-squares
+ * fit of v(S) - v(∅) on the coalition indicators, with the Shapley kernel
+ * (M-1) / (C(M,|S|) |S| (M-|S|)) as weights and sum(phi) = v(N) - v(∅) as a
+ * constraint. With every coalition in the fit the answer is exact; otherwise
+ * the coalitions are chosen as the shap package does: coalition sizes carry
+ * the kernel's total weight, the sizes nearest to 1 and M-1 (the heaviest)
+ * are enumerated while the budget covers them, the rest are sampled in
+ * complementary pairs and reweighted to the weight of the sizes they stand
+ * for. */
+#include "explain/shap.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+/* Rows per prediction call: large enough to amortise the callback, small
+ * enough that the mixed rows stay in a few megabytes. */
+#define KS_CHUNK_ROWS 8192
+
+/* A set of coalitions over M players: mask[k*M + j] = 1 when player j is in
+ * coalition k; w[k] its weight in the fit. A hash index over the masks lets
+ * sampling merge repeats into one coalition with a larger weight. */
+struct design {
+    size_t M, n, cap;
+    unsigned char *mask;
+    double *w;
+    size_t *slot; /* open addressing, hcap entries: coalition index + 1, 0 = empty */
+    size_t hcap;
+};
+
+static void design_free(struct design *d)
+{
+    free(d->mask);
+    free(d->w);
+    free(d->slot);
+}
+
+static int design_init(struct design *d, size_t M, size_t cap, struct err *e)
+{
+    memset(d, 0, sizeof *d);
+    d->M = M;
+    d->cap = cap;
+    d->hcap = 16;
+    while (d->hcap < 2 * cap)
+        d->hcap *= 2;
+    d->mask = malloc(cap * M);
+    d->w = malloc(cap * sizeof *d->w);
+    d->slot = calloc(d->hcap, sizeof *d->slot);
+    if (!d->mask || !d->w || !d->slot) {
+        design_free(d);
+        return err_set(e, ERR_NOMEM, "shap: out of memory for %zu coalitions of %zu players", cap, M);
+    }
+    return ERR_OK;
+}
+
+static uint64_t mask_hash(const unsigned char *m, size_t M)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t j = 0; j < M; j++) {
+        h ^= m[j];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Add weight w to coalition m, inserting it when new. Returns 1 when the
+ * coalition is new, 0 when it was merged, -1 when the design is full. */
+static int design_add(struct design *d, const unsigned char *m, double w)
+{
+    size_t h = (size_t)mask_hash(m, d->M) & (d->hcap - 1);
+    while (d->slot[h]) {
+        size_t k = d->slot[h] - 1;
+        if (memcmp(d->mask + k * d->M, m, d->M) == 0) {
+            d->w[k] += w;
+            return 0;
+        }
+        h = (h + 1) & (d->hcap - 1);
+    }
+    if (d->n == d->cap)
+        return -1;
+    memcpy(d->mask + d->n * d->M, m, d->M);
+    d->w[d->n] = w;
+    d->slot[h] = ++d->n;
+    return 1;
+}
+
+static double binom(size_t M, size_t s)
+{
+    double c = 1.0;
+    for (size_t i = 1; i <= s; i++)
+        c = c * (double)(M - s + i) / (double)i;
+    return c;
+}
+
+/* Add every coalition of size s (and its complement when paired) with weight w. */
+static void design_add_all(struct design *d, size_t s, int paired, double w, unsigned char *m,
+                           size_t *idx)
+{
+    size_t M = d->M;
+    for (size_t i = 0; i < s; i++)
+        idx[i] = i;
+    for (;;) {
+        memset(m, 0, M);
+        for (size_t i = 0; i < s; i++)
+            m[idx[i]] = 1;
+        design_add(d, m, w);
+        if (paired) {
+            for (size_t j = 0; j < M; j++)
+                m[j] = !m[j];
+            design_add(d, m, w);
+        }
+        /* Next combination in lexicographic order. */
+        size_t i = s;
+        while (i > 0 && idx[i - 1] == M - s + i - 1)
+            i--;
+        if (i == 0)
+            break;
+        idx[i - 1]++;
+        for (size_t k = i; k < s; k++)
+            idx[k] = idx[k - 1] + 1;
+    }
+}
+
+/* Choose the coalitions for M >= 2 players within `budget`; all of them when
+ * 2^M - 2 fits. */
+static int design_build(struct design *d, size_t M, size_t budget, gsl_rng *r, struct err *e)
+{
+    int exact = M < 63 && ((uint64_t)1 << M) - 2 <= budget;
+    size_t nsizes = M / 2, npaired = (M - 1) / 2;
+    size_t cap = exact ? ((size_t)1 << M) - 2 : budget;
+    int rc = design_init(d, M, cap, e);
+    if (rc)
+        return rc;
+    double *kw = malloc((nsizes + 1) * sizeof *kw);
+    double *rem = malloc((nsizes + 1) * sizeof *rem);
+    unsigned char *m = malloc(M);
+    size_t *idx = malloc(M * sizeof *idx);
+    if (!kw || !rem || !m || !idx) {
+        rc = err_set(e, ERR_NOMEM, "shap: out of memory for coalitions of %zu players", M);
+        goto out;
+    }
+    /* kw[s]: the kernel's total weight of the coalitions of size s and, when
+     * paired, of their complements of size M - s. */
+    double tot = 0.0;
+    for (size_t s = 1; s <= nsizes; s++) {
+        kw[s] = (double)(M - 1) / ((double)s * (double)(M - s));
+        if (s <= npaired)
+            kw[s] *= 2.0;
+        tot += kw[s];
+    }
+    for (size_t s = 1; s <= nsizes; s++)
+        rem[s] = kw[s] /= tot;
+
+    size_t left = budget, nfull = 0;
+    for (size_t s = 1; s <= nsizes; s++) {
+        int paired = s <= npaired;
+        double nsub = binom(M, s) * (paired ? 2.0 : 1.0);
+        /* Enumerate a size when its share of the budget covers all of it. */
+        if (!exact && !((double)left * rem[s] / nsub >= 1.0 - 1e-8))
+            break;
+        nfull++;
+        left = (double)left > nsub ? left - (size_t)nsub : 0;
+        if (rem[s] < 1.0)
+            for (size_t t = s + 1; t <= nsizes; t++)
+                rem[t] /= 1.0 - rem[s];
+        design_add_all(d, s, paired, kw[s] / binom(M, s) / (paired ? 2.0 : 1.0), m, idx);
+    }
+    if (nfull < nsizes && left > 0) {
+        /* Sample the remaining sizes by their kernel weight; a draw of a
+         * paired size brings its complement, so it counts half. */
+        size_t nfixed = d->n, nsamp = nsizes - nfull;
+        double wleft = 0.0;
+        double *pw = rem;
+        for (size_t s = nfull + 1; s <= nsizes; s++) {
+            wleft += kw[s];
+            pw[s - nfull - 1] = kw[s] / (s <= npaired ? 2.0 : 1.0);
+        }
+        gsl_ran_discrete_t *sz = gsl_ran_discrete_preproc(nsamp, pw);
+        if (!sz) {
+            rc = err_set(e, ERR_NOMEM, "shap: out of memory for coalition sampling");
+            goto out;
+        }
+        size_t added = 0, draws = 0;
+        for (size_t j = 0; j < M; j++)
+            idx[j] = j;
+        while (added < left && draws < 4 * left) {
+            draws++;
+            size_t s = nfull + 1 + gsl_ran_discrete(r, sz);
+            /* Partial Fisher-Yates: the first s of idx are a uniform subset. */
+            for (size_t i = 0; i < s; i++) {
+                size_t k = i + gsl_rng_uniform_int(r, M - i);
+                size_t tmp = idx[i];
+                idx[i] = idx[k];
+                idx[k] = tmp;
+            }
+            memset(m, 0, M);
+            for (size_t i = 0; i < s; i++)
+                m[idx[i]] = 1;
+            int got = design_add(d, m, 1.0);
+            if (got < 0)
+                break;
+            added += (size_t)got;
+            if (s <= npaired && added < left) {
+                for (size_t j = 0; j < M; j++)
+                    m[j] = !m[j];
+                got = design_add(d, m, 1.0);
+                if (got < 0)
+                    break;
+                added += (size_t)got;
+            }
+        }
+        gsl_ran_discrete_free(sz);
+        double sw = 0.0;
+        for (size_t k = nfixed; k < d->n; k++)
+            sw += d->w[k];
+        for (size_t k = nfixed; k < d->n; k++)
+            d->w[k] *= wleft / sw;
+    }
+out:
+    free(kw);
+    free(rem);
+    free(m);
+    free(idx);
+    if (rc)
+        design_free(d);
+    return rc;
+}
+
+/* Everything one explained row needs besides the design. */
+struct kctx {
+    shap_predict_fn f;
+    void *ctx;
+    size_t p, nb;
+    const double *B, *bw; /* bw normalised to sum 1 */
+    const size_t *group;
+    double *buf, *out; /* KS_CHUNK_ROWS-sized scratch for mixed rows and predictions */
+    size_t chunk;      /* coalitions per prediction call */
+    unsigned char *take; /* p columns, or m groups with a mixer */
+    const struct shap_mixer *mix;
+    size_t m;
+};
+
+/* v[k] = sum_b bw[b] f(x on the coalition's columns, B[b] elsewhere). pos[g]
+ * is the player of group g, or SIZE_MAX when the group is not a player. */
+static int design_values(const struct kctx *c, const struct design *d, const double *x,
+                         const size_t *pos, double *v, struct err *e)
+{
+    size_t p = c->p, nb = c->nb;
+    if (c->mix) {
+        int rc = c->mix->row(c->mix->ctx, x, e);
+        for (size_t k = 0; k < d->n && !rc; k++) {
+            const unsigned char *m = d->mask + k * d->M;
+            for (size_t g = 0; g < c->m; g++)
+                c->take[g] = pos[g] < d->M && m[pos[g]];
+            rc = c->mix->values(c->mix->ctx, c->take, c->out, e);
+            double s = 0.0;
+            for (size_t b = 0; b < nb && !rc; b++)
+                s += c->bw[b] * c->out[b];
+            if (!rc && !isfinite(s))
+                return err_set(e, ERR_NUM, "shap: expected finite model outputs, found %g", s);
+            v[k] = s;
+        }
+        return rc;
+    }
+    for (size_t k0 = 0; k0 < d->n; k0 += c->chunk) {
+        size_t k1 = k0 + c->chunk < d->n ? k0 + c->chunk : d->n;
+        for (size_t k = k0; k < k1; k++) {
+            const unsigned char *m = d->mask + k * d->M;
+            for (size_t col = 0; col < p; col++) {
+                size_t j = pos[c->group[col]];
+                c->take[col] = j < d->M && m[j];
+            }
+            double *rows = c->buf + (k - k0) * nb * p;
+            for (size_t b = 0; b < nb; b++) {
+                double *row = rows + b * p;
+                const double *z = c->B + b * p;
+                for (size_t col = 0; col < p; col++)
+                    row[col] = c->take[col] ? x[col] : z[col];
+            }
+        }
+        int rc = c->f(c->ctx, c->buf, (k1 - k0) * nb, p, c->out, e);
+        if (rc)
+            return rc;
+        for (size_t k = k0; k < k1; k++) {
+            double s = 0.0;
+            for (size_t b = 0; b < nb; b++)
+                s += c->bw[b] * c->out[(k - k0) * nb + b];
+            if (!isfinite(s))
+                return err_set(e, ERR_NUM, "shap: expected finite model outputs, found %g", s);
+            v[k] = s;
+        }
+    }
+    return ERR_OK;
+}
+
+/* Weighted least squares for the M players with sum(phi) = delta: the last
+ * player is eliminated, phi[M-1] = delta - sum of the others. */
+static int design_solve(const struct design *d, const double *v, double fnull, double delta,
+                        double *phi, struct err *e)
+{
+    size_t K = d->n, M = d->M, q = M - 1;
+    if (K < q)
+        return err_set(e, ERR_NUM, "shap: expected at least %zu coalitions for %zu players, found %zu", q, M, K);
+    gsl_matrix *A = gsl_matrix_alloc(K, q);
+    gsl_vector *y = gsl_vector_alloc(K), *w = gsl_vector_alloc(K), *c = gsl_vector_alloc(q);
+    gsl_matrix *cov = gsl_matrix_alloc(q, q);
+    gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(K, q);
+    int rc = ERR_OK;
+    if (!A || !y || !w || !c || !cov || !ws) {
+        rc = err_set(e, ERR_NOMEM, "shap: out of memory for a %zu x %zu least-squares fit", K, q);
+        goto out;
+    }
+    for (size_t k = 0; k < K; k++) {
+        const unsigned char *m = d->mask + k * M;
+        double last = m[M - 1];
+        for (size_t j = 0; j < q; j++)
+            gsl_matrix_set(A, k, j, (double)m[j] - last);
+        gsl_vector_set(y, k, v[k] - fnull - last * delta);
+        gsl_vector_set(w, k, d->w[k]);
+    }
+    double chisq;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int st = gsl_multifit_wlinear(A, w, y, c, cov, &chisq, ws);
+    gsl_set_error_handler(old);
+    if (st) {
+        rc = err_set(e, ERR_NUM, "shap: weighted least squares failed: %s", gsl_strerror(st));
+        goto out;
+    }
+    double s = 0.0;
+    for (size_t j = 0; j < q; j++) {
+        phi[j] = gsl_vector_get(c, j);
+        s += phi[j];
+    }
+    phi[q] = delta - s;
+out:
+    gsl_matrix_free(A);
+    gsl_vector_free(y);
+    gsl_vector_free(w);
+    gsl_vector_free(c);
+    gsl_matrix_free(cov);
+    if (ws)
+        gsl_multifit_linear_free(ws);
+    return rc;
+}
+
+static int same(double a, double b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
+int shap_kernel(shap_predict_fn f, void *ctx, const double *X, size_t n, size_t p,
+                const double *B, const double *bw, size_t nb, const size_t *group, size_t m,
+                const struct shap_kernel_params *par, double *phi, double *base, double *gap,
+                struct err *e)
+{
+    return shap_kernel_mix(f, ctx, NULL, X, n, p, B, bw, nb, group, m, par, phi, base, gap, e);
+}
+
+int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, const double *X, size_t n,
+                    size_t p, const double *B, const double *bw, size_t nb, const size_t *group, size_t m,
+                    const struct shap_kernel_params *par, double *phi, double *base, double *gap,
+                    struct err *e)
+{
+    if (!f || !par)
+        return err_set(e, ERR_PARAMS, "shap: expected a model and KernelSHAP params, found none");
+    if (m == 0 || p == 0)
+        return err_set(e, ERR_PARAMS, "shap: expected at least one column and one group, found %zu and %zu", p, m);
+    if (nb == 0)
+        return err_set(e, ERR_PARAMS, "shap: expected a background of at least one row, found none");
+    for (size_t col = 0; col < p; col++)
+        if (group[col] >= m)
+            return err_set(e, ERR_PARAMS, "shap: expected a group index below %zu for column %zu, found %zu",
+                           m, col, group[col]);
+    double wsum = 0.0;
+    for (size_t b = 0; b < nb; b++) {
+        double w = bw ? bw[b] : 1.0;
+        if (!(w >= 0.0) || !isfinite(w))
+            return err_set(e, ERR_PARAMS, "shap: expected a non-negative background weight at row %zu, found %g",
+                           b, w);
+        wsum += w;
+    }
+    if (!(wsum > 0.0))
+        return err_set(e, ERR_PARAMS, "shap: expected background weights with a positive sum, found %g", wsum);
+
+    if (mix && (!mix->row || !mix->values))
+        return err_set(e, ERR_PARAMS, "shap: expected a mixer with both of its functions");
+    struct kctx c = {f, ctx, p, nb, B, NULL, group, NULL, NULL, 0, NULL, mix, m};
+    /* With a mixer the scratch holds one coalition's nb outputs at a time. */
+    c.chunk = mix ? 1 : nb >= KS_CHUNK_ROWS ? 1 : KS_CHUNK_ROWS / nb;
+    size_t maxrows = (c.chunk * nb > n ? c.chunk * nb : n);
+    double *w = malloc(nb * sizeof *w);
+    double *fx = malloc(n ? n * sizeof *fx : 1);
+    size_t *pos = malloc(m * sizeof *pos);
+    unsigned char *vary = malloc(m);
+    double *phia = malloc(m * sizeof *phia), *v = NULL;
+    c.buf = mix ? malloc(1) : malloc(c.chunk * nb * p * sizeof *c.buf);
+    c.out = malloc(maxrows * sizeof *c.out);
+    c.take = malloc(p > m ? p : m);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    int rc = ERR_OK;
+    if (!w || !fx || !pos || !vary || !phia || !c.buf || !c.out || !c.take || !r) {
+        rc = err_set(e, ERR_NOMEM, "shap: out of memory for KernelSHAP over %zu background rows", nb);
+        goto out;
+    }
+    for (size_t b = 0; b < nb; b++)
+        w[b] = (bw ? bw[b] : 1.0) / wsum;
+    c.bw = w;
+
+    /* v(∅): the background's mean output, the base of every explanation. */
+    rc = f(ctx, B, nb, p, c.out, e);
+    if (rc)
+        goto out;
+    double fnull = 0.0;
+    for (size_t b = 0; b < nb; b++)
+        fnull += w[b] * c.out[b];
+    if (!isfinite(fnull)) {
+        rc = err_set(e, ERR_NUM, "shap: expected finite model outputs on the background, found %g", fnull);
+        goto out;
+    }
+    *base = fnull;
+    if (n == 0)
+        goto out;
+    rc = f(ctx, X, n, p, fx, e);
+    if (rc)
+        goto out;
+
+    for (size_t i = 0; i < n; i++) {
+        const double *x = X + i * p;
+        double *ph = phi + i * m;
+        if (!isfinite(fx[i])) {
+            rc = err_set(e, ERR_NUM, "shap: expected a finite model output for row %zu, found %g", i, fx[i]);
+            goto out;
+        }
+        /* A group equal to x in every background row is a dummy player: its
+         * Shapley value is 0, and leaving it out sharpens the fit. */
+        memset(vary, 0, m);
+        for (size_t col = 0; col < p; col++)
+            for (size_t b = 0; b < nb && !vary[group[col]]; b++)
+                if (!same(B[b * p + col], x[col]))
+                    vary[group[col]] = 1;
+        size_t M = 0;
+        for (size_t g = 0; g < m; g++)
+            pos[g] = vary[g] ? M++ : SIZE_MAX;
+        for (size_t g = 0; g < m; g++)
+            ph[g] = 0.0;
+        double delta = fx[i] - fnull;
+        if (M == 1) {
+            for (size_t g = 0; g < m; g++)
+                if (vary[g])
+                    ph[g] = delta;
+        } else if (M >= 2) {
+            int exact = M < 63 && ((uint64_t)1 << M) - 2 <= par->budget;
+            if (!exact && par->budget < 2 * M) {
+                rc = err_set(e, ERR_PARAMS, "shap: expected a KernelSHAP budget of at least %zu for %zu players, found %zu",
+                             2 * M, M, par->budget);
+                goto out;
+            }
+            gsl_rng_set(r, par->seed + i);
+            struct design d;
+            rc = design_build(&d, M, par->budget, r, e);
+            if (rc)
+                goto out;
+            free(v);
+            v = malloc(d.n * sizeof *v);
+            if (!v)
+                rc = err_set(e, ERR_NOMEM, "shap: out of memory for %zu coalition values", d.n);
+            if (!rc)
+                rc = design_values(&c, &d, x, pos, v, e);
+            if (!rc)
+                rc = design_solve(&d, v, fnull, delta, phia, e);
+            design_free(&d);
+            if (rc)
+                goto out;
+            for (size_t g = 0; g < m; g++)
+                if (vary[g])
+                    ph[g] = phia[pos[g]];
+        }
+        if (gap) {
+            double s = fnull;
+            for (size_t g = 0; g < m; g++)
+                s += ph[g];
+            gap[i] = fx[i] - s;
+        }
+    }
+out:
+    free(w);
+    free(fx);
+    free(pos);
+    free(vary);
+    free(phia);
+    free(v);
+    free(c.buf);
+    free(c.out);
+    free(c.take);
+    gsl_rng_free(r);
+    return rc;
+}

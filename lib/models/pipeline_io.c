@@ -1,0 +1,126 @@
+/* pipeline: the text form of a fitted pipeline (see pipeline.h): a three-line
+ * header, then the blocks of lib/prep and of the model, each of which reads
+ * its own lines back to the same bits. */
+#include "models/pipeline.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "core/outfile.h"
+#include "models/pipeline_model.h"
+
+int pipeline_write(const struct pipeline *p, FILE *fp, struct err *e)
+{
+    char text[1024];
+    if ((size_t)pipeline_config_format(&p->cfg, text, sizeof text) >= sizeof text)
+        return err_set(e, ERR_DATA, "pipeline params: longer than %zu characters", sizeof text);
+    fprintf(fp, "oneclick-pipeline\t1\nfamily\t%s\nparams\t%s\n", pipeline_family_names[p->cfg.family], text);
+    int rc = prep_write(p->prep, fp, e);
+    if (rc)
+        return rc;
+    switch (p->cfg.family) {
+    case PIPE_KNN:
+        rc = knn_write(p->knn, fp, e);
+        break;
+    case PIPE_TREE:
+        rc = tree_write(p->tree, fp, e);
+        break;
+    default:
+        rc = pipe_model_write(p, fp, e);
+        break;
+    }
+    if (!rc && ferror(fp))
+        rc = err_set(e, ERR_IO, "cannot write the pipeline: %s", strerror(errno));
+    return rc;
+}
+
+/* One header line "key<TAB>value"; *val points into *buf. */
+static int header(FILE *fp, const char *name, size_t no, const char *key, char **buf, size_t *cap, char **val,
+                  struct err *e)
+{
+    ssize_t len = getline(buf, cap, fp);
+    if (len < 0)
+        return err_set(e, ERR_DATA, "%s:%zu:1: expected \"%s\", found the end of the file", name, no, key);
+    if (len > 0 && (*buf)[len - 1] == '\n')
+        (*buf)[--len] = '\0';
+    size_t k = strlen(key);
+    if (strncmp(*buf, key, k) || (*buf)[k] != '\t')
+        return err_set(e, ERR_DATA, "%s:%zu:1: expected \"%s\", found \"%.40s\"", name, no, key, *buf);
+    *val = *buf + k + 1;
+    return 0;
+}
+
+int pipeline_read(FILE *fp, const char *name, struct pipeline **out, struct err *e)
+{
+    *out = NULL;
+    struct pipeline *p = calloc(1, sizeof *p);
+    char *buf = NULL, *val = NULL;
+    size_t cap = 0;
+    int fam = -1;
+    if (!p)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    int rc = header(fp, name, 1, "oneclick-pipeline", &buf, &cap, &val, e);
+    if (!rc && strcmp(val, "1"))
+        rc = err_set(e, ERR_DATA, "%s:1:19: expected version 1, found \"%s\"", name, val);
+    if (!rc)
+        rc = header(fp, name, 2, "family", &buf, &cap, &val, e);
+    for (int f = 0; !rc && f < PIPE_NFAMILY; f++)
+        if (!strcmp(val, pipeline_family_names[f]))
+            fam = f;
+    if (!rc && fam < 0)
+        rc = err_set(e, ERR_DATA, "%s:2:8: expected knn, tree, logreg or svc, found \"%s\"", name, val);
+    if (!rc) {
+        pipeline_config_default(&p->cfg, (enum pipe_family)fam);
+        rc = header(fp, name, 3, "params", &buf, &cap, &val, e);
+    }
+    if (!rc && (rc = pipeline_config_parse(&p->cfg, val, e)))
+        err_prefix(e, "%s:3:8: ", name);
+    if (!rc)
+        rc = prep_read(fp, name, &p->prep, e);
+    if (!rc) {
+        switch (p->cfg.family) {
+        case PIPE_KNN:
+            rc = knn_read(fp, name, &p->knn, e);
+            break;
+        case PIPE_TREE:
+            rc = tree_read(fp, name, &p->tree, e);
+            break;
+        default:
+            rc = pipe_model_read(p, fp, name, e);
+            break;
+        }
+    }
+    free(buf);
+    if (rc) {
+        pipeline_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+int pipeline_save(const struct pipeline *p, const char *path, struct err *e)
+{
+    struct outfile of;
+    int rc = outfile_open(path, &of, e);
+    if (rc)
+        return rc;
+    if ((rc = pipeline_write(p, of.fp, e))) {
+        /* The model writers name the model ("svc: write failed"); say which file. */
+        outfile_abort(&of);
+        return err_prefix(e, "%s: ", path);
+    }
+    return outfile_commit(&of, e);
+}
+
+int pipeline_load(const char *path, struct pipeline **out, struct err *e)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    int rc = pipeline_read(fp, path, out, e);
+    fclose(fp);
+    return rc;
+}

@@ -1,0 +1,296 @@
+/* search: the cross-validation runner (see search.h). Every (candidate, fold)
+ * pair is a task; threads take the next task number under a lock and write
+ * only the task's own slots, so the result is the same with any number of
+ * threads. */
+#include "models/search.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "stats/metrics.h"
+#include "models/split.h"
+
+const char *const search_metric_names[SEARCH_NMETRIC + 1] = {"roc_auc", "average_precision", "f1", "accuracy",
+                                                              NULL};
+
+int search_metrics(const int *y, const double *s, size_t n, double thr, double out[SEARCH_NMETRIC], struct err *e)
+{
+    int rc = metrics_roc_auc(y, s, n, &out[SEARCH_ROC_AUC], e);
+    if (!rc)
+        rc = metrics_average_precision(y, s, n, &out[SEARCH_AP], e);
+    if (rc)
+        return rc;
+    struct metrics_confusion cm = {0};
+    for (size_t i = 0; i < n; i++) {
+        int pred = s[i] > thr;
+        if (y[i])
+            pred ? cm.tp++ : cm.fn++;
+        else
+            pred ? cm.fp++ : cm.tn++;
+    }
+    out[SEARCH_F1] = metrics_f1(&cm);
+    out[SEARCH_ACCURACY] = metrics_accuracy(&cm);
+    return 0;
+}
+
+struct job {
+    const struct pipe_data *d;
+    const struct search_candidate *c;
+    const struct search_opts *o;
+    struct search_result *r;
+    size_t nfold;
+    size_t **train, **test, *ntrain, *ntest; /* per fold, rows of d */
+    double *seconds;                         /* [cand][fold] */
+    size_t *err_fold;                        /* [cand]: the fold of error[cand] */
+    size_t next, done, total;
+    int fatal;
+    struct err fatal_e;
+    pthread_mutex_t lock;
+};
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Fit on the fold's training rows, score its held-out rows. */
+static int run_task(struct job *j, size_t cand, size_t f, double *out, struct err *e)
+{
+    const struct pipe_config *cfg = &j->c[cand].cfg;
+    struct pipeline *p = NULL;
+    size_t nt = j->ntest[f];
+    double *s = malloc((nt ? nt : 1) * sizeof *s);
+    int *y = malloc((nt ? nt : 1) * sizeof *y);
+    int rc = s && y ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = pipeline_fit(j->d, j->train[f], j->ntrain[f], cfg, 0, &p, e);
+    if (!rc)
+        rc = pipeline_decision(p, j->d, j->test[f], nt, s, e);
+    for (size_t i = 0; !rc && i < nt; i++)
+        y[i] = j->d->y[j->test[f][i]];
+    if (!rc)
+        rc = search_metrics(y, s, nt, pipeline_threshold(cfg->family), out, e);
+    pipeline_free(p);
+    free(s);
+    free(y);
+    return rc;
+}
+
+static void *worker(void *arg)
+{
+    struct job *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t t = j->fatal ? j->total : j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (t >= j->total)
+            break;
+        size_t cand = t / j->nfold, f = t % j->nfold;
+        double *out = &j->r->score[(cand * j->nfold + f) * SEARCH_NMETRIC];
+        struct err e = {0};
+        double t0 = now();
+        int rc = run_task(j, cand, f, out, &e);
+        j->seconds[t] = now() - t0;
+        pthread_mutex_lock(&j->lock);
+        if (rc == ERR_NOMEM && !j->fatal) {
+            j->fatal = rc;
+            j->fatal_e = e;
+        }
+        if (rc) {
+            for (int m = 0; m < SEARCH_NMETRIC; m++)
+                out[m] = NAN;
+            /* The first failing fold's message, whatever the scheduling. */
+            if (!j->r->error[cand] || f < j->err_fold[cand]) {
+                char *msg = strdup(e.msg);
+                if (msg) {
+                    free(j->r->error[cand]);
+                    j->r->error[cand] = msg;
+                    j->err_fold[cand] = f;
+                }
+            }
+        }
+        j->done++;
+        if (j->o->progress)
+            j->o->progress(j->o->ctx, j->done, j->total);
+        pthread_mutex_unlock(&j->lock);
+    }
+    return NULL;
+}
+
+void search_result_free(struct search_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; r->error && i < r->ncand; i++)
+        free(r->error[i]);
+    free(r->error);
+    free(r->score);
+    free(r->mean);
+    free(r->std);
+    free(r->fit_time);
+    free(r);
+}
+
+double search_score(const struct search_result *r, size_t cand, size_t fold, enum search_metric m)
+{
+    return r->score[(cand * r->nfold + fold) * SEARCH_NMETRIC + m];
+}
+
+double search_mean(const struct search_result *r, size_t cand, enum search_metric m)
+{
+    return r->mean[cand * SEARCH_NMETRIC + m];
+}
+
+double search_std(const struct search_result *r, size_t cand, enum search_metric m)
+{
+    return r->std[cand * SEARCH_NMETRIC + m];
+}
+
+static long best_of(const struct search_result *r, const struct search_candidate *c, int family,
+                    enum search_metric m)
+{
+    long best = -1;
+    for (size_t i = 0; i < r->ncand; i++) {
+        double v = search_mean(r, i, m);
+        if ((family >= 0 && (int)c[i].cfg.family != family) || isnan(v))
+            continue;
+        if (best < 0 || v > search_mean(r, (size_t)best, m))
+            best = (long)i;
+    }
+    return best;
+}
+
+long search_best_of(const struct search_result *r, const struct search_candidate *c, enum pipe_family f,
+                    enum search_metric m)
+{
+    return best_of(r, c, (int)f, m);
+}
+
+/* Mean and population std over the folds, sklearn's mean/std_test_score. */
+static void summarize(struct search_result *r, const double *seconds)
+{
+    for (size_t i = 0; i < r->ncand; i++) {
+        double secs = 0;
+        for (size_t f = 0; f < r->nfold; f++)
+            secs += seconds[i * r->nfold + f];
+        r->fit_time[i] = secs / (double)r->nfold;
+        for (int m = 0; m < SEARCH_NMETRIC; m++) {
+            double sum = 0, ss = 0;
+            for (size_t f = 0; f < r->nfold; f++)
+                sum += search_score(r, i, f, (enum search_metric)m);
+            double mean = sum / (double)r->nfold;
+            for (size_t f = 0; f < r->nfold; f++) {
+                double dv = search_score(r, i, f, (enum search_metric)m) - mean;
+                ss += dv * dv;
+            }
+            r->mean[i * SEARCH_NMETRIC + m] = mean;
+            r->std[i * SEARCH_NMETRIC + m] = sqrt(ss / (double)r->nfold);
+        }
+    }
+}
+
+int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const struct search_candidate *c,
+              size_t ncand, const struct search_opts *o, struct search_result **out, struct err *e)
+{
+    *out = NULL;
+    if (!d->y)
+        return err_set(e, ERR_DATA, "expected labelled rows to cross-validate on");
+    if (o->threads < 1 || o->folds < 2)
+        return err_set(e, ERR_PARAMS, "expected threads >= 1 and folds >= 2, found %d and %zu", o->threads, o->folds);
+    size_t k = o->folds;
+    struct job j = {.d = d, .c = c, .o = o, .nfold = k, .total = ncand * k};
+    struct search_result *r = calloc(1, sizeof *r);
+    int *ysub = malloc((nrows ? nrows : 1) * sizeof *ysub), *fold = malloc((nrows ? nrows : 1) * sizeof *fold);
+    size_t *tr = malloc((nrows ? nrows : 1) * sizeof *tr), *te = malloc((nrows ? nrows : 1) * sizeof *te);
+    j.train = calloc(k, sizeof *j.train);
+    j.test = calloc(k, sizeof *j.test);
+    j.ntrain = calloc(k, sizeof *j.ntrain);
+    j.ntest = calloc(k, sizeof *j.ntest);
+    j.seconds = calloc(j.total ? j.total : 1, sizeof *j.seconds);
+    j.err_fold = calloc(ncand + 1, sizeof *j.err_fold);
+    int rc = 0;
+    if (!r || !ysub || !fold || !tr || !te || !j.train || !j.test || !j.ntrain || !j.ntest || !j.seconds || !j.err_fold)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc) {
+        r->ncand = ncand;
+        r->nfold = k;
+        r->best = -1;
+        r->score = calloc(j.total * SEARCH_NMETRIC + 1, sizeof *r->score);
+        r->mean = calloc(ncand * SEARCH_NMETRIC + 1, sizeof *r->mean);
+        r->std = calloc(ncand * SEARCH_NMETRIC + 1, sizeof *r->std);
+        r->fit_time = calloc(ncand + 1, sizeof *r->fit_time);
+        r->error = calloc(ncand + 1, sizeof *r->error);
+        if (!r->score || !r->mean || !r->std || !r->fit_time || !r->error)
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; !rc && i < nrows; i++)
+        ysub[i] = d->y[rows ? rows[i] : i];
+    if (!rc)
+        rc = split_stratified_kfold(ysub, nrows, k, o->shuffle, o->seed, fold, e);
+    /* The folds as rows of d. */
+    for (size_t f = 0; !rc && f < k; f++) {
+        split_fold_indices(fold, nrows, (int)f, tr, &j.ntrain[f], te, &j.ntest[f]);
+        j.train[f] = malloc((j.ntrain[f] + 1) * sizeof **j.train);
+        j.test[f] = malloc((j.ntest[f] + 1) * sizeof **j.test);
+        if (!j.train[f] || !j.test[f]) {
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+            break;
+        }
+        for (size_t i = 0; i < j.ntrain[f]; i++)
+            j.train[f][i] = rows ? rows[tr[i]] : tr[i];
+        for (size_t i = 0; i < j.ntest[f]; i++)
+            j.test[f][i] = rows ? rows[te[i]] : te[i];
+    }
+    if (!rc) {
+        pthread_mutex_init(&j.lock, NULL);
+        j.r = r;
+        int nt = o->threads, started = 0;
+        pthread_t *th = malloc((size_t)nt * sizeof *th);
+        if (!th)
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+        for (int t = 1; !rc && t < nt; t++)
+            if (pthread_create(&th[t], NULL, worker, &j) == 0)
+                started = t;
+            else
+                break; /* fewer threads: the same result, later */
+        if (!rc)
+            worker(&j);
+        for (int t = 1; t <= started; t++)
+            pthread_join(th[t], NULL);
+        free(th);
+        pthread_mutex_destroy(&j.lock);
+        if (!rc && j.fatal) {
+            *e = j.fatal_e;
+            rc = j.fatal;
+        }
+    }
+    if (!rc) {
+        summarize(r, j.seconds);
+        r->best = best_of(r, c, -1, o->scoring);
+    }
+    for (size_t f = 0; j.train && f < k; f++) {
+        free(j.train[f]);
+        free(j.test[f]);
+    }
+    free(j.train);
+    free(j.test);
+    free(j.ntrain);
+    free(j.ntest);
+    free(j.seconds);
+    free(j.err_fold);
+    free(ysub);
+    free(fold);
+    free(tr);
+    free(te);
+    if (rc) {
+        search_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}

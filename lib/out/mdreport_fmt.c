@@ -1,0 +1,125 @@
+/* mdreport_fmt: the value formats of report placeholders ({{x|pct}} ...),
+ * kept apart from the Markdown mechanics in mdreport.c. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/mdreport.h"
+
+#define NNBSP "\xE2\x80\xAF" /* U+202F narrow no-break space: Russian digit groups */
+#define NBSP "\xC2\xA0"      /* U+00A0 no-break space: before the % sign */
+
+/* A whole, finite number and nothing else: a value that is not one is an
+ * error, never a silently wrong figure in the report. */
+static int parse_number(const char *raw, double *x, struct err *e)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(raw, &end);
+    if (!*raw || *end || raw[0] == ' ' || (errno == ERANGE && fabs(d) > 1))
+        return err_set(e, ERR_DATA, "expected a number, found \"%s\"", raw);
+    if (!isfinite(d))
+        return err_set(e, ERR_DATA, "expected a finite number, found \"%s\"", raw);
+    *x = d;
+    return ERR_OK;
+}
+
+/* A printf conversion for one double: %[flags][width][.prec](f|F|e|E|g|G). */
+static int printf_spec_ok(const char *f)
+{
+    if (*f++ != '%')
+        return 0;
+    f += strspn(f, "-+ 0#");
+    f += strspn(f, "0123456789");
+    if (*f == '.') {
+        f++;
+        size_t d = strspn(f, "0123456789");
+        if (d == 0)
+            return 0;
+        f += d;
+    }
+    return *f && strchr("fFeEgG", *f) && f[1] == '\0';
+}
+
+/* Rewrite "-1234567.891" as "-1 234 567,891": U+202F between groups of three
+ * integer digits when group is set, a decimal comma. "-0,0" loses its sign. */
+static int russian_number(const char *c, int group, char *out, size_t size, struct err *e)
+{
+    char buf[128];
+    size_t n = 0;
+    const char *p = c;
+    int neg = *p == '-';
+    if (neg)
+        p++;
+    size_t intlen = strspn(p, "0123456789");
+    if (neg && strspn(p, "0.,") == strlen(p))
+        neg = 0;
+    if (neg)
+        buf[n++] = '-';
+    for (size_t i = 0; i < intlen; i++) {
+        if (group && i > 0 && (intlen - i) % 3 == 0) {
+            memcpy(buf + n, NNBSP, 3);
+            n += 3;
+        }
+        buf[n++] = p[i];
+        if (n + 8 >= sizeof buf)
+            return err_set(e, ERR_DATA, "expected a number of reasonable size, found \"%s\"", c);
+    }
+    for (p += intlen; *p; p++) {
+        buf[n++] = *p == '.' ? ',' : *p;
+        if (n + 8 >= sizeof buf)
+            return err_set(e, ERR_DATA, "expected a number of reasonable size, found \"%s\"", c);
+    }
+    buf[n] = '\0';
+    if (n + 1 > size)
+        return err_set(e, ERR_DATA, "formatted value too long");
+    memcpy(out, buf, n + 1);
+    return ERR_OK;
+}
+
+int mdreport_format(const char *raw, const char *fmt, char *out, size_t size, struct err *e)
+{
+    char tmp[128];
+    double x = 0;
+    int rc;
+    if (!fmt || !*fmt) {
+        if (strlen(raw) + 1 > size)
+            return err_set(e, ERR_DATA, "value too long");
+        memcpy(out, raw, strlen(raw) + 1);
+        return ERR_OK;
+    }
+    int is_pct = strcmp(fmt, "pct") == 0, is_int = strcmp(fmt, "int") == 0, is_money = strcmp(fmt, "money") == 0;
+    if (!is_pct && !is_int && !is_money && !printf_spec_ok(fmt))
+        return err_set(e, ERR_DATA, "expected a format (%%.3f-like, pct, int, money), found \"%s\"", fmt);
+    if ((rc = parse_number(raw, &x, e)))
+        return rc;
+    /* Beyond 1e15 %.Nf prints long noise digits; no report number is that big. */
+    if ((is_pct || is_int || is_money) && fabs(x) >= 1e15)
+        return err_set(e, ERR_DATA, "expected a number below 1e15, found \"%s\"", raw);
+    if (is_pct) {
+        snprintf(tmp, sizeof tmp, "%.1f", x * 100.0);
+        if ((rc = russian_number(tmp, 0, out, size, e)))
+            return rc;
+        if (strlen(out) + sizeof NBSP "%" > size)
+            return err_set(e, ERR_DATA, "formatted value too long");
+        strcat(out, NBSP "%");
+        return ERR_OK;
+    }
+    if (is_int || is_money) {
+        /* round() takes halves away from zero, as people do; "%.0f" alone
+         * would give 2 for 2.5. */
+        snprintf(tmp, sizeof tmp, is_int ? "%.0f" : "%.2f", is_int ? round(x) : x);
+        return russian_number(tmp, 1, out, size, e);
+    }
+    int len = snprintf(tmp, sizeof tmp, fmt, x);
+    if (len < 0 || (size_t)len >= sizeof tmp || (size_t)len + 1 > size)
+        return err_set(e, ERR_DATA, "formatted value too long");
+    /* The report is Russian: a decimal comma, as pct and money write it. */
+    char *dot = strchr(tmp, '.');
+    if (dot)
+        *dot = ',';
+    memcpy(out, tmp, strlen(tmp) + 1);
+    return ERR_OK;
+}

@@ -1,0 +1,250 @@
+/* The sheet Клиенты: one row per customer of the study. With the segment
+ * part, each row starts with what a manager acts on: the probability of a
+ * decline (and whether it is out-of-fold or the test model's), the segment,
+ * the profit, the features pushing this customer towards a decline and the
+ * personal offers (segment/customers.tsv, consent already respected there);
+ * the rows run from the highest probability down, coloured green to red.
+ * Then every column of customers.tsv. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hashset.h"
+#include "out/report_sheets.h"
+
+#define SC "segment/customers"
+
+static int in_list(const struct report *r, const char *path, const char *name)
+{
+    const struct pnode *l = params_find(r->p, NULL, path);
+    for (size_t i = 0; l && l->kind == PNODE_SEQ && i < l->n; i++)
+        if (l->items[i]->kind == PNODE_SCALAR && strcmp(l->items[i]->value, name) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_money(const struct report *r, const char *name)
+{
+    const struct schema_period *sp = &r->s->periods[0];
+    for (size_t k = 0; k < sp->n; k++)
+        if (strcmp(sp->wide[k], name) == 0)
+            return 1;
+    return r->s->profit_value && strcmp(r->s->profit_value, name) == 0;
+}
+
+static enum xlsxout_kind column_kind(const struct report *r, const struct column *c)
+{
+    if (c->type == COL_STR) {
+        /* Numeric ids read better as numbers (no "number stored as text"). */
+        int all_int = strcmp(c->name, r->s->id) == 0;
+        return all_int ? XLSXOUT_INT : XLSXOUT_TEXT;
+    }
+    if (is_money(r, c->name))
+        return XLSXOUT_MONEY;
+    if (in_list(r, "report.percent_columns", c->name))
+        return XLSXOUT_PERCENT;
+    return XLSXOUT_GENERAL;
+}
+
+/* "a; b; c" with each item through `map` (labels of columns when map is
+ * NULL, else the words of report.<map>), into buf. */
+static int words(const struct report *r, const char *list, const char *map, char *buf, size_t size, struct err *e)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    char item[512];
+    for (const char *p = list ? list : ""; *p && len < size;) {
+        size_t k = strcspn(p, ";");
+        snprintf(item, sizeof item, "%.*s", (int)(k < sizeof item ? k : sizeof item - 1), p);
+        p += k + (p[k] == ';');
+        while (*p == ' ')
+            p++;
+        const char *w = item;
+        if (!map)
+            w = report_column_label(r, item);
+        else {
+            int rc = report_word(r, map, item, &w, e);
+            if (rc)
+                return rc;
+        }
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "; " : "", w);
+    }
+    return ERR_OK;
+}
+
+/* The segment columns, in the order the sheet shows them after the id. */
+static const char *const seg_codes[] = {"probability", "source", "segment_name", "profit",
+                                        "drivers",     "offers", "channels"};
+enum { NSEG = sizeof seg_codes / sizeof seg_codes[0] };
+
+struct by_prob {
+    double p;
+    size_t row;
+};
+
+static int by_prob_cmp(const void *a, const void *b)
+{
+    const struct by_prob *x = a, *y = b;
+    if (x->p != y->p)
+        return x->p > y->p ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Per data row: its row in segment/customers.tsv; and the data rows by
+ * decreasing probability. */
+static int join(const struct report *r, const struct table *c, long idc, size_t *seg_row, size_t *order,
+                struct err *e)
+{
+    const struct table *sg = report_table(r, SC);
+    const struct column *sid, *prob;
+    int rc = report_col(r, SC, "id", COL_STR, &sid, e);
+    if (!rc)
+        rc = report_col(r, SC, "probability", COL_NUM, &prob, e);
+    if (rc)
+        return rc;
+    struct hashset *h = hashset_alloc(sg->nrows);
+    if (!h)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    size_t first;
+    for (size_t i = 0; i < sg->nrows && !rc; i++)
+        if (sid->str[i] && hashset_insert(h, sid->str[i], i, &first) < 0)
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < c->nrows && !rc; i++) {
+        const char *id = c->cols[idc].str[i];
+        if (!id || !hashset_find(h, id, &seg_row[i]))
+            rc = err_set(e, ERR_DATA, "%s/%s.tsv: expected every customer of customers.tsv, found no row for id %s",
+                         r->interim, SC, id ? id : "(missing)");
+    }
+    hashset_free(h);
+    /* The riskiest first, ties in the data's order (a missing probability
+     * last): sorted by (probability down, row up), which no two rows share,
+     * so the order is the one a stable sort gives, in n log n (an insertion
+     * sort here took hours at 10^6 customers). */
+    struct by_prob *bp = rc ? NULL : malloc((c->nrows ? c->nrows : 1) * sizeof *bp);
+    if (!rc && !bp)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < c->nrows && !rc; i++) {
+        double p = prob->num[seg_row[i]];
+        bp[i] = (struct by_prob){isnan(p) ? -INFINITY : p, i};
+    }
+    if (!rc) {
+        qsort(bp, c->nrows, sizeof *bp, by_prob_cmp);
+        for (size_t i = 0; i < c->nrows; i++)
+            order[i] = bp[i].row;
+    }
+    free(bp);
+    return rc;
+}
+
+/* The segment columns of one customer (row k of segment/customers.tsv). */
+static int seg_cells(const struct report *r, size_t k, char (*buf)[4096], const char **cells, struct err *e)
+{
+    const struct column *c[NSEG];
+    int rc = ERR_OK;
+    for (size_t j = 0; j < NSEG && !rc; j++)
+        rc = report_col(r, SC, seg_codes[j], j == 0 || j == 3 ? COL_NUM : COL_STR, &c[j], e);
+    if (rc)
+        return rc;
+    report_num(c[0]->num[k], buf[0], 4096);
+    cells[0] = buf[0];
+    rc = report_word(r, "sources", c[1]->str[k] ? c[1]->str[k] : "", &cells[1], e);
+    cells[2] = c[2]->str[k];
+    report_num(c[3]->num[k], buf[3], 4096);
+    cells[3] = buf[3];
+    if (!rc)
+        rc = words(r, c[4]->str[k], NULL, buf[4], 4096, e);
+    cells[4] = buf[4];
+    cells[5] = c[5]->str[k];
+    if (!rc)
+        rc = words(r, c[6]->str[k], "channels", buf[6], 4096, e);
+    cells[6] = buf[6];
+    return rc;
+}
+
+int report_sheet_customers(struct report *r, const char *name, struct err *e)
+{
+    const struct table *c = report_table(r, "customers");
+    int seg = report_table(r, SC) != NULL;
+    long idc = table_find(c, r->s->id);
+    if (idc < 0)
+        return err_set(e, ERR_DATA, "%s/customers.tsv: expected a column \"%s\"", r->interim, r->s->id);
+    size_t extra = seg ? NSEG : 0, nc = c->ncols + extra;
+    const char **h = calloc(nc, sizeof *h), **cells = calloc(nc, sizeof *cells);
+    enum xlsxout_kind *k = calloc(nc, sizeof *k);
+    size_t *col = calloc(nc, sizeof *col), *seg_row = calloc(c->nrows + 1, sizeof *seg_row);
+    size_t *order = calloc(c->nrows + 1, sizeof *order);
+    char *nums = malloc(64 * nc);
+    char(*buf)[4096] = malloc(NSEG * sizeof *buf);
+    struct xlsxout_table *t = NULL;
+    int rc = h && cells && k && col && seg_row && order && nums && buf ? ERR_OK
+                                                                       : err_set(e, ERR_NOMEM, "out of memory");
+    /* Sheet column q shows data column col[q]; the segment columns sit
+     * right after the id (col[q] = SIZE_MAX). */
+    size_t q = 0;
+    for (size_t j = 0; j < c->ncols && !rc; j++) {
+        col[q] = j;
+        h[q] = report_column_label(r, c->cols[j].name);
+        k[q] = column_kind(r, &c->cols[j]);
+        /* An id that is not an integer is shown as text, as it is. */
+        for (size_t i = 0; k[q] == XLSXOUT_INT && c->cols[j].type == COL_STR && i < c->nrows; i++) {
+            const char *s = c->cols[j].str[i];
+            if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 15 || (s[0] == '0' && s[1]))
+                k[q] = XLSXOUT_TEXT;
+        }
+        q++;
+        if ((long)j == idc && seg) {
+            static const enum xlsxout_kind sk[NSEG] = {XLSXOUT_PERCENT, XLSXOUT_TEXT, XLSXOUT_TEXT, XLSXOUT_MONEY,
+                                                       XLSXOUT_TEXT,    XLSXOUT_TEXT, XLSXOUT_TEXT};
+            rc = report_headers(r, "customers", seg_codes, NSEG, h + q, e);
+            for (size_t s = 0; s < NSEG; s++) {
+                col[q + s] = (size_t)-1;
+                k[q + s] = sk[s];
+            }
+            q += NSEG;
+        }
+    }
+    if (!rc && seg)
+        rc = join(r, c, idc, seg_row, order, e);
+    for (size_t i = 0; i < c->nrows && !rc && !seg; i++)
+        order[i] = i;
+    if (!rc && !(t = xlsxout_table_alloc(nc, h, k)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    size_t first_seg = (size_t)idc + 1;
+    for (size_t o = 0; o < c->nrows && !rc; o++) {
+        size_t i = order[o];
+        if (seg)
+            rc = seg_cells(r, seg_row[i], buf, cells + first_seg, e);
+        for (size_t j = 0; j < nc && !rc; j++) {
+            if (col[j] == (size_t)-1)
+                continue;
+            const struct column *cj = &c->cols[col[j]];
+            if (cj->type == COL_STR) {
+                cells[j] = cj->str[i];
+            } else {
+                report_num(cj->num[i], nums + 64 * j, 64);
+                cells[j] = nums + 64 * j;
+            }
+        }
+        if (!rc)
+            rc = xlsxout_table_add_row(t, cells, e);
+    }
+    lxw_worksheet *ws = NULL;
+    if (!rc)
+        rc = report_emit_table(r, name, NULL, t, &ws, e);
+    /* Green (unlikely) to red (likely to buy less); the id stays in view. */
+    if (!rc && seg)
+        rc = xlsxout_color_scale(ws, t, first_seg, 0, e);
+    if (!rc)
+        worksheet_freeze_panes(ws, 1, 1);
+    xlsxout_table_free(t);
+    free(h);
+    free(cells);
+    free(k);
+    free(col);
+    free(seg_row);
+    free(order);
+    free(nums);
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,279 @@
+/* The parts of the report fed by the analysis stages: eda (Статистика),
+ * corr (Корреляции), train (Модели), evaluate (Метрики). Each sheet is a TSV
+ * the stage wrote, with Russian headers (report.headers, then labels.columns)
+ * and number formats chosen from the values. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/report_sheets.h"
+
+/* ---- a TSV as a sheet ---- */
+
+static const char *header_label(const struct report *r, const char *name)
+{
+    const struct pnode *m = params_find(r->p, NULL, "report.headers");
+    const struct pnode *w = m && m->kind == PNODE_MAP ? pnode_child(m, name) : NULL;
+    return w && w->kind == PNODE_SCALAR && w->value ? w->value : report_column_label(r, name);
+}
+
+/* Integers are counts and ids; other numbers get three decimals. */
+static enum xlsxout_kind infer_kind(const struct column *c, size_t n)
+{
+    if (c->type == COL_STR)
+        return XLSXOUT_TEXT;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(c->num[i]) && (c->num[i] != floor(c->num[i]) || fabs(c->num[i]) > 1e15))
+            return XLSXOUT_NUMBER;
+    return XLSXOUT_INT;
+}
+
+/* The table read from interim/<stem>.tsv without the skipped columns. */
+static int tsv_table(struct report *r, const char *stem, const char *const *skip, struct xlsxout_table **out,
+                     struct err *e)
+{
+    const struct table *s = report_table(r, stem);
+    if (!s)
+        return err_set(e, ERR_USAGE, "report: the table %s was not read", stem);
+    size_t *cols = calloc(s->ncols + 1, sizeof *cols), nc = 0;
+    const char **h = calloc(s->ncols + 1, sizeof *h), **cells = calloc(s->ncols + 1, sizeof *cells);
+    enum xlsxout_kind *k = calloc(s->ncols + 1, sizeof *k);
+    char *nums = malloc(64 * (s->ncols + 1));
+    struct xlsxout_table *t = NULL;
+    int rc = cols && h && cells && k && nums ? ERR_OK : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t j = 0; j < s->ncols && !rc; j++) {
+        int skipped = 0;
+        for (size_t q = 0; skip && skip[q]; q++)
+            skipped |= strcmp(skip[q], s->cols[j].name) == 0;
+        if (skipped)
+            continue;
+        cols[nc] = j;
+        h[nc] = header_label(r, s->cols[j].name);
+        k[nc++] = infer_kind(&s->cols[j], s->nrows);
+    }
+    if (!rc && !(t = xlsxout_table_alloc(nc, h, k)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    /* Codes (model families...) in words: report.translate names the map. */
+    const struct pnode *tr = params_find(r->p, NULL, "report.translate");
+    for (size_t i = 0; i < s->nrows && !rc; i++) {
+        for (size_t q = 0; q < nc && !rc; q++) {
+            const struct column *c = &s->cols[cols[q]];
+            const struct pnode *map = tr && tr->kind == PNODE_MAP ? pnode_child(tr, c->name) : NULL;
+            if (c->type == COL_STR && map && map->kind == PNODE_SCALAR && c->str[i])
+                rc = report_word(r, map->value, c->str[i], &cells[q], e);
+            else if (c->type == COL_STR)
+                cells[q] = c->str[i];
+            else {
+                report_num(c->num[i], nums + 64 * q, 64);
+                cells[q] = nums + 64 * q;
+            }
+        }
+        if (!rc)
+            rc = xlsxout_table_add_row(t, cells, e);
+    }
+    if (!rc)
+        *out = t;
+    else
+        xlsxout_table_free(t);
+    free(cols);
+    free(h);
+    free(cells);
+    free(k);
+    free(nums);
+    return rc;
+}
+
+int report_tsv_sheet(struct report *r, const char *name, const char *stem, const char *html_stem,
+                     const char *const *skip, lxw_worksheet **ws, struct xlsxout_table **out, struct err *e)
+{
+    struct xlsxout_table *t = NULL;
+    int rc = tsv_table(r, stem, skip, &t, e);
+    if (!rc)
+        rc = report_emit_table(r, name, html_stem, t, ws, e);
+    if (!rc && out)
+        *out = t;
+    else
+        xlsxout_table_free(t);
+    return rc;
+}
+
+/* ---- eda: Статистика ---- */
+
+int report_eda_read(struct report *r, struct err *e)
+{
+    const char *str[] = {"table", "column", "label", "class", NULL};
+    int rc = report_read_kv(r, "eda", e);
+    if (!rc)
+        rc = report_read_table(r, "eda/numeric", str, e);
+    /* The direction of each ranked feature (smd_K < 0: lower among those
+     * whose activity declined), in words, as conclusions.eda_dir_K. */
+    const struct pnode *dirs;
+    if (!rc)
+        rc = params_node(r->p, "report.directions", PNODE_SEQ, &dirs, e);
+    if (!rc && dirs->n != 2)
+        return err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.directions: expected [lower, higher], found %zu items",
+                       dirs->file, dirs->line, dirs->col, dirs->n);
+    for (int k = 1; !rc; k++) {
+        char key[32], *end;
+        snprintf(key, sizeof key, "smd_%d", k);
+        const char *v = kvset_get(r->kv, "eda", key);
+        if (!v)
+            break;
+        double smd = strtod(v, &end);
+        if (!*v || *end)
+            return err_set(e, ERR_DATA, "%s/eda.kv: %s: expected a number, found \"%s\"", r->interim, key, v);
+        const char *word;
+        snprintf(key, sizeof key, "eda_dir_%d", k);
+        rc = pnode_string(dirs->items[smd > 0], "report.directions", &word, e);
+        if (!rc)
+            rc = report_fact(r, key, word, e);
+    }
+    return rc;
+}
+
+int report_sheet_stats(struct report *r, const char *name, struct err *e)
+{
+    static const char *const skip[] = {"table", "column", NULL};
+    return report_tsv_sheet(r, name, "eda/numeric", NULL, skip, NULL, NULL, e);
+}
+
+int report_eda_summary(struct report *r, struct err *e)
+{
+    const char *label, *text;
+    int rc = report_label(r, "summary.differences", &label, e);
+    if (!rc)
+        rc = report_value(r, "conclusions", "eda", &text, e);
+    return rc ? rc : report_line_add(r, label, text, XLSXOUT_TEXT, e);
+}
+
+/* ---- corr: Корреляции ---- */
+
+int report_corr_read(struct report *r, struct err *e)
+{
+    const char *str[] = {"feature", NULL};
+    int rc = report_read_kv(r, "corr", e);
+    if (!rc)
+        rc = report_read_table(r, "corr/phik", str, e);
+    return rc;
+}
+
+int report_sheet_corr(struct report *r, const char *name, struct err *e)
+{
+    lxw_worksheet *ws = NULL;
+    struct xlsxout_table *t = NULL;
+    int rc = report_tsv_sheet(r, name, "corr/phik", NULL, NULL, &ws, &t, e);
+    if (!rc && t->nrows && t->ncols > 1) {
+        /* One white-to-red scale over the whole matrix: 0 no link, 1 a full one. */
+        lxw_conditional_format cf;
+        memset(&cf, 0, sizeof cf);
+        cf.type = LXW_CONDITIONAL_2_COLOR_SCALE;
+        cf.min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER;
+        cf.min_value = 0;
+        cf.min_color = 0xFFFFFF;
+        cf.max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER;
+        cf.max_value = 1;
+        cf.max_color = 0xF8696B;
+        if (worksheet_conditional_format_range(ws, 1, 1, (lxw_row_t)t->nrows, (lxw_col_t)(t->ncols - 1), &cf))
+            rc = err_set(e, ERR_DATA, "%s: cannot add the colour scale", name);
+        worksheet_freeze_panes(ws, 1, 1);
+    }
+    xlsxout_table_free(t);
+    return rc;
+}
+
+/* ---- train: Модели ---- */
+
+int report_train_read(struct report *r, struct err *e)
+{
+    const char *str[] = {"family", "scaler", "params", "error", "scoring", NULL};
+    int rc = report_read_kv(r, "train", e);
+    if (!rc)
+        rc = report_read_table(r, "train/leaderboard", str, e);
+    if (!rc)
+        rc = report_read_table(r, "train/candidates", str, e);
+    const char *fam, *word;
+    if (!rc)
+        rc = report_value(r, "train", "best_family", &fam, e);
+    if (!rc)
+        rc = report_word(r, "families", fam, &word, e);
+    return rc ? rc : report_fact(r, "best_model", word, e);
+}
+
+int report_sheet_models(struct report *r, const char *name, struct err *e)
+{
+    static const char *const skip[] = {"scoring", "error", NULL};
+    lxw_worksheet *ws = NULL;
+    struct xlsxout_table *t = NULL;
+    int rc = report_tsv_sheet(r, name, "train/candidates", NULL, skip, &ws, &t, e);
+    xlsxout_table_free(t);
+    /* The leaderboard (each family's best) is the report's table. */
+    static const char *const lskip[] = {"scoring", "candidate", "cv_score", "candidates", NULL};
+    struct xlsxout_table *lt = NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tables/leaderboard.tsv", r->out);
+    if (!rc)
+        rc = tsv_table(r, "train/leaderboard", lskip, &lt, e);
+    if (!rc)
+        rc = report_write_tsv(lt, path, e);
+    xlsxout_table_free(lt);
+    return rc;
+}
+
+/* ---- evaluate: Метрики ---- */
+
+int report_evaluate_read(struct report *r, struct err *e)
+{
+    const char *str[] = {"model", NULL};
+    int rc = report_read_kv(r, "metrics", e);
+    if (!rc)
+        rc = report_read_table(r, "evaluate/metrics", str, e);
+    /* How the decision threshold was picked, in words: the report says it
+     * was picked on the test rows (the metrics at it are optimistic). */
+    const char *rule, *word;
+    if (!rc)
+        rc = report_value(r, "metrics", "threshold_rule", &rule, e);
+    if (!rc)
+        rc = report_word(r, "threshold_rules", rule, &word, e);
+    return rc ? rc : report_fact(r, "threshold_rule", word, e);
+}
+
+int report_evaluate_summary(struct report *r, struct err *e)
+{
+    const char *sect, *l_model, *l_auc, *l_ci, *model, *auc, *ci;
+    int rc = report_label(r, "summary.model", &sect, e);
+    if (!rc)
+        rc = report_label(r, "summary.best_model", &l_model, e);
+    if (!rc)
+        rc = report_label(r, "summary.test_roc_auc", &l_auc, e);
+    if (!rc)
+        rc = report_label(r, "summary.quality", &l_ci, e);
+    if (!rc)
+        rc = report_value(r, "conclusions", "best_model", &model, e);
+    if (!rc)
+        rc = report_value(r, "metrics", "test_roc_auc", &auc, e);
+    if (!rc)
+        rc = report_value(r, "conclusions", "models", &ci, e);
+    if (!rc)
+        rc = report_line_add(r, sect, NULL, XLSXOUT_TEXT, e);
+    if (!rc)
+        rc = report_line_add(r, l_model, model, XLSXOUT_TEXT, e);
+    if (!rc)
+        rc = report_line_add(r, l_auc, auc, XLSXOUT_NUMBER, e);
+    if (!rc)
+        rc = report_line_add(r, l_ci, ci, XLSXOUT_TEXT, e);
+    return rc;
+}
+
+int report_sheet_metrics(struct report *r, const char *name, struct err *e)
+{
+    lxw_worksheet *ws = NULL;
+    struct xlsxout_table *t = NULL;
+    int rc = report_tsv_sheet(r, name, "evaluate/metrics", "metrics", NULL, &ws, &t, e);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/figures/roc_test.png", r->out);
+    if (!rc)
+        rc = xlsxout_insert_png(ws, (unsigned)t->nrows + 3, 0, path, 0.8, "ROC", e);
+    xlsxout_table_free(t);
+    return rc;
+}

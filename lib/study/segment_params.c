@@ -1,0 +1,320 @@
+/* segment_params: the `segment` section of params.yaml, checked (see segment.h
+ * and the comments of the section itself). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "study/segment.h"
+
+/* A child that must exist; the error names where its parent is. */
+static int child(const struct pnode *map, const char *key, const char *what, const struct pnode **out,
+                 struct err *e)
+{
+    *out = map ? pnode_child(map, key) : NULL;
+    if (!*out)
+        return err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected a key \"%s\", found none", map ? map->file : "params",
+                       map ? map->line : 0, map ? map->col : 0, what, key);
+    return 0;
+}
+
+static int child_string(const struct pnode *map, const char *key, const char *what, const char **out,
+                        struct err *e)
+{
+    const struct pnode *n;
+    int rc = child(map, key, what, &n, e);
+    return rc ? rc : pnode_string(n, what, out, e);
+}
+
+static long index_of(const char *const *names, size_t n, const char *s)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(names[k], s) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* risk or profit: thresholds (numbers; profit may say `median`) and level names. */
+static int read_levels(const struct params *p, const char *sec, int allow_median, double **t, size_t *nt,
+                       const char ***levels, struct err *e)
+{
+    char path[64], what[96];
+    const struct pnode *m, *th, *lv;
+    static const char *const keys[] = {"thresholds", "levels", NULL};
+    snprintf(path, sizeof path, "segment.%s", sec);
+    int rc = params_node(p, path, PNODE_MAP, &m, e);
+    if (!rc)
+        rc = pnode_check_keys(m, path, keys, e);
+    snprintf(what, sizeof what, "%s.thresholds", path);
+    if (!rc)
+        rc = child(m, "thresholds", path, &th, e);
+    if (!rc)
+        rc = pnode_expect(th, what, PNODE_SEQ, e);
+    if (!rc && th->n == 0)
+        rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected at least one threshold, found none", th->file,
+                     th->line, th->col, what);
+    if (!rc && !(*t = calloc(th->n, sizeof **t)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t k = 0; !rc && k < th->n; k++) {
+        const struct pnode *x = th->items[k];
+        if (allow_median && x->kind == PNODE_SCALAR && strcmp(x->value, "median") == 0) {
+            (*t)[k] = NAN;
+            continue;
+        }
+        rc = pnode_double(x, what, allow_median ? -1e300 : 0.0, allow_median ? 1e300 : 1.0, &(*t)[k], e);
+        if (!rc && k > 0 && !((*t)[k] > (*t)[k - 1]))
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected ascending thresholds, found %s after a larger one",
+                         x->file, x->line, x->col, what, x->value);
+    }
+    if (!rc)
+        *nt = th->n;
+    snprintf(what, sizeof what, "%s.levels", path);
+    if (!rc)
+        rc = child(m, "levels", path, &lv, e);
+    if (!rc)
+        rc = pnode_expect(lv, what, PNODE_SEQ, e);
+    if (!rc && lv->n != th->n + 1)
+        rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected %zu level names (one more than thresholds), found %zu",
+                     lv->file, lv->line, lv->col, what, th->n + 1, lv->n);
+    if (!rc && !(*levels = calloc(lv->n, sizeof **levels)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t k = 0; !rc && k < lv->n; k++)
+        rc = pnode_string(lv->items[k], what, &(*levels)[k], e);
+    return rc;
+}
+
+static int key_ok(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static int read_segments(const struct params *p, struct segment_params *sp, struct err *e)
+{
+    static const char *const keys[] = {"key", "risk", "profit", "name", NULL};
+    const char *what = "segment.segments";
+    const struct pnode *seq, *f;
+    size_t ncell = (sp->nrisk_t + 1) * (sp->nprofit_t + 1);
+    int rc = params_node(p, what, PNODE_SEQ, &seq, e);
+    if (!rc && (!(sp->seg = calloc(seq->n + 1, sizeof *sp->seg)) || !(sp->cell = malloc(ncell * sizeof *sp->cell))))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t c = 0; !rc && c < ncell; c++)
+        sp->cell[c] = SEGMENT_NONE;
+    for (size_t k = 0; !rc && k < seq->n; k++) {
+        const struct pnode *m = seq->items[k];
+        struct segment_def *d = &sp->seg[k];
+        const char *r, *q;
+        rc = pnode_expect(m, what, PNODE_MAP, e);
+        if (!rc)
+            rc = pnode_check_keys(m, what, keys, e);
+        if (!rc)
+            rc = child_string(m, "key", what, &d->key, e);
+        if (!rc && !key_ok(d->key))
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected a key of [A-Za-z0-9_], found \"%s\"", m->file,
+                         m->line, m->col, what, d->key);
+        for (size_t j = 0; !rc && j < k; j++)
+            if (strcmp(sp->seg[j].key, d->key) == 0)
+                rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected unique keys, found \"%s\" twice", m->file,
+                             m->line, m->col, what, d->key);
+        if (!rc)
+            rc = child_string(m, "name", what, &d->name, e);
+        if (!rc)
+            rc = child_string(m, "risk", what, &r, e);
+        if (!rc)
+            rc = child_string(m, "profit", what, &q, e);
+        long ri = rc ? -1 : index_of(sp->risk_levels, sp->nrisk_t + 1, r);
+        long qi = rc ? -1 : index_of(sp->profit_levels, sp->nprofit_t + 1, q);
+        f = rc ? NULL : pnode_child(m, ri < 0 ? "risk" : "profit");
+        if (!rc && (ri < 0 || qi < 0))
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected a level of segment.%s, found \"%s\"", f->file,
+                         f->line, f->col, what, ri < 0 ? "risk" : "profit", ri < 0 ? r : q);
+        if (!rc) {
+            d->risk = (size_t)ri;
+            d->profit = (size_t)qi;
+            size_t c = d->risk * (sp->nprofit_t + 1) + d->profit;
+            if (sp->cell[c] != SEGMENT_NONE)
+                rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected one segment per pair of levels, found \"%s\" "
+                                            "and \"%s\" for (%s, %s)", m->file, m->line, m->col, what,
+                             sp->seg[sp->cell[c]].key, d->key, r, q);
+            sp->cell[c] = k;
+        }
+    }
+    if (!rc)
+        sp->nseg = seq->n;
+    for (size_t c = 0; !rc && c < ncell; c++)
+        if (sp->cell[c] == SEGMENT_NONE)
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected a segment for risk \"%s\" and profit \"%s\", found "
+                                        "none", seq->file, seq->line, seq->col, what,
+                         sp->risk_levels[c / (sp->nprofit_t + 1)], sp->profit_levels[c % (sp->nprofit_t + 1)]);
+    return rc;
+}
+
+static int is_numeric_feature(const struct schema *s, const char *name)
+{
+    for (size_t j = 0; j < s->n_numeric; j++)
+        if (strcmp(s->numeric[j], name) == 0)
+            return 1;
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < s->periods[k].n; j++)
+            if (strcmp(s->periods[k].wide[j], name) == 0)
+                return 1;
+    return 0;
+}
+
+static int read_levers(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
+{
+    static const char *const keys[] = {"feature", "helps", "channel", "offer", "site_offer", NULL};
+    static const char *const helps[] = {"decrease", "increase", NULL};
+    const char *what = "segment.levers";
+    const struct pnode *seq, *n;
+    int rc = params_node(p, what, PNODE_SEQ, &seq, e);
+    if (!rc && !(sp->lev = calloc(seq->n + 1, sizeof *sp->lev)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t k = 0; !rc && k < seq->n; k++) {
+        const struct pnode *m = seq->items[k];
+        struct segment_lever *l = &sp->lev[k];
+        int ch = 0;
+        char *tmp = NULL;
+        rc = pnode_expect(m, what, PNODE_MAP, e);
+        if (!rc)
+            rc = pnode_check_keys(m, what, keys, e);
+        if (!rc)
+            rc = child_string(m, "feature", what, &l->feature, e);
+        if (!rc && !is_numeric_feature(s, l->feature)) {
+            n = pnode_child(m, "feature");
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected a numeric feature of the schema, found \"%s\"",
+                         n->file, n->line, n->col, what, l->feature);
+        }
+        for (size_t j = 0; !rc && j < k; j++)
+            if (strcmp(sp->lev[j].feature, l->feature) == 0)
+                rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected one lever per feature, found \"%s\" twice",
+                             m->file, m->line, m->col, what, l->feature);
+        if (!rc)
+            rc = child(m, "helps", what, &n, e);
+        if (!rc)
+            rc = pnode_enum(n, "segment.levers.helps", helps, &l->increase, e);
+        if (!rc)
+            rc = child(m, "channel", what, &n, e);
+        if (!rc)
+            rc = pnode_enum(n, "segment.levers.channel", segment_channel_names, &ch, e);
+        l->channel = (enum segment_channel)ch;
+        if (!rc)
+            rc = child_string(m, "offer", what, &l->offer, e);
+        if (!rc)
+            rc = segment_offer_text(l->offer, NULL, 0, &tmp, e);
+        free(tmp);
+        tmp = NULL;
+        n = rc ? NULL : pnode_child(m, "site_offer");
+        if (!rc && l->channel == SEGMENT_CONTACT && !n)
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: a contact lever needs site_offer, the offer for customers "
+                                        "who denied contact; found none", m->file, m->line, m->col, what);
+        if (!rc && n)
+            rc = pnode_string(n, "segment.levers.site_offer", &l->site_offer, e);
+        if (!rc && n)
+            rc = segment_offer_text(l->site_offer, NULL, 0, &tmp, e);
+        free(tmp);
+    }
+    if (!rc)
+        sp->nlev = seq->n;
+    return rc;
+}
+
+int segment_params_read(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
+{
+    static const char *const keys[] = {"folds", "shuffle_folds", "risk", "profit", "segments", "focus", "offers_for",
+                                       "consent", "levers", "labels", NULL};
+    static const char *const ckeys[] = {"column", "deny", NULL};
+    memset(sp, 0, sizeof *sp);
+    const char *focus = NULL;
+    const char **of = NULL;
+    size_t nof = 0;
+    const struct pnode *n;
+    int rc = params_check_keys(p, "segment", keys, e);
+    if (!rc)
+        rc = params_long(p, "segment.folds", 2, 100, &sp->folds, e);
+    if (!rc)
+        rc = params_bool(p, "segment.shuffle_folds", &sp->shuffle, e);
+    if (!rc)
+        rc = read_levels(p, "risk", 0, &sp->risk_t, &sp->nrisk_t, &sp->risk_levels, e);
+    if (!rc)
+        rc = read_levels(p, "profit", 1, &sp->profit_t, &sp->nprofit_t, &sp->profit_levels, e);
+    if (!rc)
+        rc = read_segments(p, sp, e);
+    if (!rc)
+        rc = params_string(p, "segment.focus", &focus, e);
+    for (size_t k = 0; !rc && k <= sp->nseg; k++) {
+        if (k == sp->nseg) {
+            n = params_find(p, NULL, "segment.focus");
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.focus: expected the key of a segment, found \"%s\"",
+                         n->file, n->line, n->col, focus);
+        } else if (strcmp(sp->seg[k].key, focus) == 0) {
+            sp->focus = k;
+            break;
+        }
+    }
+    if (!rc)
+        rc = params_strings(p, "segment.offers_for", &of, &nof, e);
+    if (!rc && !(sp->offers_for = calloc(sp->nrisk_t + 1, 1)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t k = 0; !rc && k < nof; k++) {
+        long r = index_of(sp->risk_levels, sp->nrisk_t + 1, of[k]);
+        n = params_find(p, NULL, "segment.offers_for")->items[k];
+        if (r < 0)
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.offers_for: expected a level of segment.risk, found "
+                                        "\"%s\"", n->file, n->line, n->col, of[k]);
+        else
+            sp->offers_for[r] = 1;
+    }
+    free(of);
+    if (!rc)
+        rc = params_node(p, "segment.consent", PNODE_MAP, &n, e);
+    if (!rc)
+        rc = pnode_check_keys(n, "segment.consent", ckeys, e);
+    if (!rc)
+        rc = params_string(p, "segment.consent.column", &sp->consent_column, e);
+    if (!rc)
+        rc = params_string(p, "segment.consent.deny", &sp->consent_deny, e);
+    if (!rc) {
+        const struct schema_ordinal *o = NULL;
+        for (size_t j = 0; j < s->n_ordinal; j++)
+            if (strcmp(s->ordinal[j].column, sp->consent_column) == 0)
+                o = &s->ordinal[j];
+        n = params_find(p, NULL, o ? "segment.consent.deny" : "segment.consent.column");
+        if (!o)
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.consent.column: expected an ordinal of the schema, "
+                                        "found \"%s\"", n->file, n->line, n->col, sp->consent_column);
+        else if (index_of(o->levels, o->n_levels, sp->consent_deny) < 0)
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.consent.deny: expected a level of \"%s\", found \"%s\"",
+                         n->file, n->line, n->col, o->column, sp->consent_deny);
+    }
+    if (!rc)
+        rc = read_levers(p, s, sp, e);
+    if (!rc && (sp->labels = params_find(p, NULL, "segment.labels")))
+        rc = pnode_expect(sp->labels, "segment.labels", PNODE_MAP, e);
+    if (rc)
+        segment_params_free(sp);
+    return rc;
+}
+
+void segment_params_free(struct segment_params *sp)
+{
+    free(sp->risk_t);
+    free(sp->risk_levels);
+    free(sp->profit_t);
+    free(sp->profit_levels);
+    free(sp->seg);
+    free(sp->cell);
+    free(sp->offers_for);
+    free(sp->lev);
+    memset(sp, 0, sizeof *sp);
+}
+
+const char *segment_label(const struct segment_params *sp, const char *path, const char *fallback)
+{
+    const struct pnode *n = sp->labels ? params_find(NULL, sp->labels, path) : NULL;
+    return n && n->kind == PNODE_SCALAR ? n->value : fallback;
+}

@@ -1,0 +1,341 @@
+/* segment_study: reading, honest scoring, profit, segments, profile (steps 1-4
+ * of stages/segment.c). */
+#include "study/segment_study.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *segment_column_label(const struct params *p, const char *name)
+{
+    const struct pnode *m = params_find(p, NULL, "labels.columns");
+    const struct pnode *n = m ? pnode_child(m, name) : NULL;
+    return n && n->kind == PNODE_SCALAR ? n->value : name;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    return calloc(n + 1, size);
+}
+
+int segment_study_read(struct segment_study *st, const char *in, const char *split, const char *model,
+                       struct err *e)
+{
+    struct table *sp = NULL;
+    static const char *const str[] = {"id", "set", NULL};
+    int rc = pipe_read_data(in, st->s, 1, &st->t, &st->d, e);
+    if (!rc)
+        rc = pipeline_load(model, &st->final, e);
+    if (!rc && (rc = pipeline_check_data(st->final, st->d, e)))
+        err_prefix(e, "%s against %s: ", model, in);
+    size_t n = rc ? 0 : st->d->n;
+    if (!rc && (!(st->row_of = hashset_alloc(n)) || !(st->is_train = xcalloc(n, 1))))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        size_t first;
+        int r = hashset_insert(st->row_of, st->d->id[i], i, &first);
+        if (r < 0)
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+        else if (r > 0)
+            rc = err_set(e, ERR_DATA, "%s: expected unique ids, found %s on rows %zu and %zu", in, st->d->id[i],
+                         first + 1, i + 1);
+    }
+    /* Which customers the final model learned from. */
+    if (!rc)
+        rc = table_read_tsv(split, str, &sp, e);
+    long ic = rc ? -1 : table_find(sp, "id"), sc = rc ? -1 : table_find(sp, "set");
+    if (!rc && (ic < 0 || sc < 0 || sp->cols[ic].type != COL_STR || sp->cols[sc].type != COL_STR))
+        rc = err_set(e, ERR_DATA, "%s: expected the columns id and set", split);
+    unsigned char *seen = rc ? NULL : xcalloc(n, 1);
+    if (!rc && !seen)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t k = 0; !rc && k < sp->nrows; k++) {
+        size_t i;
+        const char *id = sp->cols[ic].str[k], *set = sp->cols[sc].str[k];
+        if (!id || !hashset_find(st->row_of, id, &i))
+            rc = err_set(e, ERR_DATA, "%s:%zu: expected a customer of %s, found id %s", split, k + 2, in,
+                         id ? id : "(empty)");
+        else if (!set || (strcmp(set, "train") && strcmp(set, "test")))
+            rc = err_set(e, ERR_DATA, "%s:%zu: expected set train or test, found \"%s\"", split, k + 2,
+                         set ? set : "");
+        else {
+            seen[i] = 1;
+            st->is_train[i] = set[1] == 'r';
+        }
+    }
+    for (size_t i = 0; !rc && i < n; i++)
+        if (!seen[i])
+            rc = err_set(e, ERR_DATA, "%s: expected every customer of %s, found no row for id %s (is train's output "
+                                      "stale?)", split, in, st->d->id[i]);
+    free(seen);
+    table_free(sp);
+    return rc;
+}
+
+int segment_study_score(struct segment_study *st, unsigned long seed, struct err *e)
+{
+    const struct pipe_data *d = st->d;
+    size_t n = d->n, ntr = 0, changed = 0;
+    size_t *tr = xcalloc(n, sizeof *tr);
+    double *pin = xcalloc(n, sizeof *pin), diff = 0.0;
+    int rc = !tr || !pin || !(st->prob = xcalloc(n, sizeof *st->prob)) ||
+                     !(st->insample = xcalloc(n, sizeof *st->insample))
+                 ? err_set(e, ERR_NOMEM, "out of memory")
+                 : 0;
+    if (!rc)
+        rc = segment_scorer_fit(d, st->is_train, st->final, (size_t)st->sp->folds, st->sp->shuffle, seed, &st->sc, e);
+    if (!rc)
+        rc = segment_scorer_predict(st->sc, d, NULL, n, st->prob, e);
+    /* The in-sample probabilities, only to show how much they would flatter. */
+    for (size_t i = 0; !rc && i < n; i++) {
+        st->insample[i] = NAN;
+        if (st->is_train[i])
+            tr[ntr++] = i;
+    }
+    if (!rc)
+        rc = pipeline_predict_proba(st->final, d, tr, ntr, pin, e);
+    for (size_t k = 0; !rc && k < ntr; k++) {
+        st->insample[tr[k]] = pin[k];
+        diff += fabs(pin[k] - st->prob[tr[k]]);
+        changed += pin[k] != st->prob[tr[k]];
+    }
+    if (!rc)
+        rc = kv_set_str(st->kv, "model_family", pipeline_family_names[st->final->cfg.family], e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "customers", (long)n, e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "scored_oof", (long)ntr, e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "scored_test", (long)(n - ntr), e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "folds", st->sp->folds, e);
+    if (!rc)
+        rc = kv_set_double(st->kv, "oof_vs_insample_mean_abs_diff", ntr ? diff / (double)ntr : NAN, e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "oof_differs_from_insample", (long)changed, e);
+    free(tr);
+    free(pin);
+    return rc;
+}
+
+/* Up to `max` ids joined by commas into buf, "..." when there are more. */
+static void ids_text(char *buf, size_t size, const char *const *ids, size_t n, size_t max)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n && k < max; k++) {
+        int w = snprintf(buf + used, size - used, "%s%s", k ? "," : "", ids[k]);
+        if (w < 0 || (size_t)w >= size - used)
+            break;
+        used += (size_t)w;
+    }
+    if (n > max && used + 4 < size)
+        strcat(buf, ",...");
+}
+
+int segment_study_profit(struct segment_study *st, const char *path, struct err *e)
+{
+    const char *idname = st->s->id, *const force[] = {idname, NULL};
+    struct table *pt = NULL;
+    size_t n = st->d->n, nmiss = 0, nextra = 0;
+    const char **miss = NULL, **extra = NULL;
+    unsigned char *has = NULL;
+    char buf[2048];
+    int rc = table_read_tsv(path, force, &pt, e);
+    long ic = rc ? -1 : table_find(pt, idname), vc = rc ? -1 : table_find(pt, st->s->profit_value);
+    if (!rc && (ic < 0 || vc < 0 || pt->cols[ic].type != COL_STR || pt->cols[vc].type != COL_NUM))
+        rc = err_set(e, ERR_DATA, "%s: expected a text column \"%s\" and a numeric column \"%s\"", path, idname,
+                     st->s->profit_value);
+    if (!rc && (!(st->profit = xcalloc(n, sizeof *st->profit)) || !(has = xcalloc(n, 1)) ||
+                !(miss = xcalloc(n, sizeof *miss)) || !(extra = xcalloc(pt->nrows, sizeof *extra))))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++)
+        st->profit[i] = NAN;
+    for (size_t k = 0; !rc && k < pt->nrows; k++) {
+        size_t i;
+        const char *id = pt->cols[ic].str[k];
+        if (!id || !hashset_find(st->row_of, id, &i)) {
+            extra[nextra++] = id ? id : "";
+            continue;
+        }
+        if (has[i])
+            rc = err_set(e, ERR_DATA, "%s:%zu: expected one profit per customer, found id %s again", path, k + 2, id);
+        has[i] = 1;
+        st->profit[i] = pt->cols[vc].num[k];
+    }
+    for (size_t i = 0; !rc && i < n; i++)
+        if (isnan(st->profit[i]))
+            miss[nmiss++] = st->d->id[i];
+    /* Who is on one side only: the report names them. */
+    if (!rc)
+        rc = kv_set_long(st->kv, "customers_without_profit", (long)nmiss, e);
+    ids_text(buf, sizeof buf, miss, nmiss, 50);
+    if (!rc)
+        rc = kv_set_str(st->kv, "customers_without_profit_ids", buf, e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "profit_without_customer", (long)nextra, e);
+    ids_text(buf, sizeof buf, extra, nextra, 50);
+    if (!rc)
+        rc = kv_set_str(st->kv, "profit_without_customer_ids", buf, e);
+    free(has);
+    free(miss);
+    free(extra);
+    table_free(pt);
+    return rc;
+}
+
+int segment_study_assign(struct segment_study *st, struct err *e)
+{
+    const struct segment_params *sp = st->sp;
+    size_t n = st->d->n;
+    char key[96];
+    double med = NAN;
+    int rc = segment_median(st->profit, n, &med, e);
+    if (!rc && (!(st->profit_t = xcalloc(sp->nprofit_t, sizeof *st->profit_t)) ||
+                !(st->risk = xcalloc(n, sizeof *st->risk)) || !(st->plevel = xcalloc(n, sizeof *st->plevel)) ||
+                !(st->seg = xcalloc(n, sizeof *st->seg)) || !(st->sum = xcalloc(sp->nseg, sizeof *st->sum))))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    /* `median` is the median profit of the customers. */
+    for (size_t k = 0; !rc && k < sp->nprofit_t; k++)
+        st->profit_t[k] = isnan(sp->profit_t[k]) ? med : sp->profit_t[k];
+    struct segment_grid g = {sp->risk_t, sp->nrisk_t, st->profit_t, sp->nprofit_t, sp->cell, sp->nseg};
+    if (!rc)
+        rc = segment_assign(&g, st->prob, st->profit, n, st->risk, st->plevel, st->seg, e);
+    if (!rc)
+        rc = segment_summarize(st->prob, st->profit, st->seg, n, sp->nseg, st->sum, e);
+    for (size_t k = 0; !rc && k < sp->nrisk_t; k++) {
+        snprintf(key, sizeof key, "risk_threshold_%zu", k + 1);
+        rc = kv_set_double(st->kv, key, sp->risk_t[k], e);
+    }
+    for (size_t k = 0; !rc && k < sp->nprofit_t; k++) {
+        snprintf(key, sizeof key, "profit_threshold_%zu", k + 1);
+        rc = kv_set_double(st->kv, key, st->profit_t[k], e);
+        snprintf(key, sizeof key, "profit_threshold_%zu_rule", k + 1);
+        if (!rc)
+            rc = kv_set_str(st->kv, key, isnan(sp->profit_t[k]) ? "median" : "value", e);
+    }
+    if (!rc)
+        rc = kv_set_double(st->kv, "profit_median", med, e);
+    size_t unseg = 0, at_risk = 0;
+    double total = 0, par = 0, par_at_risk = 0;
+    for (size_t i = 0; i < n; i++) {
+        unseg += st->seg[i] == SEGMENT_NONE;
+        if (st->seg[i] == SEGMENT_NONE)
+            continue;
+        total += st->profit[i];
+        par += st->profit[i] * st->prob[i];
+        if (sp->offers_for[st->risk[i]]) {
+            at_risk++;
+            par_at_risk += st->profit[i] * st->prob[i];
+        }
+    }
+    if (!rc)
+        rc = kv_set_long(st->kv, "segmented", (long)(n - unseg), e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "unsegmented", (long)unseg, e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "at_risk", (long)at_risk, e);
+    if (!rc)
+        rc = kv_set_double(st->kv, "profit_total", total, e);
+    if (!rc)
+        rc = kv_set_double(st->kv, "profit_at_risk_total", par, e);
+    if (!rc)
+        rc = kv_set_double(st->kv, "profit_at_risk_at_risk", par_at_risk, e);
+    if (!rc)
+        rc = kv_set_str(st->kv, "focus", sp->seg[sp->focus].key, e);
+    if (!rc)
+        rc = kv_set_str(st->kv, "focus_name", sp->seg[sp->focus].name, e);
+    for (size_t g2 = 0; !rc && g2 < sp->nseg; g2++) {
+        const struct segment_summary *m = &st->sum[g2];
+        const char *k = sp->seg[g2].key;
+        snprintf(key, sizeof key, "n_%s", k);
+        rc = kv_set_long(st->kv, key, (long)m->n, e);
+        snprintf(key, sizeof key, "share_%s", k);
+        if (!rc)
+            rc = kv_set_double(st->kv, key, m->share, e);
+        snprintf(key, sizeof key, "mean_probability_%s", k);
+        if (!rc)
+            rc = kv_set_double(st->kv, key, m->mean_prob, e);
+        snprintf(key, sizeof key, "profit_%s", k);
+        if (!rc)
+            rc = kv_set_double(st->kv, key, m->profit_total, e);
+        snprintf(key, sizeof key, "profit_at_risk_%s", k);
+        if (!rc)
+            rc = kv_set_double(st->kv, key, m->profit_at_risk, e);
+    }
+    return rc;
+}
+
+int segment_study_profile(struct segment_study *st, struct err *e)
+{
+    size_t n = st->d->n, nf = 0, nr = 0, f = st->sp->focus;
+    if (!(st->group = xcalloc(n, 1)))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    /* The reference: customers whose activity stayed the same, outside the segment. */
+    for (size_t i = 0; i < n; i++) {
+        st->group[i] = st->seg[i] == f ? 1 : st->d->y[i] == 0 ? 2 : 0;
+        nf += st->group[i] == 1;
+        nr += st->group[i] == 2;
+    }
+    int rc = segment_profile(st->d, st->group, &st->profile, e);
+    size_t col = 0;
+    if (!rc)
+        rc = table_add_column(st->profile, "label", COL_STR, &col, e);
+    for (size_t r = 0; !rc && r < st->profile->nrows; r++)
+        rc = table_set_str(st->profile, col, r, segment_column_label(st->p, st->profile->cols[0].str[r]), e);
+    size_t sig = 0;
+    long ph = rc ? -1 : table_find(st->profile, "p_holm");
+    for (size_t r = 0; !rc && r < st->profile->nrows; r++)
+        sig += st->profile->cols[ph].num[r] < 0.05;
+    if (!rc)
+        rc = kv_set_long(st->kv, "profile_focus_n", (long)nf, e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "profile_reference_n", (long)nr, e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "profile_significant_holm_005", (long)sig, e);
+    return rc;
+}
+
+void segment_study_free(struct segment_study *st)
+{
+    size_t n = st->d ? st->d->n : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (st->offers)
+            free(st->offers[i]);
+        if (st->channels)
+            free(st->channels[i]);
+        if (st->driver_text)
+            free(st->driver_text[i]);
+    }
+    free(st->offers);
+    free(st->channels);
+    free(st->driver_text);
+    free(st->offers_from);
+    free(st->denied);
+    free(st->wi);
+    free(st->rec);
+    free(st->order);
+    free(st->drivers);
+    table_free(st->drv);
+    free(st->lever_col);
+    free(st->shap_row);
+    table_free(st->shap);
+    table_free(st->profile);
+    free(st->group);
+    free(st->sum);
+    free(st->seg);
+    free(st->plevel);
+    free(st->risk);
+    free(st->profit_t);
+    free(st->profit);
+    free(st->insample);
+    free(st->prob);
+    free(st->is_train);
+    segment_scorer_free(st->sc);
+    pipeline_free(st->final);
+    hashset_free(st->row_of);
+    pipe_data_free(st->d);
+    table_free(st->t);
+    memset(st, 0, sizeof *st);
+}

@@ -1,0 +1,399 @@
+/* segment_write: the segment stage's tables and the data of its figures. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cli.h"
+#include "out/eda_fig.h"
+#include "study/segment_study.h"
+
+/* A table with the given columns; a name starting with '$' is text (the '$'
+ * dropped), others numbers. */
+static int table_with(const char *const *cols, size_t nrows, struct table **out, struct err *e)
+{
+    struct table *t = table_alloc();
+    int rc = t ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    for (; !rc && *cols; cols++)
+        rc = table_add_column(t, **cols == '$' ? *cols + 1 : *cols, **cols == '$' ? COL_STR : COL_NUM, NULL, e);
+    if (!rc)
+        rc = table_set_rows(t, nrows, e);
+    if (rc) {
+        table_free(t);
+        return rc;
+    }
+    *out = t;
+    return 0;
+}
+
+static int put_str(struct table *t, const char *col, size_t row, const char *v, struct err *e)
+{
+    return table_set_str(t, (size_t)table_find(t, col), row, v, e);
+}
+
+static void put_num(struct table *t, const char *col, size_t row, double v)
+{
+    t->cols[table_find(t, col)].num[row] = v;
+}
+
+static int write_and_free(struct table *t, const char *dir, const char *name, struct err *e)
+{
+    char path[4096];
+    int rc = table_write_tsv(t, cli_path(path, sizeof path, dir, name), e);
+    table_free(t);
+    return rc;
+}
+
+static int customers_table(const struct segment_study *st, const char *dir, struct err *e)
+{
+    static const char *const cols[] = {"$id", "probability", "$source", "profit", "$risk", "$profit_level",
+                                       "$segment", "$segment_name", "$consent_denied", "$drivers", "$offers",
+                                       "$channels", "$offers_from", "insample_probability", NULL};
+    const struct segment_params *sp = st->sp;
+    size_t n = st->d->n;
+    struct table *t = NULL;
+    int rc = table_with(cols, n, &t, e);
+    for (size_t i = 0; !rc && i < n; i++) {
+        size_t g = st->seg[i];
+        rc = put_str(t, "id", i, st->d->id[i], e);
+        put_num(t, "probability", i, st->prob[i]);
+        put_num(t, "profit", i, st->profit[i]);
+        put_num(t, "insample_probability", i, st->insample[i]);
+        if (!rc)
+            rc = put_str(t, "source", i, st->is_train[i] ? "oof" : "test", e);
+        if (!rc && st->risk[i] != SEGMENT_NONE)
+            rc = put_str(t, "risk", i, sp->risk_levels[st->risk[i]], e);
+        if (!rc && st->plevel[i] != SEGMENT_NONE)
+            rc = put_str(t, "profit_level", i, sp->profit_levels[st->plevel[i]], e);
+        if (!rc && g != SEGMENT_NONE)
+            rc = put_str(t, "segment", i, sp->seg[g].key, e);
+        if (!rc && g != SEGMENT_NONE)
+            rc = put_str(t, "segment_name", i, sp->seg[g].name, e);
+        if (!rc)
+            rc = put_str(t, "consent_denied", i, st->denied[i] ? "1" : "0", e);
+        if (!rc)
+            rc = put_str(t, "drivers", i, st->driver_text[i], e);
+        if (!rc)
+            rc = put_str(t, "offers", i, st->offers[i], e);
+        if (!rc)
+            rc = put_str(t, "channels", i, st->channels[i], e);
+        if (!rc)
+            rc = put_str(t, "offers_from", i, st->offers_from[i], e);
+    }
+    return rc ? (table_free(t), rc) : write_and_free(t, dir, "customers.tsv", e);
+}
+
+static int segments_table(const struct segment_study *st, const char *dir, struct err *e)
+{
+    static const char *const cols[] = {"$segment", "$name", "$risk", "$profit_level", "n", "share",
+                                       "mean_probability", "profit_total", "profit_mean", "profit_at_risk",
+                                       "profit_at_risk_share", "focus", "at_risk", NULL};
+    const struct segment_params *sp = st->sp;
+    double total = 0;
+    for (size_t g = 0; g < sp->nseg; g++)
+        total += st->sum[g].profit_at_risk;
+    struct table *t = NULL;
+    int rc = table_with(cols, sp->nseg, &t, e);
+    for (size_t g = 0; !rc && g < sp->nseg; g++) {
+        const struct segment_summary *m = &st->sum[g];
+        rc = put_str(t, "segment", g, sp->seg[g].key, e);
+        if (!rc)
+            rc = put_str(t, "name", g, sp->seg[g].name, e);
+        if (!rc)
+            rc = put_str(t, "risk", g, sp->risk_levels[sp->seg[g].risk], e);
+        if (!rc)
+            rc = put_str(t, "profit_level", g, sp->profit_levels[sp->seg[g].profit], e);
+        put_num(t, "n", g, (double)m->n);
+        put_num(t, "share", g, m->share);
+        put_num(t, "mean_probability", g, m->mean_prob);
+        put_num(t, "profit_total", g, m->profit_total);
+        put_num(t, "profit_mean", g, m->profit_mean);
+        put_num(t, "profit_at_risk", g, m->profit_at_risk);
+        put_num(t, "profit_at_risk_share", g, total > 0 ? m->profit_at_risk / total : NAN);
+        put_num(t, "focus", g, g == sp->focus);
+        put_num(t, "at_risk", g, sp->offers_for[sp->seg[g].risk]);
+    }
+    return rc ? (table_free(t), rc) : write_and_free(t, dir, "segments.tsv", e);
+}
+
+static int recommendations_table(const struct segment_study *st, const char *dir, struct err *e)
+{
+    static const char *const cols[] = {"$segment", "$segment_name", "rank", "$feature", "$label", "$helps",
+                                       "mean_phi", "rank_phi", "segment_mean", "reference_mean", "gap", "rank_gap",
+                                       "n_explained", "n_driver", "$channel", "$offer", "$site_offer", NULL};
+    const struct segment_params *sp = st->sp;
+    size_t nl = sp->nlev;
+    struct table *t = NULL;
+    int rc = table_with(cols, sp->nseg * nl, &t, e);
+    for (size_t g = 0, r = 0; !rc && g < sp->nseg; g++)
+        for (size_t k = 0; !rc && k < nl; k++, r++) {
+            size_t l = st->order[g * nl + k];
+            const struct segment_rec *c = &st->rec[g * nl + l];
+            const struct segment_lever *lv = &sp->lev[l];
+            rc = put_str(t, "segment", r, sp->seg[g].key, e);
+            if (!rc)
+                rc = put_str(t, "segment_name", r, sp->seg[g].name, e);
+            if (!rc)
+                rc = put_str(t, "feature", r, lv->feature, e);
+            if (!rc)
+                rc = put_str(t, "label", r, segment_column_label(st->p, lv->feature), e);
+            if (!rc)
+                rc = put_str(t, "helps", r, lv->increase ? "increase" : "decrease", e);
+            if (!rc)
+                rc = put_str(t, "channel", r, segment_channel_names[lv->channel], e);
+            if (!rc)
+                rc = put_str(t, "offer", r, lv->offer, e);
+            if (!rc)
+                rc = put_str(t, "site_offer", r, lv->site_offer, e);
+            put_num(t, "rank", r, (double)c->sc.rank);
+            put_num(t, "mean_phi", r, c->sc.mean_phi);
+            put_num(t, "rank_phi", r, (double)c->sc.rank_phi);
+            put_num(t, "segment_mean", r, c->seg_mean);
+            put_num(t, "reference_mean", r, c->ref_mean);
+            put_num(t, "gap", r, c->sc.gap);
+            put_num(t, "rank_gap", r, (double)c->sc.rank_gap);
+            put_num(t, "n_explained", r, (double)c->n_explained);
+            put_num(t, "n_driver", r, (double)c->n_driver);
+        }
+    return rc ? (table_free(t), rc) : write_and_free(t, dir, "recommendations.tsv", e);
+}
+
+static int whatif_table(const struct segment_study *st, const char *dir, struct err *e)
+{
+    static const char *const cols[] = {"$segment", "$feature", "$label", "$helps", "target", "n_segment", "n_moved",
+                                       "mean_probability_before", "mean_probability_after", "mean_change",
+                                       "profit_at_risk_before", "profit_at_risk_after", "profit_at_risk_saved",
+                                       "$note", NULL};
+    const struct segment_params *sp = st->sp;
+    const char *note = segment_label(sp, "estimate", "estimate");
+    struct table *t = NULL;
+    int rc = table_with(cols, sp->nlev, &t, e);
+    for (size_t l = 0; !rc && l < sp->nlev; l++) {
+        const struct segment_whatif *w = &st->wi[l];
+        rc = put_str(t, "segment", l, sp->seg[sp->focus].key, e);
+        if (!rc)
+            rc = put_str(t, "feature", l, sp->lev[l].feature, e);
+        if (!rc)
+            rc = put_str(t, "label", l, segment_column_label(st->p, sp->lev[l].feature), e);
+        if (!rc)
+            rc = put_str(t, "helps", l, sp->lev[l].increase ? "increase" : "decrease", e);
+        if (!rc)
+            rc = put_str(t, "note", l, note, e);
+        put_num(t, "target", l, w->target);
+        put_num(t, "n_segment", l, (double)st->sum[sp->focus].n);
+        put_num(t, "n_moved", l, (double)w->n_moved);
+        put_num(t, "mean_probability_before", l, w->mean_before);
+        put_num(t, "mean_probability_after", l, w->mean_after);
+        put_num(t, "mean_change", l, w->mean_after - w->mean_before);
+        put_num(t, "profit_at_risk_before", l, w->par_before);
+        put_num(t, "profit_at_risk_after", l, w->par_after);
+        put_num(t, "profit_at_risk_saved", l, w->par_before - w->par_after);
+    }
+    return rc ? (table_free(t), rc) : write_and_free(t, dir, "whatif.tsv", e);
+}
+
+/* ---- figures ------------------------------------------------------------ */
+
+static int fig_vars(struct kv *v, const struct segment_study *st, const char *title_key, struct err *e)
+{
+    const struct segment_params *sp = st->sp;
+    char title[1024];
+    eda_fig_title(segment_label(sp, title_key, ""), sp->seg[sp->focus].name, title, sizeof title);
+    /* eda_fig_title substitutes {label}; the segment titles say {segment}. */
+    char *at = strstr(title, "{segment}");
+    if (at) {
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s%s", sp->seg[sp->focus].name, at + strlen("{segment}"));
+        *at = '\0';
+        strncat(title, rest, sizeof title - strlen(title) - 1);
+    }
+    return kv_set_str(v, "title", title, e);
+}
+
+static int fig_write(struct kv *v, struct table *t, const char *dir, const char *name, struct err *e)
+{
+    char path[4096], file[256];
+    snprintf(file, sizeof file, "%s.gpv", name);
+    /* The templates draw a note instead of bars when there are no rows (an
+     * empty focus segment): gnuplot cannot plot an empty file. */
+    int rc = kv_get(v, "rows") ? 0 : kv_set_long(v, "rows", (long)t->nrows, e);
+    if (!rc)
+        rc = eda_fig_vars_write(v, cli_path(path, sizeof path, dir, file), e);
+    snprintf(file, sizeof file, "%s.tsv", name);
+    if (!rc)
+        return write_and_free(t, dir, file, e);
+    table_free(t);
+    return rc;
+}
+
+static int figures(const struct segment_study *st, const char *dir, struct err *e)
+{
+    const struct segment_params *sp = st->sp;
+    size_t n = st->d->n, nl = sp->nlev;
+    char key[64], val[64];
+    struct kv *v = NULL;
+    struct table *t = NULL;
+    int rc = 0;
+
+    /* Probability x profit, one colour per segment, the thresholds as lines. */
+    static const char *const sc_cols[] = {"probability", "profit", "seg", NULL};
+    if (!(v = kv_alloc()))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    rc = table_with(sc_cols, n, &t, e);
+    for (size_t i = 0; !rc && i < n; i++) {
+        put_num(t, "probability", i, st->prob[i]);
+        put_num(t, "profit", i, st->profit[i]);
+        put_num(t, "seg", i, st->seg[i] == SEGMENT_NONE ? NAN : (double)st->seg[i]);
+    }
+    if (!rc)
+        rc = fig_vars(v, st, "titles.scatter", e);
+    if (!rc)
+        rc = kv_set_str(v, "xlabel", segment_label(sp, "axes.probability", "probability"), e);
+    if (!rc)
+        rc = kv_set_str(v, "ylabel", segment_column_label(st->p, st->s->profit_value), e);
+    snprintf(val, sizeof val, "%zu", sp->nseg);
+    if (!rc)
+        rc = kv_set_str(v, "nseg", val, e);
+    for (size_t g = 0; !rc && g < sp->nseg; g++) {
+        snprintf(key, sizeof key, "label_%zu", g);
+        rc = kv_set_str(v, key, sp->seg[g].name, e);
+    }
+    snprintf(val, sizeof val, "%zu", sp->nrisk_t);
+    if (!rc)
+        rc = kv_set_str(v, "nrisk", val, e);
+    for (size_t k = 0; !rc && k < sp->nrisk_t; k++) {
+        snprintf(key, sizeof key, "risk_%zu", k + 1);
+        snprintf(val, sizeof val, "%.17g", sp->risk_t[k]);
+        rc = kv_set_str(v, key, val, e);
+    }
+    snprintf(val, sizeof val, "%zu", sp->nprofit_t);
+    if (!rc)
+        rc = kv_set_str(v, "nprofit", val, e);
+    for (size_t k = 0; !rc && k < sp->nprofit_t; k++) {
+        snprintf(key, sizeof key, "profit_%zu", k + 1);
+        snprintf(val, sizeof val, "%.17g", st->profit_t[k]);
+        rc = kv_set_str(v, key, val, e);
+    }
+    if (!rc)
+        rc = kv_set_str(v, "threshold", segment_label(sp, "axes.threshold", "threshold"), e);
+    if (!rc)
+        rc = fig_write(v, t, dir, "segmentscatter_all", e);
+    else
+        table_free(t);
+    kv_free(v);
+    t = NULL;
+
+    /* Segment sizes and profit at risk, side by side. */
+    static const char *const sz_cols[] = {"x", "$name", "n", "profit_at_risk", "focus", NULL};
+    if (!rc && !(v = kv_alloc()))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = table_with(sz_cols, sp->nseg, &t, e);
+    for (size_t g = 0; !rc && g < sp->nseg; g++) {
+        put_num(t, "x", g, (double)g);
+        rc = put_str(t, "name", g, sp->seg[g].name, e);
+        put_num(t, "n", g, (double)st->sum[g].n);
+        put_num(t, "profit_at_risk", g, st->sum[g].profit_at_risk);
+        put_num(t, "focus", g, g == sp->focus);
+    }
+    if (!rc)
+        rc = fig_vars(v, st, "titles.sizes", e);
+    if (!rc)
+        rc = kv_set_str(v, "ylabel_n", segment_label(sp, "axes.customers", "customers"), e);
+    if (!rc)
+        rc = kv_set_str(v, "ylabel_par", segment_label(sp, "axes.profit_at_risk", "profit at risk"), e);
+    if (!rc)
+        rc = fig_write(v, t, dir, "segmentsizes_all", e);
+    else
+        table_free(t);
+    kv_free(v);
+    t = NULL;
+
+    /* The focus profile: standardized differences of the numeric features. */
+    static const char *const pr_cols[] = {"y", "$label", "smd", "significant", NULL};
+    const struct table *pf = st->profile;
+    size_t np = 0;
+    long kc = table_find(pf, "kind"), sm = table_find(pf, "smd"), ph = table_find(pf, "p_holm");
+    long lc = table_find(pf, "label");
+    for (size_t r = 0; r < pf->nrows; r++)
+        np += strcmp(pf->cols[kc].str[r], "numeric") == 0;
+    if (!rc && !(v = kv_alloc()))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = table_with(pr_cols, np, &t, e);
+    for (size_t r = 0, k = 0; !rc && r < pf->nrows; r++) {
+        if (strcmp(pf->cols[kc].str[r], "numeric") != 0)
+            continue;
+        put_num(t, "y", k, (double)(np - 1 - k));
+        rc = put_str(t, "label", k, pf->cols[lc].str[r], e);
+        put_num(t, "smd", k, pf->cols[sm].num[r]);
+        put_num(t, "significant", k, pf->cols[ph].num[r] < 0.05);
+        k++;
+    }
+    if (!rc)
+        rc = fig_vars(v, st, "titles.profile", e);
+    if (!rc)
+        rc = kv_set_str(v, "xlabel", segment_label(sp, "axes.smd", "smd"), e);
+    if (!rc)
+        rc = kv_set_str(v, "reference", segment_label(sp, "reference", "reference"), e);
+    if (!rc)
+        rc = kv_set_str(v, "empty", segment_label(sp, "empty", "empty"), e);
+    /* Rows with a difference to draw: none when the focus segment is empty. */
+    size_t drawn = 0;
+    for (size_t r = 0; !rc && r < t->nrows; r++)
+        drawn += isfinite(t->cols[table_find(t, "smd")].num[r]);
+    if (!rc)
+        rc = kv_set_long(v, "rows", (long)drawn, e);
+    if (!rc)
+        rc = fig_write(v, t, dir, "segmentprofile_focus", e);
+    else
+        table_free(t);
+    kv_free(v);
+    t = NULL;
+
+    /* What-if: change of the mean probability and the profit at risk saved. */
+    static const char *const wi_cols[] = {"y", "$label", "delta_pp", "saved", NULL};
+    if (!rc && !(v = kv_alloc()))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = table_with(wi_cols, nl, &t, e);
+    for (size_t l = 0; !rc && l < nl; l++) {
+        const struct segment_whatif *w = &st->wi[l];
+        put_num(t, "y", l, (double)(nl - 1 - l));
+        rc = put_str(t, "label", l, segment_column_label(st->p, sp->lev[l].feature), e);
+        put_num(t, "delta_pp", l, 100.0 * (w->mean_after - w->mean_before));
+        put_num(t, "saved", l, w->par_before - w->par_after);
+    }
+    if (!rc)
+        rc = fig_vars(v, st, "titles.whatif", e);
+    if (!rc)
+        rc = kv_set_str(v, "xlabel_delta", segment_label(sp, "axes.delta", "delta"), e);
+    if (!rc)
+        rc = kv_set_str(v, "xlabel_saved", segment_label(sp, "axes.saved", "saved"), e);
+    if (!rc)
+        rc = kv_set_str(v, "note", segment_label(sp, "estimate", "estimate"), e);
+    if (!rc)
+        rc = fig_write(v, t, dir, "segmentwhatif_focus", e);
+    else
+        table_free(t);
+    kv_free(v);
+    return rc;
+}
+
+int segment_study_write(struct segment_study *st, const char *out, const char *figdir, struct err *e)
+{
+    char path[4096];
+    int rc = customers_table(st, out, e);
+    if (!rc)
+        rc = segments_table(st, out, e);
+    if (!rc)
+        rc = table_write_tsv(st->profile, cli_path(path, sizeof path, out, "profile.tsv"), e);
+    if (!rc)
+        rc = recommendations_table(st, out, e);
+    if (!rc)
+        rc = whatif_table(st, out, e);
+    if (!rc)
+        rc = figures(st, figdir, e);
+    return rc;
+}
+
