@@ -195,10 +195,18 @@ static struct held *held;
 static size_t n_held, cap_held;
 static int holding;
 
-static void held_discard(void)
+/* Rename the held files into place (rename = 1) or remove them (0), in the
+ * order they were committed; after the first failed rename the rest are
+ * removed. The list is empty afterwards. */
+static int held_finish(int rename_them, struct err *e)
 {
+    int rc = ERR_OK;
     for (size_t i = 0; i < n_held; i++) {
-        unlink(held[i].tmp);
+        if (rename_them && !rc && rename(held[i].tmp, held[i].path) != 0)
+            rc = err_set(e, ERR_IO, "%s: cannot rename the temporary file into place: %s", held[i].path,
+                         strerror(errno));
+        if (!rename_them || rc)
+            unlink(held[i].tmp);
         live_forget(held[i].tmp);
         free(held[i].tmp);
         free(held[i].path);
@@ -206,6 +214,12 @@ static void held_discard(void)
     free(held);
     held = NULL;
     n_held = cap_held = 0;
+    return rc;
+}
+
+static void held_discard(void)
+{
+    held_finish(0, NULL);
 }
 
 void outfile_hold(void)
@@ -242,21 +256,7 @@ oom:
 
 int outfile_release(struct err *e)
 {
-    int rc = ERR_OK;
-    for (size_t i = 0; i < n_held; i++) {
-        if (!rc && rename(held[i].tmp, held[i].path) != 0)
-            rc = err_set(e, ERR_IO, "%s: cannot rename the temporary file into place: %s", held[i].path,
-                         strerror(errno));
-        if (rc)
-            unlink(held[i].tmp);
-        live_forget(held[i].tmp);
-        free(held[i].tmp);
-        free(held[i].path);
-    }
-    free(held);
-    held = NULL;
-    n_held = cap_held = 0;
-    return rc;
+    return held_finish(1, e);
 }
 
 const char *outfile_current(const char *path)

@@ -2,6 +2,7 @@
 # and a closing "N passed, N failed" line; the test's exit status is 1 on any failure.
 set -u
 BUILD=${BUILD:-build/release}
+SAN=${SAN:-0}
 BIN=$BUILD/bin
 REAL=${ONECLICK_REAL:-data/raw}
 PASS=0
@@ -32,6 +33,8 @@ need_real() {
     exit 1
   fi
 }
+# fast_study_params FILE: the study's params with fast_params applied.
+fast_study_params() { cp "$STUDY_PARAMS" "$1" && fast_params "$1"; }
 # fast_params FILE: a smaller search and a cheaper KernelSHAP for tests that
 # need a trained, explained model but not the study's model quality
 # (test_train checks that with the defaults).

@@ -5,10 +5,8 @@
 # run replaces them. On the real data with a small search.
 source "$(dirname "$0")/lib.sh"
 need_real
-SAN=${SAN:-0}
 P=$TMP/params.yaml
-cp "$STUDY_PARAMS" "$P"
-fast_params "$P" || exit 1
+fast_study_params "$P" || exit 1
 A=$TMP/a
 mk() { # mk PARAMS [DATA]: the study up to train and explain, in $A
   make -s --no-print-directory SAN="$SAN" DATA="${2:-$REAL}" INTERIM="$A" OUT="$TMP/out" SYNTH_DIR="$TMP/synth" \

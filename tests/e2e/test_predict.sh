@@ -6,10 +6,8 @@
 # training set (in-sample). test_train checks the probabilities themselves.
 source "$(dirname "$0")/lib.sh"
 need_real
-SAN=${SAN:-0}
 P=$TMP/params.yaml
-cp "$STUDY_PARAMS" "$P"
-fast_params "$P" || exit 1
+fast_study_params "$P" || exit 1
 A=$TMP/a
 if ! make -s --no-print-directory "$A/train.kv" SAN="$SAN" DATA="$REAL" INTERIM="$A" SYNTH_DIR="$TMP/synth" \
   OUT="$TMP/out" PARAMS="$P" >"$TMP/log" 2>&1; then

@@ -11,10 +11,8 @@
 # - the tests' params are the committed ones (tests/study-params.sh).
 source "$(dirname "$0")/lib.sh"
 need_real
-SAN=${SAN:-0}
 P=$TMP/params.yaml
-cp "$STUDY_PARAMS" "$P"
-fast_params "$P" || exit 1
+fast_study_params "$P" || exit 1
 A=$TMP/a AO=$TMP/a_out
 mk() { # mk INTERIM OUT [make args...]: make report there
   local i=$1 o=$2; shift 2
