@@ -196,7 +196,7 @@ $(LIBA): $(LIB_OBJ)
 
 # The objects are kept (not deleted as intermediates), so that a second
 # `make report` finds every program up to date and relinks nothing.
-.SECONDARY: $(STAGE_SRC:%.c=$(BUILD)/%.o) $(UNIT_SRC:%.c=$(BUILD)/%.o)
+.SECONDARY: $(STAGE_SRC:%.c=$(BUILD)/%.o) $(UNIT_SRC:%.c=$(BUILD)/%.o) $(UNIT_FIX)
 
 $(BUILD)/bin/%: $(BUILD)/stages/%.o $(LIBA)
 	@mkdir -p $(@D)
