@@ -12,6 +12,7 @@
 
 #include "stats/kmeans.h"
 #include "models/knn.h"
+#include "models/family.h"
 #include "models/logreg.h"
 #include "stats/metrics.h"
 #include "explain/shap.h"
@@ -24,15 +25,20 @@ const char *const explain_space_names[2] = {"log-odds", "probability"};
 /* k-means stops long before this on a few thousand rows. */
 #define EXPLAIN_KMEANS_ITER 300
 
+/* The family says which exact explainer fits it (family.h); KernelSHAP fits all. */
 int explain_resolve(enum pipe_family f, enum explain_kind want, enum explain_kind *out, struct err *e)
 {
+    const struct pipe_family_ops *ops = pipe_families[f];
+    enum explain_kind exact = EXPLAIN_KERNEL;
+    for (int k = 0; explain_kind_names[k]; k++)
+        if (!strcmp(explain_kind_names[k], ops->explainer))
+            exact = (enum explain_kind)k;
     if (want == EXPLAIN_AUTO)
-        want = f == PIPE_LOGREG ? EXPLAIN_LINEAR : f == PIPE_TREE ? EXPLAIN_TREE_PATH : EXPLAIN_KERNEL;
-    if ((want == EXPLAIN_LINEAR && f != PIPE_LOGREG) ||
-        ((want == EXPLAIN_TREE_PATH || want == EXPLAIN_TREE_INTERVENTIONAL) && f != PIPE_TREE))
+        want = exact;
+    int tree = want == EXPLAIN_TREE_PATH || want == EXPLAIN_TREE_INTERVENTIONAL;
+    if ((want == EXPLAIN_LINEAR && exact != EXPLAIN_LINEAR) || (tree && exact != EXPLAIN_TREE_PATH))
         return err_set(e, ERR_PARAMS, "explainer %s cannot explain a %s model; expected %s or kernel (or auto)",
-                       explain_kind_names[want], pipeline_family_names[f],
-                       f == PIPE_LOGREG ? "linear" : f == PIPE_TREE ? "tree_path, tree_interventional" : "auto");
+                       explain_kind_names[want], ops->name, ops->explainers);
     *out = want;
     return 0;
 }
@@ -45,7 +51,7 @@ enum explain_space explain_space_of(enum explain_kind k)
 int explain_model_output(const struct pipeline *p, enum explain_space space, const double *X, size_t n,
                          double *out, struct err *e)
 {
-    if (space == EXPLAIN_LOGODDS && p->cfg.family != PIPE_LOGREG)
+    if (space == EXPLAIN_LOGODDS && strcmp(pipe_families[p->cfg.family]->explainer, "linear") != 0)
         return err_set(e, ERR_PARAMS, "explain: log-odds output needs a logreg model, found %s",
                        pipeline_family_names[p->cfg.family]);
     return pipeline_score_transformed(p, X, n, space == EXPLAIN_LOGODDS, out, e);

@@ -2,14 +2,15 @@
  * on training rows only and applied to any rows, as scikit-learn's
  * Pipeline([("prep", ColumnTransformer(...)), ("model", ...)]).
  *
- * Four families, with scikit-learn's hyperparameter names and meanings:
- *   knn     n_neighbors, weights (uniform|distance), p (1|2)       lib/knn
+ * Four families behind one table of operations (models/family.h; each in
+ * models/family_NAME.c), with scikit-learn's hyperparameter names and meanings:
+ *   knn     n_neighbors, weights (uniform|distance), p (1|2)
  *   tree    criterion (gini|entropy), max_depth (int|none), min_samples_split,
  *           min_samples_leaf, max_features (all|sqrt|log2|int|fraction),
- *           class_weight (none|balanced)                            lib/cart
- *   logreg  penalty (l1|l2), C, class_weight                       lib/logreg
+ *           class_weight (none|balanced)
+ *   logreg  penalty (l1|l2), C, class_weight
  *   svc     kernel (linear|poly|rbf|sigmoid), C, gamma (scale|auto|value),
- *           degree, coef0, class_weight                            lib/svc
+ *           degree, coef0, class_weight
  * and two keys every family takes: `scaler` (passthrough|standard|minmax|
  * robust: applied to the numeric features; ordinal codes and one-hot columns
  * are left as they are, as the study's notebooks do) and `drop_first`

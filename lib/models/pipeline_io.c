@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 #include "core/outfile.h"
-#include "models/pipeline_model.h"
+#include "models/family.h"
 
 int pipeline_write(const struct pipeline *p, FILE *fp, struct err *e)
 {
@@ -20,17 +20,7 @@ int pipeline_write(const struct pipeline *p, FILE *fp, struct err *e)
     int rc = prep_write(p->prep, fp, e);
     if (rc)
         return rc;
-    switch (p->cfg.family) {
-    case PIPE_KNN:
-        rc = knn_write(p->knn, fp, e);
-        break;
-    case PIPE_TREE:
-        rc = tree_write(p->tree, fp, e);
-        break;
-    default:
-        rc = pipe_model_write(p, fp, e);
-        break;
-    }
+    rc = pipe_families[p->cfg.family]->write(p, fp, e);
     if (!rc && ferror(fp))
         rc = err_set(e, ERR_IO, "cannot write the pipeline: %s", strerror(errno));
     return rc;
@@ -69,8 +59,13 @@ int pipeline_read(FILE *fp, const char *name, struct pipeline **out, struct err 
     for (int f = 0; !rc && f < PIPE_NFAMILY; f++)
         if (!strcmp(val, pipeline_family_names[f]))
             fam = f;
-    if (!rc && fam < 0)
-        rc = err_set(e, ERR_DATA, "%s:2:8: expected knn, tree, logreg or svc, found \"%s\"", name, val);
+    if (!rc && fam < 0) {
+        char list[256] = "";
+        for (int f = 0; f < PIPE_NFAMILY; f++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", f == 0 ? "" : f + 1 < PIPE_NFAMILY ? ", " : " or ",
+                     pipeline_family_names[f]);
+        rc = err_set(e, ERR_DATA, "%s:2:8: expected %s, found \"%s\"", name, list, val);
+    }
     if (!rc) {
         pipeline_config_default(&p->cfg, (enum pipe_family)fam);
         rc = header(fp, name, 3, "params", &buf, &cap, &val, e);
@@ -79,19 +74,8 @@ int pipeline_read(FILE *fp, const char *name, struct pipeline **out, struct err 
         err_prefix(e, "%s:3:8: ", name);
     if (!rc)
         rc = prep_read(fp, name, &p->prep, e);
-    if (!rc) {
-        switch (p->cfg.family) {
-        case PIPE_KNN:
-            rc = knn_read(fp, name, &p->knn, e);
-            break;
-        case PIPE_TREE:
-            rc = tree_read(fp, name, &p->tree, e);
-            break;
-        default:
-            rc = pipe_model_read(p, fp, name, e);
-            break;
-        }
-    }
+    if (!rc)
+        rc = pipe_families[p->cfg.family]->read(p, fp, name, e);
     free(buf);
     if (rc) {
         pipeline_free(p);
