@@ -27,6 +27,7 @@
 #include "core/outfile.h"
 #include "io/params.h"
 #include "io/schema.h"
+#include "out/figure.h"
 
 enum { T_CLEAN_CUSTOMERS, T_CLEAN_REVENUE, T_CLEAN_MINUTES, T_CUSTOMERS, T_COUNT };
 static const char *const tnames[T_COUNT] = {"clean/customers", "clean/revenue", "clean/minutes", "customers"};
@@ -153,13 +154,7 @@ static int rule_smd(struct ctx *c)
 /* Write figure NAME's data and variables, and remember it for the manifest. */
 static int figure(struct ctx *c, const char *name, struct table *data, struct kv *vars)
 {
-    char path[4096], file[256];
-    snprintf(file, sizeof file, "%s.tsv", name);
-    int rc = !data ? err_set(&c->e, ERR_NOMEM, "out of memory")
-                   : table_write_tsv(data, cli_path(path, sizeof path, c->figdir, file), &c->e);
-    snprintf(file, sizeof file, "%s.gpv", name);
-    if (!rc)
-        rc = eda_fig_vars_write(vars, cli_path(path, sizeof path, c->figdir, file), &c->e);
+    int rc = !data ? err_set(&c->e, ERR_NOMEM, "out of memory") : figure_write(c->figdir, name, data, vars, &c->e);
     table_free(data);
     kv_free(vars);
     return rc;

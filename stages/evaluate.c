@@ -20,6 +20,7 @@
 #include "core/outfile.h"
 #include "io/params.h"
 #include "io/table.h"
+#include "out/figure.h"
 
 /* The usual cut-off, reported next to the chosen one. */
 #define DEFAULT_THRESHOLD 0.5
@@ -389,27 +390,6 @@ static const char *model_label(const struct params *p, const char *name)
     return n && n->kind == PNODE_SCALAR ? n->value : name;
 }
 
-/* gnuplot string assignments `key = "value"`, quotes and backslashes escaped. */
-static int gpv_write(const struct kv *vars, const char *dir, const char *name, struct err *e)
-{
-    char path[4096];
-    struct outfile of;
-    int rc = outfile_open(cli_path(path, sizeof path, dir, name), &of, e);
-    if (rc)
-        return rc;
-    fputs("# gnuplot variables for one figure, written by evaluate\n", of.fp);
-    for (size_t i = 0; i < vars->n; i++) {
-        fprintf(of.fp, "%s = \"", vars->keys[i]);
-        for (const char *c = vars->vals[i]; *c; c++) {
-            if (*c == '"' || *c == '\\')
-                fputc('\\', of.fp);
-            fputc(*c, of.fp);
-        }
-        fputs("\"\n", of.fp);
-    }
-    return outfile_commit(&of, e);
-}
-
 /* The variables every curve figure shares: title, axes, the models in drawing
  * order (`families`, space-separated, without "best") and `label_<model>`
  * (label_best too) for the legend. */
@@ -573,8 +553,9 @@ static int write_figures(const struct model *ms, size_t nm, size_t n, size_t npo
         rc = fig_confusion_table(&ms[0], dir, e);
     static const char *const names[] = {"roc_test.gpv", "pr_test.gpv", "calibration_test.gpv", "gains_test.gpv",
                                         "confusion_test.gpv"};
+    char path[4096];
     for (int f = 0; f < 5 && !rc; f++)
-        rc = gpv_write(v[f], dir, names[f], e);
+        rc = figure_vars_write(v[f], cli_path(path, sizeof path, dir, names[f]), e);
     for (int f = 0; f < 5; f++)
         kv_free(v[f]);
     return rc;

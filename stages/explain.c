@@ -28,6 +28,7 @@
 #include "models/pipeline.h"
 #include "io/schema.h"
 #include "io/table.h"
+#include "out/figure.h"
 
 #define NDEP 4
 #define NTOP_KV 5
@@ -218,13 +219,8 @@ static int write_importance(const char *path, const struct pipe_data *d, const s
 /* Write figure NAME: NAME.tsv from t (freed) and NAME.gpv from v. */
 static int write_fig(const char *dir, const char *name, struct table *t, const struct kv *v, struct err *e)
 {
-    char path[4096], file[128];
-    snprintf(file, sizeof file, "%s.tsv", name);
-    int rc = table_write_tsv(t, cli_path(path, sizeof path, dir, file), e);
+    int rc = figure_write(dir, name, t, v, e);
     table_free(t);
-    snprintf(file, sizeof file, "%s.gpv", name);
-    if (!rc)
-        rc = eda_fig_vars_write(v, cli_path(path, sizeof path, dir, file), e);
     return rc;
 }
 

@@ -5,19 +5,7 @@
 #include <stdio.h>
 
 #include "core/outfile.h"
-
-/* A gnuplot double-quoted string: backslash and double quote escaped. */
-static void put_gp_string(FILE *f, const char *key, const char *s)
-{
-    fprintf(f, "%s = \"", key);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        /* A newline would end the assignment; labels are one line. */
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
-    }
-    fputs("\"\n", f);
-}
+#include "out/figure.h"
 
 int corr_fig_heatmap(const char *dir, const char *name, const char *title, const char *const *labels,
                      const double *m, size_t n, int is_signed, struct err *e)
@@ -39,18 +27,28 @@ int corr_fig_heatmap(const char *dir, const char *name, const char *title, const
     if ((rc = outfile_commit(&of, e)))
         return rc;
 
-    snprintf(path, sizeof path, "%s/%s.gpv", dir, name);
-    if ((rc = outfile_open(path, &of, e)))
-        return rc;
     char num[32], key[32];
-    fputs("# gnuplot variables for one figure, written by a study stage\n", of.fp);
-    put_gp_string(of.fp, "title", title);
+    struct kv *v = kv_alloc();
+    if (!v)
+        return err_set(e, ERR_NOMEM, "out of memory");
     snprintf(num, sizeof num, "%zu", n);
-    put_gp_string(of.fp, "n", num);
-    put_gp_string(of.fp, "signed", is_signed ? "1" : "0");
-    for (size_t i = 0; i < n; i++) {
+    rc = kv_set_str(v, "title", title, e);
+    if (!rc)
+        rc = kv_set_str(v, "n", num, e);
+    if (!rc)
+        rc = kv_set_str(v, "signed", is_signed ? "1" : "0", e);
+    char one_line[1024];
+    for (size_t i = 0; !rc && i < n; i++) {
+        /* A label is one line: a newline would end the gnuplot assignment. */
+        snprintf(one_line, sizeof one_line, "%s", labels[i]);
+        for (char *c = one_line; *c; c++)
+            if (*c == '\n' || *c == '\r')
+                *c = ' ';
         snprintf(key, sizeof key, "label_%zu", i);
-        put_gp_string(of.fp, key, labels[i]);
+        rc = kv_set_str(v, key, one_line, e);
     }
-    return outfile_commit(&of, e);
+    if (!rc)
+        rc = figure_write(dir, name, NULL, v, e);
+    kv_free(v);
+    return rc;
 }

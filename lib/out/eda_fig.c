@@ -112,25 +112,6 @@ void eda_fig_title(const char *tmpl, const char *label, char *out, size_t size)
     out[k] = '\0';
 }
 
-int eda_fig_vars_write(const struct kv *vars, const char *path, struct err *e)
-{
-    struct outfile of;
-    int rc = outfile_open(path, &of, e);
-    if (rc)
-        return rc;
-    fputs("# gnuplot variables for one figure, written by a study stage\n", of.fp);
-    for (size_t i = 0; i < vars->n; i++) {
-        fprintf(of.fp, "%s = \"", vars->keys[i]);
-        for (const char *s = vars->vals[i]; *s; s++) {
-            if (*s == '"' || *s == '\\')
-                fputc('\\', of.fp);
-            fputc(*s, of.fp);
-        }
-        fputs("\"\n", of.fp);
-    }
-    return outfile_commit(&of, e);
-}
-
 static struct table *alloc_num(const char *const *names)
 {
     struct table *t = table_alloc();

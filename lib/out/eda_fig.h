@@ -31,10 +31,6 @@ int eda_fig_name(struct hashset *taken, const char *tmpl, const char *label, cha
 /* `tmpl` with every "{label}" replaced by label, truncated to size - 1. */
 void eda_fig_title(const char *tmpl, const char *label, char *out, size_t size);
 
-/* Write vars as gnuplot assignments `key = "value"` (backslash and double
- * quote escaped), atomically. Numbers stay strings: gnuplot converts them in
- * arithmetic. */
-int eda_fig_vars_write(const struct kv *vars, const char *path, struct err *e);
 
 /* Histogram with edges shared by both classes, numpy.histogram's: `bins`
  * equal bins from the minimum to the maximum of the finite values of the

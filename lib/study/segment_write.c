@@ -7,6 +7,7 @@
 #include "core/cli.h"
 #include "out/eda_fig.h"
 #include "study/segment_study.h"
+#include "out/figure.h"
 
 /* A table with the given columns; a name starting with '$' is text (the '$'
  * dropped), others numbers. */
@@ -212,16 +213,11 @@ static int fig_vars(struct kv *v, const struct segment_study *st, const char *ti
 
 static int fig_write(struct kv *v, struct table *t, const char *dir, const char *name, struct err *e)
 {
-    char path[4096], file[256];
-    snprintf(file, sizeof file, "%s.gpv", name);
     /* The templates draw a note instead of bars when there are no rows (an
      * empty focus segment): gnuplot cannot plot an empty file. */
     int rc = kv_get(v, "rows") ? 0 : kv_set_long(v, "rows", (long)t->nrows, e);
     if (!rc)
-        rc = eda_fig_vars_write(v, cli_path(path, sizeof path, dir, file), e);
-    snprintf(file, sizeof file, "%s.tsv", name);
-    if (!rc)
-        return write_and_free(t, dir, file, e);
+        rc = figure_write(dir, name, t, v, e);
     table_free(t);
     return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "study/eda.h"
 #include "out/eda_fig.h"
+#include "out/figure.h"
 
 #define FIX "tests/oracle/fixtures/"
 
@@ -105,7 +106,7 @@ static void test_vars_write(void **state)
     assert_int_equal(kv_set_str(v, "title", "Доля \"по акции\", %", &e), 0);
     assert_int_equal(kv_set_str(v, "tic0", "C:\\dir", &e), 0);
     assert_int_equal(kv_set_long(v, "ntics", 2, &e), 0);
-    assert_int_equal(eda_fig_vars_write(v, path, &e), 0);
+    assert_int_equal(figure_vars_write(v, path, &e), 0);
     const char *got = slurp(path);
     const char *want = "# gnuplot variables for one figure, written by a study stage\n"
                        "title = \"Доля \\\"по акции\\\", %\"\n"
