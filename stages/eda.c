@@ -28,6 +28,7 @@
 #include "io/params.h"
 #include "io/schema.h"
 #include "out/figure.h"
+#include "out/text.h"
 
 enum { T_CLEAN_CUSTOMERS, T_CLEAN_REVENUE, T_CLEAN_MINUTES, T_CUSTOMERS, T_COUNT };
 static const char *const tnames[T_COUNT] = {"clean/customers", "clean/revenue", "clean/minutes", "customers"};
@@ -171,7 +172,7 @@ static int vars_for(struct ctx *c, const char *title_key, const char *label, con
     snprintf(path, sizeof path, "labels.titles.%s", title_key);
     int rc = !v ? err_set(&c->e, ERR_NOMEM, "out of memory") : text(c, path, &tmpl);
     if (!rc)
-        eda_fig_title(tmpl, label, title, sizeof title);
+        text_fill(tmpl, "label", label, title, sizeof title);
     const char *const kv[][2] = {{"title", title},          {"xlabel", xlabel},        {"ylabel", ylabel},
                                  {"class0", c->names[EDA_NEG]}, {"class1", c->names[EDA_POS]}};
     for (size_t k = 0; k < 5 && !rc; k++)

@@ -21,6 +21,7 @@
 #include "io/params.h"
 #include "io/table.h"
 #include "out/figure.h"
+#include "out/text.h"
 
 /* The usual cut-off, reported next to the chosen one. */
 #define DEFAULT_THRESHOLD 0.5
@@ -362,16 +363,6 @@ static int write_kv(const struct model *ms, size_t nm, size_t n, size_t npos, co
 
 /* ---- figures: DIR/T_test.tsv and DIR/T_test.gpv for report/figures/T.gp ---- */
 
-/* A number as the Russian reader writes it: decimal comma. */
-static const char *ru(char *buf, size_t size, const char *fmt, double x)
-{
-    snprintf(buf, size, fmt, x);
-    for (char *c = buf; *c; c++)
-        if (*c == '.')
-            *c = ',';
-    return buf;
-}
-
 /* A label from params.yaml (evaluate.labels.* or labels.*); a missing one is a params error. */
 static const char *lab(const struct params *p, const char *path, int *rc, struct err *e)
 {
@@ -438,10 +429,10 @@ static int fig_legend_metric(struct kv *v, const struct model *ms, size_t nm, in
         char key[256], buf[1024], a[32], b[32], c[32];
         snprintf(key, sizeof key, "label_%s", ms[k].name);
         if (ap)
-            snprintf(buf, sizeof buf, "%s: AP %s", kv_get(v, key), ru(a, sizeof a, "%.3f", ms[k].ap));
+            snprintf(buf, sizeof buf, "%s: AP %s", kv_get(v, key), text_number(a, sizeof a, "%.3f", ms[k].ap));
         else
-            snprintf(buf, sizeof buf, "%s: AUC %s [%s; %s]", kv_get(v, key), ru(a, sizeof a, "%.3f", ms[k].auc.auc),
-                     ru(b, sizeof b, "%.3f", ms[k].auc.lo), ru(c, sizeof c, "%.3f", ms[k].auc.hi));
+            snprintf(buf, sizeof buf, "%s: AUC %s [%s; %s]", kv_get(v, key), text_number(a, sizeof a, "%.3f", ms[k].auc.auc),
+                     text_number(b, sizeof b, "%.3f", ms[k].auc.lo), text_number(c, sizeof c, "%.3f", ms[k].auc.hi));
         rc = kv_set_str(v, key, buf, e);
     }
     return rc;
@@ -481,7 +472,7 @@ static int write_figures(const struct model *ms, size_t nm, size_t n, size_t npo
     const char *perfect = lab(p, "evaluate.labels.axes.perfect", &rc, e);
     const char *ideal = lab(p, "evaluate.labels.axes.ideal", &rc, e);
     double rate = (double)npos / (double)n;
-    snprintf(buf, sizeof buf, "%s (%s: %s%%)", chance, positive, ru(a, sizeof a, "%.1f", 100 * rate));
+    snprintf(buf, sizeof buf, "%s (%s: %s%%)", chance, positive, text_number(a, sizeof a, "%.1f", 100 * rate));
     snprintf(a, sizeof a, "%.17g", rate);
 
     /* ROC: the chance diagonal and the chosen threshold on the chosen pipeline's curve. */
@@ -500,7 +491,7 @@ static int write_figures(const struct model *ms, size_t nm, size_t n, size_t npo
     char rule_path[64], thr_text[512];
     snprintf(rule_path, sizeof rule_path, "evaluate.labels.rules.%s", rules[st->rule]);
     const char *rule_text = lab(p, rule_path, &rc, e);
-    snprintf(thr_text, sizeof thr_text, "%s %s %s", thr_word, ru(b, sizeof b, "%.3f", ms[0].thr.threshold), rule_text);
+    snprintf(thr_text, sizeof thr_text, "%s %s %s", thr_word, text_number(b, sizeof b, "%.3f", ms[0].thr.threshold), rule_text);
     if (!rc)
         rc = kv_set_str(v[0], "thr_label", thr_text, e);
     if (!rc)
@@ -544,7 +535,7 @@ static int write_figures(const struct model *ms, size_t nm, size_t n, size_t npo
         if (!rc)
             rc = kv_set_str(v[4], conf[k].key, text, e);
     }
-    snprintf(buf, sizeof buf, "%s %s", thr_word, ru(b, sizeof b, "%.1f", DEFAULT_THRESHOLD));
+    snprintf(buf, sizeof buf, "%s %s", thr_word, text_number(b, sizeof b, "%.1f", DEFAULT_THRESHOLD));
     if (!rc)
         rc = kv_set_str(v[4], "title0", buf, e);
     if (!rc)

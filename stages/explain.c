@@ -29,6 +29,7 @@
 #include "io/schema.h"
 #include "io/table.h"
 #include "out/figure.h"
+#include "out/text.h"
 
 #define NDEP 4
 #define NTOP_KV 5
@@ -314,7 +315,7 @@ static int write_figures(const char *dir, const struct params *p, const struct p
         kv_free(v);
         if (!(v = kv_alloc()))
             rc = err_set(e, ERR_NOMEM, "out of memory");
-        eda_fig_title(t_dep, labels[j], buf, sizeof buf);
+        text_fill(t_dep, "label", labels[j], buf, sizeof buf);
         if (!rc)
             rc = kv_set_str(v, "title", buf, e);
         if (!rc)
@@ -363,9 +364,9 @@ static int write_figures(const char *dir, const struct params *p, const struct p
         char num[64];
         snprintf(wbuf + j * 256, 256, "%s = %s", labels[j], feature_text(d, j, test[top], num, sizeof num));
         /* The reader's decimal mark is a comma. */
-        if (d->spec[j].role == PREP_NUMERIC)
-            for (char *c = strrchr(wbuf + j * 256, '='); c && *c; c++)
-                *c = *c == '.' ? ',' : *c;
+        char *value = strrchr(wbuf + j * 256, '=');
+        if (d->spec[j].role == PREP_NUMERIC && value)
+            text_decimal_comma(value);
         wl[j] = wbuf + j * 256;
     }
     t = NULL;
@@ -374,11 +375,7 @@ static int write_figures(const char *dir, const struct params *p, const struct p
     snprintf(nb, sizeof nb, "%zu", m - nbars);
     /* "{n}" in the label is the number of features folded together. */
     char oth[1024];
-    const char *at_n = strstr(others, "{n}");
-    if (at_n)
-        snprintf(oth, sizeof oth, "%.*s%s%s", (int)(at_n - others), others, nb, at_n + 3);
-    else
-        snprintf(oth, sizeof oth, "%s", others);
+    text_fill(others, "n", nb, oth, sizeof oth);
     if (!rc)
         rc = explain_fig_waterfall(r->phi + test[top] * m, m, r->base, nbars, wl, oth, &t, e);
     kv_free(v);
@@ -387,11 +384,7 @@ static int write_figures(const char *dir, const struct params *p, const struct p
         rc = err_set(e, ERR_NOMEM, "out of memory");
     char title[512];
     if (!rc) {
-        const char *at = strstr(t_wf, "{id}");
-        if (at)
-            snprintf(title, sizeof title, "%.*s%s%s", (int)(at - t_wf), t_wf, d->id[test[top]], at + 4);
-        else
-            snprintf(title, sizeof title, "%s", t_wf);
+        text_fill(t_wf, "id", d->id[test[top]], title, sizeof title);
         rc = kv_set_str(v, "title", title, e);
     }
     if (!rc)

@@ -82,36 +82,6 @@ int eda_fig_name(struct hashset *taken, const char *tmpl, const char *label, cha
     return 0;
 }
 
-void eda_fig_title(const char *tmpl, const char *label, char *out, size_t size)
-{
-    static const char mark[] = "{label}";
-    size_t k = 0;
-    if (!size)
-        return;
-    while (*tmpl && k + 1 < size) {
-        if (strncmp(tmpl, mark, sizeof mark - 1) == 0) {
-            for (const char *l = label; *l && k + 1 < size; l++)
-                out[k++] = *l;
-            tmpl += sizeof mark - 1;
-        } else {
-            out[k++] = *tmpl++;
-        }
-    }
-    /* Cut short: never end inside a UTF-8 sequence. */
-    if (*tmpl || k + 1 >= size) {
-        size_t j = k;
-        while (j > 0 && ((unsigned char)out[j - 1] & 0xC0) == 0x80)
-            j--;
-        if (j > 0) {
-            unsigned char c = (unsigned char)out[j - 1];
-            size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-            if (k - (j - 1) < need)
-                k = j - 1;
-        }
-    }
-    out[k] = '\0';
-}
-
 static struct table *alloc_num(const char *const *names)
 {
     struct table *t = table_alloc();

@@ -28,10 +28,6 @@ void eda_fig_slug(const char *name, char *out, size_t size);
  * must not contain the '_' that ends it). */
 int eda_fig_name(struct hashset *taken, const char *tmpl, const char *label, char *out, size_t size, struct err *e);
 
-/* `tmpl` with every "{label}" replaced by label, truncated to size - 1. */
-void eda_fig_title(const char *tmpl, const char *label, char *out, size_t size);
-
-
 /* Histogram with edges shared by both classes, numpy.histogram's: `bins`
  * equal bins from the minimum to the maximum of the finite values of the
  * rows with a class, the last bin closed (a constant column gets one bin

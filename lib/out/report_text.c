@@ -1,4 +1,5 @@
 #include "out/report_text.h"
+#include "out/text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -85,9 +86,7 @@ static int expand(const char *body, mdreport_lookup lookup, void *ctx, const cha
             return err_prefix(e, "%s: {%s}: ", where, body);
         /* A Russian sentence writes 0,924 (as the pct format does). */
         if (body[rn + 1] == '%')
-            for (char *d = tmp; *d; d++)
-                if (*d == '.')
-                    *d = ',';
+            text_decimal_comma(tmp);
         return put(b, tmp, strlen(tmp)) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
     }
     if (body[rn] == '~') {

@@ -8,6 +8,7 @@
 #include "out/eda_fig.h"
 #include "study/segment_study.h"
 #include "out/figure.h"
+#include "out/text.h"
 
 /* A table with the given columns; a name starting with '$' is text (the '$'
  * dropped), others numbers. */
@@ -199,15 +200,10 @@ static int fig_vars(struct kv *v, const struct segment_study *st, const char *ti
 {
     const struct segment_params *sp = st->sp;
     char title[1024];
-    eda_fig_title(segment_label(sp, title_key, ""), sp->seg[sp->focus].name, title, sizeof title);
-    /* eda_fig_title substitutes {label}; the segment titles say {segment}. */
-    char *at = strstr(title, "{segment}");
-    if (at) {
-        char rest[1024];
-        snprintf(rest, sizeof rest, "%s%s", sp->seg[sp->focus].name, at + strlen("{segment}"));
-        *at = '\0';
-        strncat(title, rest, sizeof title - strlen(title) - 1);
-    }
+    char with_label[1024];
+    /* A segment's title names it as {segment} (or {label}, as eda's do). */
+    text_fill(segment_label(sp, title_key, ""), "label", sp->seg[sp->focus].name, with_label, sizeof with_label);
+    text_fill(with_label, "segment", sp->seg[sp->focus].name, title, sizeof title);
     return kv_set_str(v, "title", title, e);
 }
 

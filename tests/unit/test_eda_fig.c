@@ -14,6 +14,7 @@
 #include "study/eda.h"
 #include "out/eda_fig.h"
 #include "out/figure.h"
+#include "out/text.h"
 
 #define FIX "tests/oracle/fixtures/"
 
@@ -65,23 +66,29 @@ static void test_name(void **state)
     hashset_free(taken);
 }
 
+/* text_fill (lib/out/text.h), as the figure titles use it. */
 static void test_title(void **state)
 {
     (void)state;
     char t[64];
-    eda_fig_title("{label}: распределение", "Выручка, руб.", t, sizeof t);
+    text_fill("{label}: распределение", "label", "Выручка, руб.", t, sizeof t);
     assert_string_equal(t, "Выручка, руб.: распределение");
-    eda_fig_title("{label} и {label}", "A", t, sizeof t);
+    text_fill("{label} и {label}", "label", "A", t, sizeof t);
     assert_string_equal(t, "A и A");
-    eda_fig_title("без метки {lab}", "A", t, sizeof t);
+    text_fill("без метки {lab}", "label", "A", t, sizeof t);
     assert_string_equal(t, "без метки {lab}");
     /* cut short between the bytes of "ж" (2 bytes): the half letter goes */
-    eda_fig_title("ажж", "", t, 5);
+    text_fill("ажж", "label", "", t, 5);
     assert_string_equal(t, "аж");
-    eda_fig_title("ажж", "", t, 4);
+    text_fill("ажж", "label", "", t, 4);
     assert_string_equal(t, "а");
-    eda_fig_title("{label}", "жжж", t, 4);
+    text_fill("{label}", "label", "жжж", t, 4);
     assert_string_equal(t, "ж");
+    text_fill("Клиент {id}: {n} признаков", "id", "215538", t, sizeof t);
+    assert_string_equal(t, "Клиент 215538: {n} признаков");
+    char num[32];
+    assert_string_equal(text_number(num, sizeof num, "%.3f", 0.5347), "0,535");
+    assert_string_equal(text_number(num, sizeof num, "%.1f", -12.25), "-12,2");
 }
 
 static char *slurp(const char *path)
