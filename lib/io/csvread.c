@@ -7,6 +7,7 @@
  * Cell text lives in a chunked arena whose blocks never move, so `cells`
  * points straight into it and nothing is copied twice. */
 #include "io/csvread.h"
+#include "core/utf8.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -251,39 +252,6 @@ static int feed(struct reader *r, struct csv_parser *p, const unsigned char *buf
         r->quote_field = r->nf + 1;
     }
     return 0;
-}
-
-/* Length of the valid UTF-8 sequence at s (2..4), 0 if invalid, -1 if the
- * n available bytes are a valid but incomplete start. */
-static inline int utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-    int len;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F; /* beyond U+10FFFF */
-    } else
-        return 0;
-    for (int k = 1; k < len; k++) {
-        if ((size_t)k >= n)
-            return -1;
-        if (s[k] < lo || s[k] > hi)
-            return 0;
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return len;
 }
 
 /* Windows-1251 puts Cyrillic letters at 0xC0-0xFF (and Ёё at 0xA8/0xB8), so

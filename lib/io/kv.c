@@ -7,46 +7,13 @@
 #include <string.h>
 
 #include "core/outfile.h"
+#include "core/utf8.h"
 
 static int key_char(unsigned char c, int first)
 {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
         return 1;
     return !first && (c == '.' || c == '-');
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF: the
- * values end up in HTML and XLSX, where a bad byte corrupts the file. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    unsigned cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
 }
 
 static int check_key(const char *key, struct err *e)
@@ -67,10 +34,10 @@ static int check_value(const char *key, const char *val, struct err *e)
         if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
             return err_set(e, ERR_DATA, "kv: key \"%s\": expected a value without tab or line break, found %s", key,
                            s[i] == '\t' ? "a tab" : "a line break");
-        size_t k = utf8_seq(s + i, n - i);
-        if (!k)
+        int k = utf8_seq(s + i, n - i);
+        if (k <= 0)
             return err_set(e, ERR_DATA, "kv: key \"%s\": expected UTF-8 text, found byte 0x%02X", key, s[i]);
-        i += k;
+        i += (size_t)k;
     }
     return ERR_OK;
 }
@@ -218,11 +185,7 @@ int kv_write(const struct kv *kv, const char *path, struct err *e)
  * that an editor's cursor column matches on Cyrillic text. */
 static size_t col_of(const char *line, size_t off)
 {
-    size_t c = 1;
-    for (size_t i = 0; i < off; i++)
-        if (((unsigned char)line[i] & 0xC0) != 0x80)
-            c++;
-    return c;
+    return utf8_count(line, off) + 1;
 }
 
 static int read_all(const char *path, char **buf, size_t *len, struct err *e)
@@ -303,11 +266,11 @@ static int parse_line(const char *path, size_t lineno, const char *s, size_t n, 
         if (c == '\t' || c == '\r' || c == '\0')
             return err_set(e, ERR_DATA, "%s:%zu:%zu: expected end of line, found %s", path, lineno, col_of(s, j),
                            describe(c, tmp, sizeof tmp));
-        size_t k = utf8_seq((const unsigned char *)s + j, n - j);
-        if (!k)
+        int k = utf8_seq((const unsigned char *)s + j, n - j);
+        if (k <= 0)
             return err_set(e, ERR_DATA, "%s:%zu:%zu: expected UTF-8 text, found byte 0x%02X", path, lineno,
                            col_of(s, j), c);
-        j += k;
+        j += (size_t)k;
     }
     for (size_t k = 0; k < kv->n; k++)
         if (strlen(kv->keys[k]) == klen && memcmp(kv->keys[k], s, klen) == 0)

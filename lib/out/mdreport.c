@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/outfile.h"
+#include "core/utf8.h"
 
 /* ---- a growing string; one out-of-memory flag checked at the end ---- */
 
@@ -77,10 +78,8 @@ static size_t cp_col(const struct ctx *c, int line, int bytecol)
     const char *s = c->src + c->line_start[line];
     size_t end = ((size_t)line < c->nlines ? c->line_start[line + 1] : c->len) - c->line_start[line];
     size_t col = 1;
-    for (size_t i = 0; i + 1 < (size_t)bytecol && i < end; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            col++;
-    return col;
+    size_t before = (size_t)bytecol - 1 < end ? (size_t)bytecol - 1 : end;
+    return col + utf8_count(s, before);
 }
 
 static int name_char(char ch)

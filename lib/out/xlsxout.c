@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/outfile.h"
+#include "core/utf8.h"
 
 #define XLSX_MAX_ROWS 1048576u
 #define XLSX_MAX_COLS 16384u
@@ -216,47 +217,7 @@ int xlsxout_close(struct xlsxout *x, struct err *e)
 
 size_t xlsxout_width(const char *s)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* Strict UTF-8 (no overlongs, surrogates, or > U+10FFFF): a bad byte would
- * make the workbook's XML unreadable. */
-static int utf8_ok(const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    while (*s) {
-        unsigned c = *s;
-        size_t len;
-        unsigned cp;
-        if (c < 0x80) {
-            s++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        for (size_t i = 1; i < len; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i] & 0x3F);
-        }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return 0;
-        s += len;
-    }
-    return 1;
+    return utf8_count(s, strlen(s));
 }
 
 /* A decimal number and nothing else: no blanks, no hex, no nan or inf. */
@@ -324,7 +285,7 @@ static int cell_error(const char *sheet, size_t row, size_t col, const char *wha
 
 static int check_sheet_name(struct xlsxout *x, const char *name, struct err *e)
 {
-    if (!utf8_ok(name))
+    if (!utf8_valid(name))
         return err_set(e, ERR_DATA, "xlsxout: expected a UTF-8 sheet name, found invalid bytes");
     lxw_error le = workbook_validate_sheet_name(x->wb, name);
     if (le != LXW_NO_ERROR)
@@ -335,7 +296,7 @@ static int check_sheet_name(struct xlsxout *x, const char *name, struct err *e)
 static int write_text(lxw_worksheet *ws, const char *sheet, size_t r, size_t c, const char *s, lxw_format *f,
                       struct err *e)
 {
-    if (!utf8_ok(s))
+    if (!utf8_valid(s))
         return cell_error(sheet, r, c, "UTF-8 text", "(invalid bytes)", e);
     if (strlen(s) > XLSX_MAX_STRING)
         return cell_error(sheet, r, c, "at most 32767 bytes of text", "a longer string", e);
