@@ -30,6 +30,7 @@
 #include "io/table.h"
 #include "out/figure.h"
 #include "out/text.h"
+#include "models/split.h"
 
 #define NDEP 4
 #define NTOP_KV 5
@@ -111,35 +112,6 @@ static const char *feature_text(const struct pipe_data *d, size_t j, size_t row,
             break;
     }
     return buf;
-}
-
-/* Which customers are test rows, from train's split.tsv (id, set). */
-static int read_split(const char *path, const struct pipe_data *d, unsigned char *is_test, struct err *e)
-{
-    static const char *const strs[] = {"id", "set", NULL};
-    struct table *t = NULL;
-    struct hashset *h = hashset_alloc(d->n);
-    int rc = h ? table_read_tsv(path, strs, &t, e) : err_set(e, ERR_NOMEM, "out of memory");
-    long ic = rc ? -1 : table_find(t, "id"), sc = rc ? -1 : table_find(t, "set");
-    if (!rc && (ic < 0 || sc < 0))
-        rc = err_set(e, ERR_DATA, "%s: expected columns id and set", path);
-    for (size_t i = 0; !rc && i < t->nrows; i++) {
-        const char *set = t->cols[sc].str[i];
-        if (!set || (strcmp(set, "test") && strcmp(set, "train")))
-            rc = err_set(e, ERR_DATA, "%s:%zu: expected set train or test, found \"%s\"", path, i + 2,
-                         set ? set : "");
-        else if (hashset_insert(h, t->cols[ic].str[i] ? t->cols[ic].str[i] : "", !strcmp(set, "test"), NULL) < 0)
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; !rc && i < d->n; i++) {
-        size_t v;
-        if (!hashset_find(h, d->id[i], &v))
-            rc = err_set(e, ERR_DATA, "%s: expected a row for customer id %s, found none", path, d->id[i]);
-        is_test[i] = (unsigned char)(rc ? 0 : v);
-    }
-    table_free(t);
-    hashset_free(h);
-    return rc;
 }
 
 /* shap.tsv: id, one column per original feature (table order), base, output. */
@@ -467,7 +439,7 @@ int main(int argc, char **argv)
             rc = err_set(&e, ERR_NOMEM, "out of memory");
     }
     if (!rc)
-        rc = read_split(split, d, is_test, &e);
+        rc = split_file_read(split, d->id, d->n, in, SPLIT_EVERY_CUSTOMER, is_test, NULL, &e);
     for (size_t i = 0; !rc && i < d->n; i++) {
         if (is_test[i])
             test[nt++] = i;

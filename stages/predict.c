@@ -31,6 +31,7 @@
 #include "models/pipeline.h"
 #include "io/schema.h"
 #include "io/table.h"
+#include "models/split.h"
 
 /* Remove a directory tree the stages wrote (plain files and directories). */
 static void rm_tree(const char *dir)
@@ -291,28 +292,18 @@ static int report_in_sample(const char *split, int required, const struct pipe_d
 {
     if (!required && access(split, F_OK) != 0)
         return 0;
-    const char *force[] = {"id", NULL};
-    struct table *t = NULL;
-    int rc = table_read_tsv(split, force, &t, e);
-    long ic = rc ? -1 : table_find(t, "id"), sc = rc ? -1 : table_find(t, "set");
-    if (!rc && (ic < 0 || sc < 0 || t->cols[sc].type != COL_STR))
-        rc = err_set(e, ERR_DATA, "%s:1:1: expected the columns \"id\" and \"set\" of a training split", split);
-    struct hashset *train = rc ? NULL : hashset_alloc(t->nrows);
-    if (!rc && !train)
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    size_t dummy, n_in = 0;
-    for (size_t i = 0; !rc && i < t->nrows; i++)
-        if (t->cols[sc].str[i] && !strcmp(t->cols[sc].str[i], "train") &&
-            hashset_insert(train, t->cols[ic].str[i], i, &dummy) < 0)
-            rc = err_set(e, ERR_NOMEM, "out of memory");
+    unsigned char *is_test = calloc(d->n + 1, 1), *found = calloc(d->n + 1, 1);
+    int rc = is_test && found ? split_file_read(split, d->id, d->n, "the scored data", 0, is_test, found, e)
+                              : err_set(e, ERR_NOMEM, "out of memory");
+    size_t n_in = 0;
     for (size_t i = 0; !rc && i < d->n; i++)
-        n_in += hashset_find(train, d->id[i], &dummy);
+        n_in += found[i] && !is_test[i];
+    free(is_test);
+    free(found);
     if (!rc && n_in)
         fprintf(stderr, "predict: note: %zu of %zu customers were in the training set of this model (%s): their "
                 "probabilities are in-sample, too sure (a nearest-neighbours model gives them 0 or 1); their honest, "
                 "out-of-fold ones are in the study's segment/customers.tsv\n", n_in, d->n, split);
-    hashset_free(train);
-    table_free(t);
     return rc;
 }
 

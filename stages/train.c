@@ -306,22 +306,15 @@ int main(int argc, char **argv)
         rc = outfile_commit(&of, &e);
     }
     /* Which customers were held out, in table order, for explain and segment. */
-    if (!rc)
-        rc = outfile_open(cli_path(path, sizeof path, out, "split.tsv"), &of, &e);
     if (!rc) {
         unsigned char *is_test = calloc(d->n + 1, 1);
-        if (!is_test) {
-            outfile_abort(&of);
+        if (!is_test)
             rc = err_set(&e, ERR_NOMEM, "out of memory");
-        } else {
-            for (size_t i = 0; i < sp->ntest; i++)
-                is_test[sp->test[i]] = 1;
-            fprintf(of.fp, "id\tset\n");
-            for (size_t i = 0; i < d->n; i++)
-                fprintf(of.fp, "%s\t%s\n", d->id[i], is_test[i] ? "test" : "train");
-            free(is_test);
-            rc = outfile_commit(&of, &e);
-        }
+        for (size_t i = 0; !rc && i < sp->ntest; i++)
+            is_test[sp->test[i]] = 1;
+        if (!rc)
+            rc = split_file_write(cli_path(path, sizeof path, out, "split.tsv"), d->id, d->n, is_test, &e);
+        free(is_test);
     }
 
     if (!rc && !(kv = kv_alloc()))

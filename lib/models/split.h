@@ -62,4 +62,24 @@ int split_stratified_kfold(const int *y, size_t n, size_t k, int shuffle, unsign
 void split_fold_indices(const int *fold, size_t n, int f, size_t *train, size_t *ntrain,
                         size_t *test, size_t *ntest);
 
+/* ---- train/split.tsv: the one owner of the file ---------------------------
+ * Which customers the final model learned from: a header `id<TAB>set`, then
+ * one row per customer, in table order, set = train or test. train writes it;
+ * explain, segment and predict read it (lib/models/split_file.c). */
+
+/* Write ids[0..n) with is_test[i] atomically. */
+int split_file_write(const char *path, char *const *ids, size_t n, const unsigned char *is_test, struct err *e);
+
+/* What split_file_read checks beyond the format. */
+enum {
+    SPLIT_EVERY_CUSTOMER = 1, /* each of ids needs a row */
+    SPLIT_ONLY_CUSTOMERS = 2, /* each row's id is one of ids (else the split is stale) */
+};
+/* For each of the n customers ids[i] (of the file `of`, for messages):
+ * found[i] (may be NULL) = it has a row, is_test[i] = its set is test.
+ * ERR_DATA naming path and line for a set that is neither train nor test, and
+ * for what `checks` rules out. */
+int split_file_read(const char *path, char *const *ids, size_t n, const char *of, int checks,
+                    unsigned char *is_test, unsigned char *found, struct err *e);
+
 #endif

@@ -1,6 +1,7 @@
 /* segment_study: reading, honest scoring, profit, segments, profile (steps 1-4
  * of stages/segment.c). */
 #include "study/segment_study.h"
+#include "models/split.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,8 +23,6 @@ static void *xcalloc(size_t n, size_t size)
 int segment_study_read(struct segment_study *st, const char *in, const char *split, const char *model,
                        struct err *e)
 {
-    struct table *sp = NULL;
-    static const char *const str[] = {"id", "set", NULL};
     int rc = pipe_read_data(in, st->s, 1, &st->t, &st->d, e);
     if (!rc)
         rc = pipeline_load(model, &st->final, e);
@@ -42,34 +41,14 @@ int segment_study_read(struct segment_study *st, const char *in, const char *spl
                          first + 1, i + 1);
     }
     /* Which customers the final model learned from. */
-    if (!rc)
-        rc = table_read_tsv(split, str, &sp, e);
-    long ic = rc ? -1 : table_find(sp, "id"), sc = rc ? -1 : table_find(sp, "set");
-    if (!rc && (ic < 0 || sc < 0 || sp->cols[ic].type != COL_STR || sp->cols[sc].type != COL_STR))
-        rc = err_set(e, ERR_DATA, "%s: expected the columns id and set", split);
-    unsigned char *seen = rc ? NULL : xcalloc(n, 1);
-    if (!rc && !seen)
+    unsigned char *is_test = rc ? NULL : xcalloc(n, 1);
+    if (!rc && !is_test)
         rc = err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t k = 0; !rc && k < sp->nrows; k++) {
-        size_t i;
-        const char *id = sp->cols[ic].str[k], *set = sp->cols[sc].str[k];
-        if (!id || !hashset_find(st->row_of, id, &i))
-            rc = err_set(e, ERR_DATA, "%s:%zu: expected a customer of %s, found id %s", split, k + 2, in,
-                         id ? id : "(empty)");
-        else if (!set || (strcmp(set, "train") && strcmp(set, "test")))
-            rc = err_set(e, ERR_DATA, "%s:%zu: expected set train or test, found \"%s\"", split, k + 2,
-                         set ? set : "");
-        else {
-            seen[i] = 1;
-            st->is_train[i] = set[1] == 'r';
-        }
-    }
+    if (!rc)
+        rc = split_file_read(split, st->d->id, n, in, SPLIT_EVERY_CUSTOMER | SPLIT_ONLY_CUSTOMERS, is_test, NULL, e);
     for (size_t i = 0; !rc && i < n; i++)
-        if (!seen[i])
-            rc = err_set(e, ERR_DATA, "%s: expected every customer of %s, found no row for id %s (is train's output "
-                                      "stale?)", split, in, st->d->id[i]);
-    free(seen);
-    table_free(sp);
+        st->is_train[i] = !is_test[i];
+    free(is_test);
     return rc;
 }
 

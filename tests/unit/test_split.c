@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/split.h"
 #include "fixture.h"
@@ -278,9 +279,49 @@ static void test_kfold_real(void **state)
     tsv_free(kc);
 }
 
+/* train/split.tsv: written once, read back the same; what the readers refuse. */
+static void test_split_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_split_file.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct err e = {0};
+    char *ids[] = {"11", "12", "13"};
+    const unsigned char test[] = {0, 1, 0};
+    assert_int_equal(split_file_write(path, ids, 3, test, &e), 0);
+    FILE *f = fopen(path, "r");
+    char buf[128] = "";
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    assert_string_equal(buf, "id\tset\n11\ttrain\n12\ttest\n13\ttrain\n");
+
+    /* Read in another order, with one customer the split does not know. */
+    char *asked[] = {"13", "12", "99"};
+    unsigned char is_test[3], found[3];
+    assert_int_equal(split_file_read(path, asked, 3, "x.tsv", 0, is_test, found, &e), 0);
+    assert_true(!is_test[0] && is_test[1] && !is_test[2]);
+    assert_true(found[0] && found[1] && !found[2]);
+    assert_int_equal(split_file_read(path, asked, 3, "x.tsv", SPLIT_EVERY_CUSTOMER, is_test, NULL, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "expected every customer of x.tsv, found no row for id 99"));
+    /* The split knows a customer the data has not: stale. */
+    assert_int_equal(split_file_read(path, asked, 2, "x.tsv", SPLIT_ONLY_CUSTOMERS, is_test, NULL, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, ":2: expected a customer of x.tsv, found id 11"));
+
+    f = fopen(path, "w");
+    fputs("id\tset\n11\tvalid\n", f);
+    fclose(f);
+    assert_int_equal(split_file_read(path, ids, 1, "x.tsv", 0, is_test, NULL, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, ":2: expected set train or test, found \"valid\""));
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_split_file),
         cmocka_unit_test(test_shuffle_is_numpy),
         cmocka_unit_test(test_approximate_mode),
         cmocka_unit_test(test_errors),
