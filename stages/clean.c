@@ -112,8 +112,10 @@ static int rule_period_labels(struct ctx *c)
             for (size_t k = 0; k < sp->n && !ok; k++)
                 ok = v && strcmp(v, sp->labels[k]) == 0;
             if (!ok)
-                return err_set(&c->e, ERR_DATA, "%s:%.0f:%zu: expected a period label of schema.periods.%s, found \"%s\"",
-                               c->s->files[r].name, c->t[r]->cols[line_col].num[i], col + 1, tname(r), v ? v : "");
+                return err_set(&c->e, ERR_DATA,
+                               "%s:%.0f:%zu: expected a period label of schema.periods.%s, found \"%s\" (customer %s)",
+                               c->s->files[r].name, c->t[r]->cols[line_col].num[i], col + 1, tname(r), v ? v : "",
+                               c->t[r]->cols[c->id[r]].str[i]);
         }
     }
     return 0;
@@ -152,8 +154,9 @@ static int rule_ranges(struct ctx *c)
                 break;
             size_t bad = clean_first_outside(c->t[r], col, lo, hi);
             if (bad != (size_t)-1)
-                rc = err_set(&c->e, ERR_DATA, "%s:%.0f:%zu: expected %s in [%g, %g], found %.17g", c->s->files[r].name,
-                             c->t[r]->cols[line_col].num[bad], col + 1, lim->key, lo, hi, c->t[r]->cols[col].num[bad]);
+                rc = err_set(&c->e, ERR_DATA, "%s:%.0f:%zu: expected %s in [%g, %g], found %.17g (customer %s)",
+                             c->s->files[r].name, c->t[r]->cols[line_col].num[bad], col + 1, lim->key, lo, hi,
+                             c->t[r]->cols[col].num[bad], c->t[r]->cols[c->id[r]].str[bad]);
             else
                 rc = qlog_add(&c->q, "range", tname(r), lim->key, 0, "checked", "", &c->e);
         }

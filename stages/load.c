@@ -94,8 +94,11 @@ static int to_table(const struct csv_data *d, const struct schema *s, int role, 
             } else if (cell[strspn(cell, " ")] == '\0') {
                 t->cols[idx].num[i] = NAN; /* an empty cell is a missing value: clean reports it */
             } else if (num_parse(cell, s->files[role].decimal, &t->cols[idx].num[i]) != 0) {
-                rc = err_set(e, ERR_DATA, "%s:%zu:%zu: expected a number with decimal '%c' in column \"%s\", found \"%s\"",
-                             d->path, d->line[i], j + 1, s->files[role].decimal, d->header[j], cell);
+                rc = err_set(e, ERR_DATA,
+                             "%s:%zu:%zu: expected a number with decimal '%c' in column \"%s\", found \"%s\" "
+                             "(customer %s)",
+                             d->path, d->line[i], j + 1, s->files[role].decimal, d->header[j], cell,
+                             csv_cell(d, i, (size_t)csv_find(d, s->id)));
             }
         }
     }

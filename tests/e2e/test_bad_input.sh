@@ -43,13 +43,13 @@ expect "missing column" 2 'market_file\.csv:1:1: expected a column "Страни
 fresh; sed -i '1s/Длительность/Длительность_дней/' "$D/market_file.csv"
 expect "renamed column" 2 'market_file\.csv:1:1: expected a column "Длительность"' load
 fresh; sed -i '3s/^215349,\([^,]*\),\([^,]*\),\([^,]*\),\([^,]*\),\([^,]*\),819,/215349,\1,\2,\3,\4,\5,8l9,/' "$D/market_file.csv"
-expect "non-numeric value" 2 'market_file\.csv:3:7: expected a number .* "Длительность", found "8l9"' load
+expect "non-numeric value" 2 'market_file\.csv:3:7: expected a number .* "Длительность", found "8l9" \(customer 215349\)$' load
 fresh; sed -i '4s/^215350,/215349,/' "$D/market_file.csv"
 expect "duplicate id" 2 'market_file\.csv:4:1: expected a unique id, found "215349" again \(first at line 3\)' load
 fresh; sed -i '/^215349,/d' "$D/market_money.csv"
 expect "customer missing from a period table" 2 'market_money\.csv: expected rows for every customer, found none for id 215349 \(.*market_file\.csv:3\)' load
 fresh; sed -i '0,/текущий_месяц/s//текущий_месяцц/' "$D/market_time.csv"
-expect "unknown period label" 2 '^clean: market_time\.csv:2:2: expected a period label of schema\.periods\.minutes, found "текущий_месяцц"' load_clean
+expect "unknown period label" 2 '^clean: market_time\.csv:2:2: expected a period label of schema\.periods\.minutes, found "текущий_месяцц" \(customer 215348\)$' load_clean
 fresh; sed -i 's/,/;/g' "$D/market_file.csv"
 expect "wrong separator" 2 "market_file\.csv:1:1: expected fields separated by ',' .* found one column with ';' inside" load
 fresh; iconv -f utf-8 -t cp1251 "$REAL/market_file.csv" >"$D/market_file.csv"
@@ -57,9 +57,9 @@ expect "invalid UTF-8 (Windows-1251)" 2 'market_file\.csv:1:\d+: expected UTF-8 
 fresh; sed -i '3s/,5\r$/,NaN\r/' "$D/market_file.csv"
 expect "NaN" 2 'market_file\.csv:3:13: expected a number .*found "NaN"' load
 fresh; sed -i '6s/^\(215352;\).*/\1inf\r/' "$D/money.csv"
-expect "inf" 2 'money\.csv:6:2: expected a number .*found "inf"' load
+expect "inf" 2 'money\.csv:6:2: expected a number .*found "inf" \(customer 215352\)$' load
 fresh; sed -i '2s/,14\r$/,-14\r/' "$D/market_time.csv"
-expect "negative minutes" 2 '^clean: market_time\.csv:2:3: expected минут in \[0, inf\], found -14' load_clean
+expect "negative minutes" 2 '^clean: market_time\.csv:2:3: expected минут in \[0, inf\], found -14 \(customer 215348\)$' load_clean
 no_output "negative minutes" clean/customers.tsv quality.tsv clean.kv
 fresh; printf 'id,x\r\n1,2\0\r\n' >"$D/market_file.csv"
 expect "embedded NUL" 2 'market_file\.csv:2:\d+: .*NUL' load
