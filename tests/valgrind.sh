@@ -66,7 +66,7 @@ fi
 # explainer is exact: KernelSHAP on KNN or SVC takes minutes under valgrind
 # (its code runs under ASan in `make test SAN=1`).
 D=$W/dag
-cp "$STUDY_PARAMS" "$W/fast.yaml"
+cp "$P" "$W/fast.yaml"
 sed -i -e 's/^  n_iter: [0-9]*$/  n_iter: 8/' -e 's/^  folds: [0-9]*$/  folds: 3/' -e 's/^  n_repeats: [0-9]*$/  n_repeats: 2/' \
   -e 's/^  background_k: [0-9]*$/  background_k: 4/' -e 's/^  kernel_budget: [0-9]*$/  kernel_budget: 64/' "$W/fast.yaml"
 if make -s --no-print-directory report BUILD="$BUILD" DATA="$REAL" INTERIM="$D/i" OUT="$D/out" SYNTH_DIR="$D/s" \
