@@ -251,21 +251,6 @@ int svc_fit(const double *X, const int *y, size_t n, size_t p, const struct svc_
     return ERR_OK;
 }
 
-/* +1 when libsvm's first label is class 1, else -1: decision values are
- * multiplied by it so that > 0 means class 1. */
-static double flip(const struct svc *m)
-{
-    return m->model->label[0] == -1 ? 1.0 : -1.0;
-}
-
-void svc_model_summary(struct svc *m)
-{
-    m->n_support = (size_t)m->model->l;
-    /* libsvm's value is sum coef K - rho; sklearn's intercept_ is that
-     * constant in its own sign convention. */
-    m->intercept = -flip(m) * m->model->rho[0];
-}
-
 static struct svm_node *row_nodes(const double *x, size_t p, struct svm_node *nd)
 {
     struct svm_node *s = nd;
@@ -282,7 +267,7 @@ int svc_decision(const struct svc *m, const double *X, size_t n, double *dec, st
     struct svm_node *nd = malloc((m->p + 1) * sizeof *nd);
     if (!nd)
         return err_set(e, ERR_NOMEM, "svc: out of memory");
-    double sign = flip(m);
+    double sign = svc_model_flip(m);
     for (size_t i = 0; i < n; i++) {
         double v;
         svm_predict_values(m->model, row_nodes(X + i * m->p, m->p, nd), &v);
