@@ -37,7 +37,6 @@
 #include "study/segment.h"
 #include "study/segment_study.h"
 
-
 int main(int argc, char **argv)
 {
     const char *params_path = "params.yaml", *in = "data/interim/customers.tsv";
@@ -85,30 +84,10 @@ int main(int argc, char **argv)
     st.sp = &sp;
     st.kv = kv;
 
-    /* 1. Honest probabilities. */
+    const struct segment_inputs inputs = {.customers = in, .split = split_path, .model = model_path,
+                                          .profit = profit_path, .shap = shap_path, .drivers = drivers_path};
     if (!rc)
-        rc = segment_study_read(&st, in, split_path, model_path, &e);
-    if (!rc)
-        rc = segment_study_score(&st, (unsigned long)seed, &e);
-    /* 2-3. Profit, levels, segments. */
-    if (!rc)
-        rc = segment_study_profit(&st, profit_path, &e);
-    if (!rc)
-        rc = segment_study_assign(&st, &e);
-    /* 4. The focus segment against the active customers. */
-    if (!rc)
-        rc = segment_study_profile(&st, &e);
-    /* 5-6. Levers by segment, personal offers. */
-    if (!rc)
-        rc = segment_study_explain(&st, shap_path, drivers_path, &e);
-    if (!rc)
-        rc = segment_study_levers(&st, &e);
-    if (!rc)
-        rc = segment_study_offers(&st, &e);
-    /* 7. What-if on the focus segment. */
-    if (!rc)
-        rc = segment_study_whatif(&st, &e);
-
+        rc = segment_study_run(&st, &inputs, (unsigned long)seed, &e);
     if (!rc)
         rc = segment_study_write(&st, out, figdir, &e);
     if (!rc)

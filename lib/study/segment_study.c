@@ -318,3 +318,31 @@ void segment_study_free(struct segment_study *st)
     table_free(st->t);
     memset(st, 0, sizeof *st);
 }
+
+int segment_study_run(struct segment_study *st, const struct segment_inputs *in, unsigned long seed,
+                      struct err *e)
+{
+    /* 1. Honest probabilities. */
+    int rc = segment_study_read(st, in->customers, in->split, in->model, e);
+    if (!rc)
+        rc = segment_study_score(st, seed, e);
+    /* 2-3. Profit, levels, segments. */
+    if (!rc)
+        rc = segment_study_profit(st, in->profit, e);
+    if (!rc)
+        rc = segment_study_assign(st, e);
+    /* 4. The focus segment against the active customers. */
+    if (!rc)
+        rc = segment_study_profile(st, e);
+    /* 5-6. Levers by segment, personal offers. */
+    if (!rc)
+        rc = segment_study_explain(st, in->shap, in->drivers, e);
+    if (!rc)
+        rc = segment_study_levers(st, e);
+    if (!rc)
+        rc = segment_study_offers(st, e);
+    /* 7. What-if on the focus segment. */
+    if (!rc)
+        rc = segment_study_whatif(st, e);
+    return rc;
+}

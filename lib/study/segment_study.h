@@ -88,6 +88,14 @@ int segment_study_levers(struct segment_study *st, struct err *e);
 int segment_study_offers(struct segment_study *st, struct err *e);
 /* What-if on the focus segment. */
 int segment_study_whatif(struct segment_study *st, struct err *e);
+/* The files the study reads. */
+struct segment_inputs {
+    const char *customers, *split, *model, *profit, *shap, *drivers;
+};
+/* Every step in order: honest probabilities, profit and levels, segments, the
+ * focus segment's profile, levers by segment, personal offers, what-if. */
+int segment_study_run(struct segment_study *st, const struct segment_inputs *in, unsigned long seed,
+                      struct err *e);
 /* The five tables into out/, the figures' data into figdir/. */
 int segment_study_write(struct segment_study *st, const char *out, const char *figdir, struct err *e);
 void segment_study_free(struct segment_study *st);
