@@ -100,6 +100,11 @@ static int part_on(const char *name, const int on[NPARTS])
     return 0;
 }
 
+/* The command line's settings of the report. */
+struct report_run {
+    const char *interim, *out, *data_dir, *synthetic, *version, *commit;
+};
+
 static int write_workbook(struct report *r, const int on[NPARTS], struct err *e)
 {
     char path[4096];
@@ -121,41 +126,95 @@ static int write_workbook(struct report *r, const int on[NPARTS], struct err *e)
     return xlsxout_close(x, e);
 }
 
-int main(int argc, char **argv)
+/* The report section's keys, the report's settings, and the tables/ folder. */
+static int setup(const struct params *p, const struct schema *s, const struct report_run *o, struct report **out,
+                 struct err *e)
 {
-    const char *params_path = "params.yaml", *interim = "data/interim", *out = "report/out";
-    const char *tmpl = "report/report.md", *part_list = "data", *data_dir = "data/raw", *synthetic = "0";
-    const char *version = "unknown", *commit = "unknown";
-    const struct cli_opt opts[] = {
-        {"params", &params_path, "params.yaml to read (sections: schema, report, labels)"},
-        {"interim", &interim, "directory with the files the stages wrote"},
-        {"out", &out, "directory for study.xlsx, report.html, conclusions.kv, tables/"},
-        {"template", &tmpl, "the Markdown template of the literate report"},
-        {"parts", &part_list, "the stages whose files to show: data,eda,corr,train,evaluate,explain,segment"},
-        {"data-dir", &data_dir, "directory of the input CSVs (hashed into the Параметры sheet)"},
-        {"synthetic", &synthetic, "1 if the input was generated (labelled at the top of both files), else 0"},
-        {"version", &version, "the toolkit's version"},
-        {"commit", &commit, "the git commit of the toolkit"},
-        {NULL, NULL, NULL},
-    };
     static const char *const keys[] = {"title", "question", "synthetic", "real", "percent_columns", "sheets",
                                        "summary", "columns", "tables", "checks", "actions", "yes_no", "headers", "families",
                                        "translate", "scalers", "directions",
                                        "top_features", "focus_levers", "summary_levers", "importance_directions",
                                        "explainers", "shap_spaces", "threshold_rules", "median", "helps", "channels", "sources",
                                        "charts", "sentences", "conclusions", NULL};
+    char path[4096];
+    struct report *r = NULL;
+    int rc = params_check_keys(p, "report", keys, e);
+    if (!rc && !(r = report_alloc(p, s, e)))
+        rc = e->code;
+    if (!rc) {
+        r->interim = o->interim;
+        r->out = o->out;
+        r->data_dir = o->data_dir;
+        r->synthetic = o->synthetic[0] == '1';
+        r->version = o->version;
+        r->commit = o->commit;
+        rc = xlsxout_created(inputs_time(r), &r->created, e);
+    }
+    if (!rc && mkdir(cli_path(path, sizeof path, o->out, "tables"), 0777) && errno != EEXIST)
+        rc = err_set(e, ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    *out = r;
+    return rc;
+}
+
+/* Read every part, then say what the numbers say, then summarize; then the
+ * conclusions, the workbook and the HTML. */
+static int write_all(struct report *r, const int on[NPARTS], const char *tmpl, struct err *e)
+{
+    char path[4096];
+    int rc = 0;
+    for (size_t k = 0; k < NPARTS && !rc; k++)
+        if (on[k])
+            rc = parts[k].read(r, e);
+    if (!rc)
+        rc = report_conclusions(r, e);
+    for (size_t k = 0; k < NPARTS && !rc; k++)
+        if (on[k] && parts[k].summary)
+            rc = parts[k].summary(r, e);
+    if (!rc)
+        rc = kv_write(r->concl, cli_path(path, sizeof path, r->out, "conclusions.kv"), e);
+    if (!rc)
+        rc = write_workbook(r, on, e);
+    const char *title = NULL, *banner = NULL;
+    if (!rc)
+        rc = report_label(r, "title", &title, e);
+    if (!rc && r->synthetic)
+        rc = report_label(r, "synthetic", &banner, e);
+    if (!rc) {
+        struct mdreport_opts mo = {.lookup = kvset_lookup, .ctx = r->kv, .base_dir = r->out, .title = title,
+                                   .banner = banner, .template_name = tmpl};
+        rc = mdreport_render_file(tmpl, cli_path(path, sizeof path, r->out, "report.html"), &mo, e);
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *params_path = "params.yaml", *tmpl = "report/report.md", *part_list = "data";
+    struct report_run o = {.interim = "data/interim", .out = "report/out", .data_dir = "data/raw", .synthetic = "0",
+                           .version = "unknown", .commit = "unknown"};
+    const struct cli_opt opts[] = {
+        {"params", &params_path, "params.yaml to read (sections: schema, report, labels)"},
+        {"interim", &o.interim, "directory with the files the stages wrote"},
+        {"out", &o.out, "directory for study.xlsx, report.html, conclusions.kv, tables/"},
+        {"template", &tmpl, "the Markdown template of the literate report"},
+        {"parts", &part_list, "the stages whose files to show: data,eda,corr,train,evaluate,explain,segment"},
+        {"data-dir", &o.data_dir, "directory of the input CSVs (hashed into the Параметры sheet)"},
+        {"synthetic", &o.synthetic, "1 if the input was generated (labelled at the top of both files), else 0"},
+        {"version", &o.version, "the toolkit's version"},
+        {"commit", &o.commit, "the git commit of the toolkit"},
+        {NULL, NULL, NULL},
+    };
     struct err e = {0};
     struct params *p = NULL;
     struct schema s = {0};
     struct report *r = NULL;
     int on[NPARTS] = {0};
-    char path[4096];
     int rc = cli_parse(argc, argv, "Write the workbook study.xlsx and the literate report report.html.", opts, &e);
     if (rc < 0)
         return 0;
     outfile_hold(); /* the outputs land together, at cli_finish */
-    if (!rc && strcmp(synthetic, "0") != 0 && strcmp(synthetic, "1") != 0)
-        rc = err_set(&e, ERR_USAGE, "--synthetic: expected 0 or 1, found \"%s\"", synthetic);
+    if (!rc && strcmp(o.synthetic, "0") != 0 && strcmp(o.synthetic, "1") != 0)
+        rc = err_set(&e, ERR_USAGE, "--synthetic: expected 0 or 1, found \"%s\"", o.synthetic);
     if (!rc)
         rc = parse_parts(part_list, on, &e);
     if (!rc)
@@ -163,45 +222,9 @@ int main(int argc, char **argv)
     if (!rc)
         rc = schema_read(p, &s, &e);
     if (!rc)
-        rc = params_check_keys(p, "report", keys, &e);
-    if (!rc && !(r = report_alloc(p, &s, &e)))
-        rc = e.code;
-    if (!rc) {
-        r->interim = interim;
-        r->out = out;
-        r->data_dir = data_dir;
-        r->synthetic = synthetic[0] == '1';
-        r->version = version;
-        r->commit = commit;
-        rc = xlsxout_created(inputs_time(r), &r->created, &e);
-    }
-    if (!rc && mkdir(cli_path(path, sizeof path, out, "tables"), 0777) && errno != EEXIST)
-        rc = err_set(&e, ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-
-    /* Read every part, then say what the numbers say, then summarize. */
-    for (size_t k = 0; k < NPARTS && !rc; k++)
-        if (on[k])
-            rc = parts[k].read(r, &e);
+        rc = setup(p, &s, &o, &r, &e);
     if (!rc)
-        rc = report_conclusions(r, &e);
-    for (size_t k = 0; k < NPARTS && !rc; k++)
-        if (on[k] && parts[k].summary)
-            rc = parts[k].summary(r, &e);
-    if (!rc)
-        rc = kv_write(r->concl, cli_path(path, sizeof path, out, "conclusions.kv"), &e);
-    if (!rc)
-        rc = write_workbook(r, on, &e);
-
-    const char *title = NULL, *banner = NULL;
-    if (!rc)
-        rc = report_label(r, "title", &title, &e);
-    if (!rc && r->synthetic)
-        rc = report_label(r, "synthetic", &banner, &e);
-    if (!rc) {
-        struct mdreport_opts mo = {.lookup = kvset_lookup, .ctx = r->kv, .base_dir = out, .title = title,
-                                   .banner = banner, .template_name = tmpl};
-        rc = mdreport_render_file(tmpl, cli_path(path, sizeof path, out, "report.html"), &mo, &e);
-    }
+        rc = write_all(r, on, tmpl, &e);
     int status = cli_finish("report", rc, &e);
     report_free(r);
     schema_free(&s);
