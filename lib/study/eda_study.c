@@ -168,27 +168,17 @@ static int fig_name(struct eda_study *c, const char *tmpl, const char *what, cha
     return eda_fig_name(c->figs, tmpl, what, name, size, &c->e);
 }
 
-static int rule_figures(struct eda_study *c)
+/* The target balance. */
+static int fig_balance(struct eda_study *c, const char *klass, const char *customers)
 {
     const struct table *m = c->t[EDA_T_CUSTOMERS];
-    const int *cls = c->cls[EDA_T_CUSTOMERS];
-    const char *share, *customers, *klass, *period, *label;
     char name[256];
-    int rc = text(c, "labels.axes.share", &share);
-    if (!rc)
-        rc = text(c, "labels.axes.customers", &customers);
-    if (!rc)
-        rc = text(c, "labels.axes.class", &klass);
-    if (!rc)
-        rc = text(c, "labels.axes.period", &period);
-
-    /* The target balance. */
+    int rc = 0;
     long tc = table_find(m, c->s->target);
     struct eda_freq *f = NULL;
     struct table *d = NULL;
     struct kv *v = NULL;
-    if (!rc)
-        rc = freq_of(c, EDA_T_CUSTOMERS, (size_t)tc, &f);
+    rc = freq_of(c, EDA_T_CUSTOMERS, (size_t)tc, &f);
     if (!rc)
         rc = eda_fig_freq(f, &d, &c->e);
     if (!rc)
@@ -199,8 +189,19 @@ static int rule_figures(struct eda_study *c)
         rc = fig_name(c, "balance", "target", name, sizeof name);
     rc = rc ? (table_free(d), kv_free(v), rc) : figure(c, name, d, v);
     eda_freq_free(f);
+    return rc;
+}
 
-    /* Every numeric feature: its distribution by class, and its box plot. */
+/* Every numeric feature: its distribution by class, and its box plot. */
+static int fig_numeric(struct eda_study *c, const char *share, const char *klass)
+{
+    const struct table *m = c->t[EDA_T_CUSTOMERS];
+    char name[256];
+    const int *cls = c->cls[EDA_T_CUSTOMERS];
+    const char *label;
+    struct table *d = NULL;
+    struct kv *v = NULL;
+    int rc = 0;
     for (size_t j = 0; j < m->ncols && !rc; j++) {
         if (m->cols[j].type != COL_NUM)
             continue;
@@ -233,8 +234,19 @@ static int rule_figures(struct eda_study *c)
             rc = fig_name(c, "box", m->cols[j].name, name, sizeof name);
         rc = rc ? (table_free(d), kv_free(v), rc) : figure(c, name, d, v);
     }
+    return rc;
+}
 
-    /* Every categorical feature: the shares of its levels in each class. */
+/* Every categorical feature: the shares of its levels in each class. */
+static int fig_categorical(struct eda_study *c, const char *share)
+{
+    const struct table *m = c->t[EDA_T_CUSTOMERS];
+    char name[256];
+    const char *label;
+    struct eda_freq *f = NULL;
+    struct table *d = NULL;
+    struct kv *v = NULL;
+    int rc = 0;
     for (size_t j = 0; j < m->ncols && !rc; j++) {
         const char *col = m->cols[j].name;
         if (m->cols[j].type != COL_STR || is_skipped(c, col) || strcmp(col, c->s->target) == 0)
@@ -256,8 +268,19 @@ static int rule_figures(struct eda_study *c)
         rc = rc ? (table_free(d), kv_free(v), rc) : figure(c, name, d, v);
         eda_freq_free(f);
     }
+    return rc;
+}
 
-    /* Revenue and minutes by period: a pair of boxes (the classes) per period. */
+/* Revenue and minutes by period: a pair of boxes (the classes) per period. */
+static int fig_periods(struct eda_study *c, const char *period)
+{
+    const struct table *m = c->t[EDA_T_CUSTOMERS];
+    char name[256];
+    const int *cls = c->cls[EDA_T_CUSTOMERS];
+    const char *label;
+    struct table *d = NULL;
+    struct kv *v = NULL;
+    int rc = 0;
     for (int r = 0; r < 2 && !rc; r++) {
         const struct schema_period *sp = &c->s->periods[r];
         const char *tic[16], *plabel;
@@ -285,6 +308,30 @@ static int rule_figures(struct eda_study *c)
             rc = fig_name(c, "box", key, name, sizeof name);
         rc = rc ? (table_free(d), kv_free(v), rc) : figure(c, name, d, v);
     }
+    return rc;
+}
+
+/* The data of every eda figure: the target balance, every numeric feature
+ * (distribution and box plot by class), every categorical one (shares by
+ * class), revenue and minutes by period. */
+static int rule_figures(struct eda_study *c)
+{
+    const char *share, *customers, *klass, *period;
+    int rc = text(c, "labels.axes.share", &share);
+    if (!rc)
+        rc = text(c, "labels.axes.customers", &customers);
+    if (!rc)
+        rc = text(c, "labels.axes.class", &klass);
+    if (!rc)
+        rc = text(c, "labels.axes.period", &period);
+    if (!rc)
+        rc = fig_balance(c, klass, customers);
+    if (!rc)
+        rc = fig_numeric(c, share, klass);
+    if (!rc)
+        rc = fig_categorical(c, share);
+    if (!rc)
+        rc = fig_periods(c, period);
     return rc;
 }
 

@@ -218,16 +218,15 @@ static int fig_write(struct kv *v, struct table *t, const char *dir, const char 
     return rc;
 }
 
-static int figures(const struct segment_study *st, const char *dir, struct err *e)
+/* Probability x profit, one colour per segment, the thresholds as lines. */
+static int fig_scatter(const struct segment_study *st, const char *dir, struct err *e)
 {
     const struct segment_params *sp = st->sp;
-    size_t n = st->d->n, nl = sp->nlev;
-    char key[64], val[64];
     struct kv *v = NULL;
     struct table *t = NULL;
     int rc = 0;
-
-    /* Probability x profit, one colour per segment, the thresholds as lines. */
+    size_t n = st->d->n;
+    char key[64], val[64];
     static const char *const sc_cols[] = {"probability", "profit", "seg", NULL};
     if (!(v = kv_alloc()))
         return err_set(e, ERR_NOMEM, "out of memory");
@@ -273,11 +272,18 @@ static int figures(const struct segment_study *st, const char *dir, struct err *
     else
         table_free(t);
     kv_free(v);
-    t = NULL;
+    return rc;
+}
 
-    /* Segment sizes and profit at risk, side by side. */
+/* Segment sizes and profit at risk, side by side. */
+static int fig_sizes(const struct segment_study *st, const char *dir, struct err *e)
+{
+    const struct segment_params *sp = st->sp;
+    struct kv *v = NULL;
+    struct table *t = NULL;
+    int rc = 0;
     static const char *const sz_cols[] = {"x", "$name", "n", "profit_at_risk", "focus", NULL};
-    if (!rc && !(v = kv_alloc()))
+    if (!(v = kv_alloc()))
         return err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
         rc = table_with(sz_cols, sp->nseg, &t, e);
@@ -299,9 +305,16 @@ static int figures(const struct segment_study *st, const char *dir, struct err *
     else
         table_free(t);
     kv_free(v);
-    t = NULL;
+    return rc;
+}
 
-    /* The focus profile: standardized differences of the numeric features. */
+/* The focus profile: standardized differences of the numeric features. */
+static int fig_profile(const struct segment_study *st, const char *dir, struct err *e)
+{
+    const struct segment_params *sp = st->sp;
+    struct kv *v = NULL;
+    struct table *t = NULL;
+    int rc = 0;
     static const char *const pr_cols[] = {"y", "$label", "smd", "significant", NULL};
     const struct table *pf = st->profile;
     size_t np = 0;
@@ -309,7 +322,7 @@ static int figures(const struct segment_study *st, const char *dir, struct err *
     long lc = table_find(pf, "label");
     for (size_t r = 0; r < pf->nrows; r++)
         np += strcmp(pf->cols[kc].str[r], "numeric") == 0;
-    if (!rc && !(v = kv_alloc()))
+    if (!(v = kv_alloc()))
         return err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
         rc = table_with(pr_cols, np, &t, e);
@@ -341,11 +354,19 @@ static int figures(const struct segment_study *st, const char *dir, struct err *
     else
         table_free(t);
     kv_free(v);
-    t = NULL;
+    return rc;
+}
 
-    /* What-if: change of the mean probability and the profit at risk saved. */
+/* What-if: change of the mean probability and the profit at risk saved. */
+static int fig_whatif(const struct segment_study *st, const char *dir, struct err *e)
+{
+    const struct segment_params *sp = st->sp;
+    struct kv *v = NULL;
+    struct table *t = NULL;
+    int rc = 0;
+    size_t nl = sp->nlev;
     static const char *const wi_cols[] = {"y", "$label", "delta_pp", "saved", NULL};
-    if (!rc && !(v = kv_alloc()))
+    if (!(v = kv_alloc()))
         return err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
         rc = table_with(wi_cols, nl, &t, e);
@@ -369,6 +390,18 @@ static int figures(const struct segment_study *st, const char *dir, struct err *
     else
         table_free(t);
     kv_free(v);
+    return rc;
+}
+
+static int figures(const struct segment_study *st, const char *dir, struct err *e)
+{
+    int rc = fig_scatter(st, dir, e);
+    if (!rc)
+        rc = fig_sizes(st, dir, e);
+    if (!rc)
+        rc = fig_profile(st, dir, e);
+    if (!rc)
+        rc = fig_whatif(st, dir, e);
     return rc;
 }
 
