@@ -293,6 +293,66 @@ static int next_row(struct tsv_reader *r, struct err *e)
     return ERR_OK;
 }
 
+/* Pass 1: every line well-formed; a column is numeric when every non-empty
+ * cell parses as a finite number; bytes[j] is what column j's cells take as
+ * strings. */
+static int scan_rows(struct tsv_reader *r, unsigned char *numeric, size_t *bytes, size_t *nrows, struct err *e)
+{
+    double v;
+    int rc;
+    while (!(rc = next_row(r, e)) && !r->at_end) {
+        for (size_t j = 0; j < r->ncols; j++) {
+            if (!r->fields[j][0])
+                continue;
+            if (numeric[j] && num_parse(r->fields[j], '.', &v) != 0)
+                numeric[j] = 0;
+            bytes[j] += strlen(r->fields[j]) + 1;
+        }
+        (*nrows)++;
+    }
+    return rc;
+}
+
+/* Pass 2: the same lines again, from data_at, into the columns (the strings
+ * into the pool pass 1 sized). A file that changed in between is an error. */
+static int fill_rows(struct tsv_reader *r, long data_at, const unsigned char *numeric, size_t nrows,
+                     struct table *t, struct err *e)
+{
+    const char *path = r->path;
+    size_t used = 0;
+    if (fseek(r->f, data_at, SEEK_SET) != 0)
+        return err_set(e, ERR_IO, "%s: cannot seek back to read it again: %s", path, strerror(errno));
+    r->lineno = 1;
+    r->at_end = 0;
+    int rc;
+    for (size_t i = 0; i < nrows; i++) {
+        if ((rc = next_row(r, e)))
+            return rc;
+        if (r->at_end)
+            return err_set(e, ERR_IO, "%s:%zu:1: the file changed while it was read (it ended early)", path,
+                           r->lineno + 1);
+        for (size_t j = 0; j < r->ncols; j++) {
+            struct column *c = &t->cols[j];
+            const char *cell = r->fields[j];
+            if (numeric[j]) {
+                if (cell[0] && num_parse(cell, '.', &c->num[i]) != 0)
+                    return err_set(e, ERR_IO, "%s:%zu:%zu: the file changed while it was read (a number became \"%s\")",
+                                   path, r->lineno, j + 1, cell);
+            } else if (cell[0]) {
+                size_t n = strlen(cell) + 1;
+                if (n > t->pool_size - used)
+                    return err_set(e, ERR_IO, "%s:%zu:%zu: the file changed while it was read (a longer text)", path,
+                                   r->lineno, j + 1);
+                c->str[i] = memcpy(t->pool + used, cell, n);
+                used += n;
+            }
+        }
+    }
+    if (!(rc = next_line(r, e)) && !r->at_end)
+        rc = err_set(e, ERR_IO, "%s:%zu:1: the file changed while it was read (it grew)", path, r->lineno);
+    return rc;
+}
+
 /* Two passes over the file: the first checks every line, decides each
  * column's type and measures its text, the second fills the columns,
  * parsing numbers straight into them and copying strings into one pool.
@@ -344,20 +404,7 @@ int table_read_tsv(const char *path, const char *const *force_str, struct table 
                      path, strerror(errno));
         goto done;
     }
-    /* Pass 1: every line well-formed; a column is numeric when every
-     * non-empty cell parses as a finite number. */
-    double v;
-    while (!(rc = next_row(&r, e)) && !r.at_end) {
-        for (size_t j = 0; j < r.ncols; j++) {
-            if (!r.fields[j][0])
-                continue;
-            if (numeric[j] && num_parse(r.fields[j], '.', &v) != 0)
-                numeric[j] = 0;
-            bytes[j] += strlen(r.fields[j]) + 1;
-        }
-        nrows++;
-    }
-    if (rc)
+    if ((rc = scan_rows(&r, numeric, bytes, &nrows, e)))
         goto done;
     if (!(t = table_alloc())) {
         rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
@@ -378,45 +425,7 @@ int table_read_tsv(const char *path, const char *const *force_str, struct table 
         rc = err_set(e, ERR_NOMEM, "out of memory reading %s", path);
         goto done;
     }
-    size_t used = 0;
-    /* Pass 2: the same lines again, into the columns. */
-    if (fseek(r.f, data_at, SEEK_SET) != 0) {
-        rc = err_set(e, ERR_IO, "%s: cannot seek back to read it again: %s", path, strerror(errno));
-        goto done;
-    }
-    r.lineno = 1;
-    r.at_end = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        if ((rc = next_row(&r, e)))
-            goto done;
-        if (r.at_end) {
-            rc = err_set(e, ERR_IO, "%s:%zu:1: the file changed while it was read (it ended early)", path,
-                         r.lineno + 1);
-            goto done;
-        }
-        for (size_t j = 0; j < r.ncols; j++) {
-            struct column *c = &t->cols[j];
-            const char *cell = r.fields[j];
-            if (numeric[j]) {
-                if (cell[0] && num_parse(cell, '.', &c->num[i]) != 0) {
-                    rc = err_set(e, ERR_IO, "%s:%zu:%zu: the file changed while it was read (a number became \"%s\")",
-                                 path, r.lineno, j + 1, cell);
-                    goto done;
-                }
-            } else if (cell[0]) {
-                size_t n = strlen(cell) + 1;
-                if (n > t->pool_size - used) {
-                    rc = err_set(e, ERR_IO, "%s:%zu:%zu: the file changed while it was read (a longer text)", path,
-                                 r.lineno, j + 1);
-                    goto done;
-                }
-                c->str[i] = memcpy(t->pool + used, cell, n);
-                used += n;
-            }
-        }
-    }
-    if (!(rc = next_line(&r, e)) && !r.at_end)
-        rc = err_set(e, ERR_IO, "%s:%zu:1: the file changed while it was read (it grew)", path, r.lineno);
+    rc = fill_rows(&r, data_at, numeric, nrows, t, e);
 done:
     free(header);
     free(names);

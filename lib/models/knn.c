@@ -494,6 +494,29 @@ static int rd_key_long(struct textio *r, const char *key, long lo, long hi, long
     return ERR_OK;
 }
 
+/* The training rows: "label x1 ... xp", one a line. */
+static int read_rows(struct textio *r, struct knn *m, struct err *e)
+{
+    int rc;
+    for (size_t i = 0; i < m->n; i++) {
+        if ((rc = textio_line(r, e)))
+            return rc;
+        if ((r->pos[0] != '0' && r->pos[0] != '1') || rd_skip(r, r->pos + 1))
+            return textio_fail(r, r->pos, e, "a label 0 or 1");
+        m->y[i] = r->buf[0] - '0';
+        for (size_t j = 0; j < m->n_features; j++) {
+            char *end;
+            double v = strtod(r->pos, &end);
+            if (end == r->pos || !isfinite(v) || rd_skip(r, end))
+                return textio_fail(r, r->pos, e, "a finite number");
+            m->X[i * m->n_features + j] = v;
+        }
+        if (*r->pos)
+            return textio_eol(r, e);
+    }
+    return ERR_OK;
+}
+
 int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
 {
     struct textio r;
@@ -543,28 +566,8 @@ int knn_read(FILE *fp, const char *name, struct knn **out, struct err *e)
         goto done;
     }
     m->par = par;
-    for (size_t i = 0; i < m->n; i++) {
-        if ((rc = textio_line(&r, e)))
-            goto done;
-        if ((r.pos[0] != '0' && r.pos[0] != '1') || rd_skip(&r, r.pos + 1)) {
-            rc = textio_fail(&r, r.pos, e, "a label 0 or 1");
-            goto done;
-        }
-        m->y[i] = r.buf[0] - '0';
-        for (size_t j = 0; j < m->n_features; j++) {
-            char *end;
-            double v = strtod(r.pos, &end);
-            if (end == r.pos || !isfinite(v) || rd_skip(&r, end)) {
-                rc = textio_fail(&r, r.pos, e, "a finite number");
-                goto done;
-            }
-            m->X[i * m->n_features + j] = v;
-        }
-        if (*r.pos) {
-            rc = textio_eol(&r, e);
-            goto done;
-        }
-    }
+    if ((rc = read_rows(&r, m, e)))
+        goto done;
     if ((rc = check_params(&m->par, m->n, e))) {
         err_prefix(e, "%s: ", r.name);
         rc = ERR_DATA;

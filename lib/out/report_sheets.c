@@ -126,29 +126,19 @@ int report_emit_table(struct report *r, const char *name, const char *stem, cons
 
 /* ---- Сводка ---- */
 
-int report_sheet_summary(struct report *r, const char *name, struct err *e)
+/* The summary sheet's cell formats. */
+struct summary_formats {
+    lxw_format *wrap, *label, *sect, *warn, *count, *pct, *money, *number;
+};
+
+/* Non-zero when out of memory. */
+static int summary_formats(lxw_workbook *wb, struct summary_formats *f)
 {
-    const char *title, *question, *qlabel, *banner = NULL;
-    int rc = report_label(r, "title", &title, e);
-    if (!rc)
-        rc = report_label(r, "question", &question, e);
-    if (!rc)
-        rc = report_label(r, "summary.question", &qlabel, e);
-    if (!rc && r->synthetic)
-        rc = report_label(r, "synthetic", &banner, e);
-    if (rc)
-        return rc;
-    lxw_workbook *wb = r->x->wb;
-    lxw_worksheet *ws = NULL;
-    const char *first[1] = {title};
-    rc = xlsxout_sheet_text(r->x, name, first, 1, &ws, e);
-    if (rc)
-        return rc;
     lxw_format *wrap = workbook_add_format(wb), *label = workbook_add_format(wb), *sect = workbook_add_format(wb),
                *warn = workbook_add_format(wb), *count = workbook_add_format(wb), *pct = workbook_add_format(wb),
                *money = workbook_add_format(wb), *number = workbook_add_format(wb);
     if (!wrap || !label || !sect || !warn || !count || !pct || !money || !number)
-        return err_set(e, ERR_NOMEM, "out of memory");
+        return -1;
     format_set_text_wrap(wrap);
     format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
     format_set_align(wrap, LXW_ALIGN_LEFT);
@@ -171,6 +161,33 @@ int report_sheet_summary(struct report *r, const char *name, struct err *e)
     format_set_align(money, LXW_ALIGN_LEFT);
     format_set_num_format(number, "0.000");
     format_set_align(number, LXW_ALIGN_LEFT);
+    *f = (struct summary_formats){wrap, label, sect, warn, count, pct, money, number};
+    return 0;
+}
+
+int report_sheet_summary(struct report *r, const char *name, struct err *e)
+{
+    const char *title, *question, *qlabel, *banner = NULL;
+    int rc = report_label(r, "title", &title, e);
+    if (!rc)
+        rc = report_label(r, "question", &question, e);
+    if (!rc)
+        rc = report_label(r, "summary.question", &qlabel, e);
+    if (!rc && r->synthetic)
+        rc = report_label(r, "synthetic", &banner, e);
+    if (rc)
+        return rc;
+    lxw_workbook *wb = r->x->wb;
+    lxw_worksheet *ws = NULL;
+    const char *first[1] = {title};
+    rc = xlsxout_sheet_text(r->x, name, first, 1, &ws, e);
+    if (rc)
+        return rc;
+    struct summary_formats f;
+    if (summary_formats(wb, &f))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    lxw_format *wrap = f.wrap, *label = f.label, *sect = f.sect, *warn = f.warn, *count = f.count, *pct = f.pct,
+               *money = f.money, *number = f.number;
     const double wa = 38, wb_ = 92;
     worksheet_set_column(ws, 0, 0, wa, NULL);
     worksheet_set_column(ws, 1, 1, wb_, NULL);

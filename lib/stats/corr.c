@@ -171,33 +171,14 @@ int corr_spearman(const double *const *cols, size_t p, size_t n, double *out, st
     return ERR_OK;
 }
 
-int corr_vif(const double *const *cols, size_t p, size_t n, double *vif, size_t *nused, struct err *e)
+/* The k complete rows of the p columns into A (k x p), centered: with
+ * centered columns the intercept's coefficient is 0 and R^2 is the usual
+ * centered one. Non-zero when out of memory. */
+static int centered_design(const double *const *cols, size_t p, size_t n, size_t k, gsl_matrix *A)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t j = 0;
-        while (j < p && !isnan(cols[j][i]))
-            j++;
-        k += j == p;
-    }
-    if (nused)
-        *nused = k;
-    if (p == 0)
-        return ERR_OK;
-    if (k < p + 1)
-        return err_set(e, ERR_DATA, "vif: expected at least %zu complete rows for %zu columns, found %zu", p + 1, p,
-                       k);
-    gsl_matrix *A = gsl_matrix_alloc(k, p);
-    gsl_vector *tau = gsl_vector_alloc(p);
     double *mean = calloc(p, sizeof *mean);
-    if (!A || !tau || !mean) {
-        gsl_matrix_free(A);
-        gsl_vector_free(tau);
-        free(mean);
-        return err_set(e, ERR_NOMEM, "vif: out of memory for a %zu x %zu design", k, p);
-    }
-    /* Center on the complete rows: with centered columns the intercept's
-     * coefficient is 0 and R^2 is the usual centered one. */
+    if (!mean)
+        return -1;
     for (size_t i = 0, r = 0; i < n; i++) {
         size_t j = 0;
         while (j < p && !isnan(cols[j][i]))
@@ -216,6 +197,32 @@ int corr_vif(const double *const *cols, size_t p, size_t n, double *vif, size_t 
         for (size_t j = 0; j < p; j++)
             gsl_matrix_set(A, r, j, gsl_matrix_get(A, r, j) - mean[j]);
     free(mean);
+    return 0;
+}
+
+int corr_vif(const double *const *cols, size_t p, size_t n, double *vif, size_t *nused, struct err *e)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < p && !isnan(cols[j][i]))
+            j++;
+        k += j == p;
+    }
+    if (nused)
+        *nused = k;
+    if (p == 0)
+        return ERR_OK;
+    if (k < p + 1)
+        return err_set(e, ERR_DATA, "vif: expected at least %zu complete rows for %zu columns, found %zu", p + 1, p,
+                       k);
+    gsl_matrix *A = gsl_matrix_alloc(k, p);
+    gsl_vector *tau = gsl_vector_alloc(p);
+    if (!A || !tau || centered_design(cols, p, n, k, A)) {
+        gsl_matrix_free(A);
+        gsl_vector_free(tau);
+        return err_set(e, ERR_NOMEM, "vif: out of memory for a %zu x %zu design", k, p);
+    }
     gsl_linalg_QR_decomp(A, tau);
 
     /* R (upper triangle of A's first p rows) has R'R = X'X: least squares on
