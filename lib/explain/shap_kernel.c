@@ -130,6 +130,61 @@ static void design_add_all(struct design *d, size_t s, int paired, double w, uns
     }
 }
 
+/* Sample the sizes past the nfull enumerated ones by their kernel weight kw,
+ * `left` coalitions in all (rem is scratch for the weights); a draw of a
+ * paired size brings its complement, so it counts half. */
+static int design_sample(struct design *d, size_t M, size_t nfull, size_t left, const double *kw, double *rem,
+                         unsigned char *m, size_t *idx, gsl_rng *r, struct err *e)
+{
+    size_t nsizes = M / 2, npaired = (M - 1) / 2;
+    size_t nfixed = d->n, nsamp = nsizes - nfull;
+    double wleft = 0.0;
+    double *pw = rem;
+    for (size_t s = nfull + 1; s <= nsizes; s++) {
+        wleft += kw[s];
+        pw[s - nfull - 1] = kw[s] / (s <= npaired ? 2.0 : 1.0);
+    }
+    gsl_ran_discrete_t *sz = gsl_ran_discrete_preproc(nsamp, pw);
+    if (!sz)
+        return err_set(e, ERR_NOMEM, "shap: out of memory for coalition sampling");
+    size_t added = 0, draws = 0;
+    for (size_t j = 0; j < M; j++)
+        idx[j] = j;
+    while (added < left && draws < 4 * left) {
+        draws++;
+        size_t s = nfull + 1 + gsl_ran_discrete(r, sz);
+        /* Partial Fisher-Yates: the first s of idx are a uniform subset. */
+        for (size_t i = 0; i < s; i++) {
+            size_t k = i + gsl_rng_uniform_int(r, M - i);
+            size_t tmp = idx[i];
+            idx[i] = idx[k];
+            idx[k] = tmp;
+        }
+        memset(m, 0, M);
+        for (size_t i = 0; i < s; i++)
+            m[idx[i]] = 1;
+        int got = design_add(d, m, 1.0);
+        if (got < 0)
+            break;
+        added += (size_t)got;
+        if (s <= npaired && added < left) {
+            for (size_t j = 0; j < M; j++)
+                m[j] = !m[j];
+            got = design_add(d, m, 1.0);
+            if (got < 0)
+                break;
+            added += (size_t)got;
+        }
+    }
+    gsl_ran_discrete_free(sz);
+    double sw = 0.0;
+    for (size_t k = nfixed; k < d->n; k++)
+        sw += d->w[k];
+    for (size_t k = nfixed; k < d->n; k++)
+        d->w[k] *= wleft / sw;
+    return ERR_OK;
+}
+
 /* Choose the coalitions for M >= 2 players within `budget`; all of them when
  * 2^M - 2 fits. */
 static int design_build(struct design *d, size_t M, size_t budget, gsl_rng *r, struct err *e)
@@ -174,57 +229,8 @@ static int design_build(struct design *d, size_t M, size_t budget, gsl_rng *r, s
                 rem[t] /= 1.0 - rem[s];
         design_add_all(d, s, paired, kw[s] / binom(M, s) / (paired ? 2.0 : 1.0), m, idx);
     }
-    if (nfull < nsizes && left > 0) {
-        /* Sample the remaining sizes by their kernel weight; a draw of a
-         * paired size brings its complement, so it counts half. */
-        size_t nfixed = d->n, nsamp = nsizes - nfull;
-        double wleft = 0.0;
-        double *pw = rem;
-        for (size_t s = nfull + 1; s <= nsizes; s++) {
-            wleft += kw[s];
-            pw[s - nfull - 1] = kw[s] / (s <= npaired ? 2.0 : 1.0);
-        }
-        gsl_ran_discrete_t *sz = gsl_ran_discrete_preproc(nsamp, pw);
-        if (!sz) {
-            rc = err_set(e, ERR_NOMEM, "shap: out of memory for coalition sampling");
-            goto out;
-        }
-        size_t added = 0, draws = 0;
-        for (size_t j = 0; j < M; j++)
-            idx[j] = j;
-        while (added < left && draws < 4 * left) {
-            draws++;
-            size_t s = nfull + 1 + gsl_ran_discrete(r, sz);
-            /* Partial Fisher-Yates: the first s of idx are a uniform subset. */
-            for (size_t i = 0; i < s; i++) {
-                size_t k = i + gsl_rng_uniform_int(r, M - i);
-                size_t tmp = idx[i];
-                idx[i] = idx[k];
-                idx[k] = tmp;
-            }
-            memset(m, 0, M);
-            for (size_t i = 0; i < s; i++)
-                m[idx[i]] = 1;
-            int got = design_add(d, m, 1.0);
-            if (got < 0)
-                break;
-            added += (size_t)got;
-            if (s <= npaired && added < left) {
-                for (size_t j = 0; j < M; j++)
-                    m[j] = !m[j];
-                got = design_add(d, m, 1.0);
-                if (got < 0)
-                    break;
-                added += (size_t)got;
-            }
-        }
-        gsl_ran_discrete_free(sz);
-        double sw = 0.0;
-        for (size_t k = nfixed; k < d->n; k++)
-            sw += d->w[k];
-        for (size_t k = nfixed; k < d->n; k++)
-            d->w[k] *= wleft / sw;
-    }
+    if (nfull < nsizes && left > 0)
+        rc = design_sample(d, M, nfull, left, kw, rem, m, idx, r, e);
 out:
     free(kw);
     free(rem);

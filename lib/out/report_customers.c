@@ -162,25 +162,12 @@ static int seg_cells(const struct report *r, size_t k, char (*buf)[4096], const 
     return rc;
 }
 
-int report_sheet_customers(struct report *r, const char *name, struct err *e)
+/* Sheet column q shows data column col[q], headed h[q], of kind k[q]; the
+ * segment columns sit right after the id (col[q] = SIZE_MAX). */
+static int layout(struct report *r, const struct table *c, long idc, int seg, size_t *col, const char **h,
+                  enum xlsxout_kind *k, struct err *e)
 {
-    const struct table *c = report_table(r, "customers");
-    int seg = report_table(r, SC) != NULL;
-    long idc = table_find(c, r->s->id);
-    if (idc < 0)
-        return err_set(e, ERR_DATA, "%s/customers.tsv: expected a column \"%s\"", r->interim, r->s->id);
-    size_t extra = seg ? NSEG : 0, nc = c->ncols + extra;
-    const char **h = calloc(nc, sizeof *h), **cells = calloc(nc, sizeof *cells);
-    enum xlsxout_kind *k = calloc(nc, sizeof *k);
-    size_t *col = calloc(nc, sizeof *col), *seg_row = calloc(c->nrows + 1, sizeof *seg_row);
-    size_t *order = calloc(c->nrows + 1, sizeof *order);
-    char *nums = malloc(64 * nc);
-    char(*buf)[4096] = malloc(NSEG * sizeof *buf);
-    struct xlsxout_table *t = NULL;
-    int rc = h && cells && k && col && seg_row && order && nums && buf ? ERR_OK
-                                                                       : err_set(e, ERR_NOMEM, "out of memory");
-    /* Sheet column q shows data column col[q]; the segment columns sit
-     * right after the id (col[q] = SIZE_MAX). */
+    int rc = ERR_OK;
     size_t q = 0;
     for (size_t j = 0; j < c->ncols && !rc; j++) {
         col[q] = j;
@@ -204,6 +191,28 @@ int report_sheet_customers(struct report *r, const char *name, struct err *e)
             q += NSEG;
         }
     }
+    return rc;
+}
+
+int report_sheet_customers(struct report *r, const char *name, struct err *e)
+{
+    const struct table *c = report_table(r, "customers");
+    int seg = report_table(r, SC) != NULL;
+    long idc = table_find(c, r->s->id);
+    if (idc < 0)
+        return err_set(e, ERR_DATA, "%s/customers.tsv: expected a column \"%s\"", r->interim, r->s->id);
+    size_t extra = seg ? NSEG : 0, nc = c->ncols + extra;
+    const char **h = calloc(nc, sizeof *h), **cells = calloc(nc, sizeof *cells);
+    enum xlsxout_kind *k = calloc(nc, sizeof *k);
+    size_t *col = calloc(nc, sizeof *col), *seg_row = calloc(c->nrows + 1, sizeof *seg_row);
+    size_t *order = calloc(c->nrows + 1, sizeof *order);
+    char *nums = malloc(64 * nc);
+    char(*buf)[4096] = malloc(NSEG * sizeof *buf);
+    struct xlsxout_table *t = NULL;
+    int rc = h && cells && k && col && seg_row && order && nums && buf ? ERR_OK
+                                                                       : err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = layout(r, c, idc, seg, col, h, k, e);
     if (!rc && seg)
         rc = join(r, c, idc, seg_row, order, e);
     for (size_t i = 0; i < c->nrows && !rc && !seg; i++)

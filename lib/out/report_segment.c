@@ -239,6 +239,53 @@ int report_segment_read(struct report *r, struct err *e)
     return rc;
 }
 
+/* The first levers of each segment whose customers get offers, under the
+ * heading rec, segments in the order given. */
+static int summary_levers(struct report *r, const char *rec, const size_t *order, size_t n, struct err *e)
+{
+    int rc = 0;
+    long per;
+    const struct column *rs, *rank;
+    if (!rc)
+        rc = params_long(r->p, "report.summary_levers", 1, 100, &per, e);
+    if (!rc)
+        rc = report_col(r, REC, "segment", COL_STR, &rs, e);
+    if (!rc)
+        rc = report_col(r, REC, "rank", COL_NUM, &rank, e);
+    if (!rc)
+        rc = report_line_add(r, rec, NULL, XLSXOUT_TEXT, e);
+    const struct column *key = NULL;
+    if (!rc)
+        rc = report_col(r, SEG, "segment", COL_STR, &key, e);
+    for (size_t k = 0; k < n && !rc; k++) {
+        int at_risk = 0;
+        const char *sk = key->str[order[k]] ? key->str[order[k]] : "";
+        rc = report_segment_at_risk(r, sk, &at_risk, e);
+        /* An empty segment has nobody to make an offer to. */
+        const struct column *nseg;
+        if (!rc)
+            rc = report_col(r, SEG, "n", COL_NUM, &nseg, e);
+        at_risk = at_risk && !rc && nseg->num[order[k]] > 0;
+        for (size_t i = 0; at_risk && !rc && i < report_table(r, REC)->nrows; i++) {
+            if (!rs->str[i] || strcmp(rs->str[i], sk) != 0 || rank->num[i] > (double)per)
+                continue;
+            struct kv *kv = kv_alloc();
+            char *label = NULL, *value = NULL;
+            rc = kv ? report_rec_row(r, i, kv, e) : err_set(e, ERR_NOMEM, "out of memory");
+            if (!rc)
+                rc = report_fill_row(r, "sentences.summary_lever_label", kv, &label, e);
+            if (!rc)
+                rc = report_fill_row(r, "sentences.summary_lever", kv, &value, e);
+            if (!rc)
+                rc = report_line_add(r, label, value, XLSXOUT_TEXT, e);
+            free(label);
+            free(value);
+            kv_free(kv);
+        }
+    }
+    return rc;
+}
+
 int report_segment_summary(struct report *r, struct err *e)
 {
     const char *sect, *l_total, *total, *rec, *l_whatif, *l_offers, *whatif, *offers, *l_focus, *focus;
@@ -283,46 +330,8 @@ int report_segment_summary(struct report *r, struct err *e)
     if (!rc)
         rc = report_line_add(r, l_focus, focus, XLSXOUT_TEXT, e);
 
-    /* The first levers of each segment whose customers get offers. */
-    long per;
-    const struct column *rs, *rank;
     if (!rc)
-        rc = params_long(r->p, "report.summary_levers", 1, 100, &per, e);
-    if (!rc)
-        rc = report_col(r, REC, "segment", COL_STR, &rs, e);
-    if (!rc)
-        rc = report_col(r, REC, "rank", COL_NUM, &rank, e);
-    if (!rc)
-        rc = report_line_add(r, rec, NULL, XLSXOUT_TEXT, e);
-    const struct column *key = NULL;
-    if (!rc)
-        rc = report_col(r, SEG, "segment", COL_STR, &key, e);
-    for (size_t k = 0; k < n && !rc; k++) {
-        int at_risk = 0;
-        const char *sk = key->str[order[k]] ? key->str[order[k]] : "";
-        rc = report_segment_at_risk(r, sk, &at_risk, e);
-        /* An empty segment has nobody to make an offer to. */
-        const struct column *nseg;
-        if (!rc)
-            rc = report_col(r, SEG, "n", COL_NUM, &nseg, e);
-        at_risk = at_risk && !rc && nseg->num[order[k]] > 0;
-        for (size_t i = 0; at_risk && !rc && i < report_table(r, REC)->nrows; i++) {
-            if (!rs->str[i] || strcmp(rs->str[i], sk) != 0 || rank->num[i] > (double)per)
-                continue;
-            struct kv *kv = kv_alloc();
-            char *label = NULL, *value = NULL;
-            rc = kv ? report_rec_row(r, i, kv, e) : err_set(e, ERR_NOMEM, "out of memory");
-            if (!rc)
-                rc = report_fill_row(r, "sentences.summary_lever_label", kv, &label, e);
-            if (!rc)
-                rc = report_fill_row(r, "sentences.summary_lever", kv, &value, e);
-            if (!rc)
-                rc = report_line_add(r, label, value, XLSXOUT_TEXT, e);
-            free(label);
-            free(value);
-            kv_free(kv);
-        }
-    }
+        rc = summary_levers(r, rec, order, n, e);
     if (!rc && *whatif)
         rc = report_line_add(r, l_whatif, whatif, XLSXOUT_TEXT, e);
     if (!rc)

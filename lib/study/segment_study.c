@@ -164,25 +164,13 @@ int segment_study_profit(struct segment_study *st, const char *path, struct err 
     return rc;
 }
 
-int segment_study_assign(struct segment_study *st, struct err *e)
+/* segment.kv: the thresholds, the totals, and each segment's numbers. */
+static int assign_kv(struct segment_study *st, double med, struct err *e)
 {
     const struct segment_params *sp = st->sp;
     size_t n = st->d->n;
     char key[96];
-    double med = NAN;
-    int rc = segment_median(st->profit, n, &med, e);
-    if (!rc && (!(st->profit_t = xcalloc(sp->nprofit_t, sizeof *st->profit_t)) ||
-                !(st->risk = xcalloc(n, sizeof *st->risk)) || !(st->plevel = xcalloc(n, sizeof *st->plevel)) ||
-                !(st->seg = xcalloc(n, sizeof *st->seg)) || !(st->sum = xcalloc(sp->nseg, sizeof *st->sum))))
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    /* `median` is the median profit of the customers. */
-    for (size_t k = 0; !rc && k < sp->nprofit_t; k++)
-        st->profit_t[k] = isnan(sp->profit_t[k]) ? med : sp->profit_t[k];
-    struct segment_grid g = {sp->risk_t, sp->nrisk_t, st->profit_t, sp->nprofit_t, sp->cell, sp->nseg};
-    if (!rc)
-        rc = segment_assign(&g, st->prob, st->profit, n, st->risk, st->plevel, st->seg, e);
-    if (!rc)
-        rc = segment_summarize(st->prob, st->profit, st->seg, n, sp->nseg, st->sum, e);
+    int rc = 0;
     for (size_t k = 0; !rc && k < sp->nrisk_t; k++) {
         snprintf(key, sizeof key, "risk_threshold_%zu", k + 1);
         rc = kv_set_double(st->kv, key, sp->risk_t[k], e);
@@ -243,6 +231,29 @@ int segment_study_assign(struct segment_study *st, struct err *e)
         if (!rc)
             rc = kv_set_double(st->kv, key, m->profit_at_risk, e);
     }
+    return rc;
+}
+
+int segment_study_assign(struct segment_study *st, struct err *e)
+{
+    const struct segment_params *sp = st->sp;
+    size_t n = st->d->n;
+    double med = NAN;
+    int rc = segment_median(st->profit, n, &med, e);
+    if (!rc && (!(st->profit_t = xcalloc(sp->nprofit_t, sizeof *st->profit_t)) ||
+                !(st->risk = xcalloc(n, sizeof *st->risk)) || !(st->plevel = xcalloc(n, sizeof *st->plevel)) ||
+                !(st->seg = xcalloc(n, sizeof *st->seg)) || !(st->sum = xcalloc(sp->nseg, sizeof *st->sum))))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    /* `median` is the median profit of the customers. */
+    for (size_t k = 0; !rc && k < sp->nprofit_t; k++)
+        st->profit_t[k] = isnan(sp->profit_t[k]) ? med : sp->profit_t[k];
+    struct segment_grid g = {sp->risk_t, sp->nrisk_t, st->profit_t, sp->nprofit_t, sp->cell, sp->nseg};
+    if (!rc)
+        rc = segment_assign(&g, st->prob, st->profit, n, st->risk, st->plevel, st->seg, e);
+    if (!rc)
+        rc = segment_summarize(st->prob, st->profit, st->seg, n, sp->nseg, st->sum, e);
+    if (!rc)
+        rc = assign_kv(st, med, e);
     return rc;
 }
 
