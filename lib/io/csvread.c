@@ -328,6 +328,66 @@ static int bad_utf8(struct reader *r, struct csv_parser *p, const unsigned char 
 }
 
 /* The main loop: chunks in, lines out to libcsv. */
+/* Scan buf[start..have) (buf[0] is at file offset base) and feed libcsv a
+ * line at a time, checking the bytes on the way; it stops early at a CR or a
+ * UTF-8 sequence the next chunk completes (unless eof). *used: how far it got. */
+static int scan_chunk(struct reader *r, struct csv_parser *p, const unsigned char *buf, size_t start, size_t have,
+                      uint64_t base, int eof, size_t *used)
+{
+    struct csv_data *d = &r->d->pub;
+    int rc;
+    size_t i = start, piece = start;
+    while (i < have) {
+        unsigned char c = buf[i];
+        if (c > '\r' && c < 0x80) {
+            i++;
+        } else if (c == '\n') {
+            i++;
+            if ((rc = feed(r, p, buf, piece, i)))
+                return rc;
+            piece = i;
+            r->line++;
+            r->line_start = base + i;
+            r->fresh = 1;
+        } else if (c == '\r') {
+            if (i + 1 == have && !eof)
+                break; /* is it CRLF? the next chunk tells */
+            i++;
+            if (i < have && buf[i] == '\n')
+                continue; /* the LF ends the line */
+            if ((rc = feed(r, p, buf, piece, i)))
+                return rc;
+            piece = i;
+            r->line++;
+            r->line_start = base + i;
+            r->fresh = 1;
+        } else if (c >= 0x80) {
+            int k = utf8_seq(buf + i, have - i);
+            if (k < 0 && !eof)
+                break; /* the sequence continues in the next chunk */
+            if (k <= 0) {
+                rc = bad_utf8(r, p, buf, piece, i, have, base, base + i == start);
+                return rc;
+            }
+            i += (size_t)k;
+        } else if (c == '\0') {
+            if ((rc = feed(r, p, buf, piece, i)))
+                return rc;
+            rc = err_set(r->e, ERR_DATA,
+                         "%s:%zu:%zu: expected text, found a NUL byte at byte column %zu (field %zu); is the "
+                         "file binary or UTF-16?",
+                         d->path, r->line, r->nf + 1, (size_t)(base + i - r->line_start) + 1, r->nf + 1);
+            return rc;
+        } else {
+            i++;
+        }
+    }
+    if ((rc = feed(r, p, buf, piece, i)))
+        return rc;
+    *used = i;
+    return 0;
+}
+
 static int read_stream(struct reader *r, FILE *f, const struct csv_opts *o)
 {
     struct csv_data *d = &r->d->pub;
@@ -372,53 +432,8 @@ static int read_stream(struct reader *r, FILE *f, const struct csv_opts *o)
             d->sep = o && o->sep ? o->sep : sniff_sep(buf + start, have - start);
             csv_set_delim(&p, (unsigned char)d->sep);
         }
-        size_t i = start, piece = start;
-        while (i < have) {
-            unsigned char c = buf[i];
-            if (c > '\r' && c < 0x80) {
-                i++;
-            } else if (c == '\n') {
-                i++;
-                if ((rc = feed(r, &p, buf, piece, i)))
-                    goto done;
-                piece = i;
-                r->line++;
-                r->line_start = base + i;
-                r->fresh = 1;
-            } else if (c == '\r') {
-                if (i + 1 == have && !eof)
-                    break; /* is it CRLF? the next chunk tells */
-                i++;
-                if (i < have && buf[i] == '\n')
-                    continue; /* the LF ends the line */
-                if ((rc = feed(r, &p, buf, piece, i)))
-                    goto done;
-                piece = i;
-                r->line++;
-                r->line_start = base + i;
-                r->fresh = 1;
-            } else if (c >= 0x80) {
-                int k = utf8_seq(buf + i, have - i);
-                if (k < 0 && !eof)
-                    break; /* the sequence continues in the next chunk */
-                if (k <= 0) {
-                    rc = bad_utf8(r, &p, buf, piece, i, have, base, base + i == start);
-                    goto done;
-                }
-                i += (size_t)k;
-            } else if (c == '\0') {
-                if ((rc = feed(r, &p, buf, piece, i)))
-                    goto done;
-                rc = err_set(r->e, ERR_DATA,
-                             "%s:%zu:%zu: expected text, found a NUL byte at byte column %zu (field %zu); is the "
-                             "file binary or UTF-16?",
-                             d->path, r->line, r->nf + 1, (size_t)(base + i - r->line_start) + 1, r->nf + 1);
-                goto done;
-            } else {
-                i++;
-            }
-        }
-        if ((rc = feed(r, &p, buf, piece, i)))
+        size_t i = 0;
+        if ((rc = scan_chunk(r, &p, buf, start, have, base, eof, &i)))
             goto done;
         memmove(buf, buf + i, have - i);
         base += i;
