@@ -170,185 +170,236 @@ static int write_fig(const char *dir, const char *name, struct table *t, const s
 static const char *const fig_names[] = {"shapbee_test", "shapbar_test", "shapdep_1", "shapdep_2",
                                         "shapdep_3",    "shapdep_4",    "shapwf_top", NULL};
 
-static int write_figures(const char *dir, const struct params *p, const struct pipe_data *d,
-                         const struct pipeline *pipe, const struct explain_result *r, const size_t *test, size_t nt,
-                         const struct explain_importance *im, size_t show, struct err *e)
+/* What the figures share: the test customers' values and SHAP values, the
+ * features' labels and the text of params' explain.labels. */
+struct figs {
+    const char *dir;
+    const struct pipe_data *d;
+    const struct pipeline *pipe;
+    const struct explain_result *r;
+    const size_t *test;
+    size_t nt, m, show;
+    const struct explain_importance *im;
+    const char **labels;
+    double *phi, *val; /* nt x m */
+    const char *xphi, *xmean, *t_bee, *t_bar, *t_dep, *t_wf, *low, *high, *xval, *cat, *base_l, *out_l, *others;
+};
+
+/* Summary (beeswarm). */
+static int fig_beeswarm(const struct figs *f, struct err *e)
 {
-    size_t m = d->nfeat;
-    const char *sp = explain_space_names[r->space];
-    char path[256], buf[512], key[64];
-    int rc = 0;
-    const char **labels = calloc(m ? m : 1, sizeof *labels);
-    double *phi = malloc((nt && m ? nt * m : 1) * sizeof *phi), *val = malloc((nt && m ? nt * m : 1) * sizeof *val);
     struct kv *v = kv_alloc();
     struct table *t = NULL;
-    if (!labels || !phi || !val || !v)
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t j = 0; !rc && j < m; j++)
-        labels[j] = feature_label(p, d->spec[j].name);
-    for (size_t i = 0; !rc && i < nt; i++)
-        for (size_t j = 0; j < m; j++) {
-            int ordered;
-            double c = feature_code(d, pipe->prep, j, test[i], &ordered);
-            phi[i * m + j] = r->phi[test[i] * m + j];
-            val[i * m + j] = ordered ? c : NAN;
-        }
-    if (show > m)
-        show = m;
-    /* Summary (beeswarm). */
-    snprintf(path, sizeof path, "explain.labels.axes.phi_%s", sp);
-    const char *xphi = lab(p, path, &rc, e);
-    snprintf(path, sizeof path, "explain.labels.axes.mean_abs_%s", sp);
-    const char *xmean = lab(p, path, &rc, e);
-    const char *t_bee = lab(p, "explain.labels.titles.beeswarm", &rc, e);
-    const char *t_bar = lab(p, "explain.labels.titles.bar", &rc, e);
-    const char *t_dep = lab(p, "explain.labels.titles.dependence", &rc, e);
-    const char *t_wf = lab(p, "explain.labels.titles.waterfall", &rc, e);
-    const char *low = lab(p, "explain.labels.axes.low", &rc, e), *high = lab(p, "explain.labels.axes.high", &rc, e);
-    const char *xval = lab(p, "explain.labels.axes.value", &rc, e);
-    const char *cat = lab(p, "explain.labels.axes.category", &rc, e);
-    const char *base_l = lab(p, "explain.labels.axes.base", &rc, e);
-    const char *out_l = lab(p, "explain.labels.axes.output", &rc, e);
-    const char *others = lab(p, "explain.labels.axes.others", &rc, e);
+    char buf[512], key[64];
+    int rc = v ? explain_fig_beeswarm(f->phi, f->val, f->nt, f->m, f->im->order, f->show, &t, e)
+               : err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = explain_fig_beeswarm(phi, val, nt, m, im->order, show, &t, e);
+        rc = kv_set_str(v, "title", f->t_bee, e);
     if (!rc)
-        rc = kv_set_str(v, "title", t_bee, e);
+        rc = kv_set_str(v, "xlabel", f->xphi, e);
     if (!rc)
-        rc = kv_set_str(v, "xlabel", xphi, e);
+        rc = kv_set_str(v, "low", f->low, e);
     if (!rc)
-        rc = kv_set_str(v, "low", low, e);
+        rc = kv_set_str(v, "high", f->high, e);
     if (!rc)
-        rc = kv_set_str(v, "high", high, e);
+        rc = kv_set_str(v, "value", f->xval, e);
     if (!rc)
-        rc = kv_set_str(v, "value", xval, e);
-    if (!rc)
-        rc = kv_set_long(v, "nshow", (long)show, e);
-    for (size_t k = 0; !rc && k < show; k++) {
-        size_t j = im->order[k];
+        rc = kv_set_long(v, "nshow", (long)f->show, e);
+    for (size_t k = 0; !rc && k < f->show; k++) {
+        size_t j = f->im->order[k];
+        int nominal = f->d->spec[j].role == PREP_NOMINAL;
         snprintf(key, sizeof key, "label_%zu", k + 1);
-        snprintf(buf, sizeof buf, "%s%s%s%s", labels[j], d->spec[j].role == PREP_NOMINAL ? " (" : "",
-                 d->spec[j].role == PREP_NOMINAL ? cat : "", d->spec[j].role == PREP_NOMINAL ? ")" : "");
+        snprintf(buf, sizeof buf, "%s%s%s%s", f->labels[j], nominal ? " (" : "", nominal ? f->cat : "",
+                 nominal ? ")" : "");
         rc = kv_set_str(v, key, buf, e);
     }
     if (!rc)
-        rc = write_fig(dir, fig_names[0], t, v, e);
+        rc = write_fig(f->dir, fig_names[0], t, v, e);
     else
         table_free(t);
-    /* Bar chart of mean |phi|. */
     kv_free(v);
-    v = rc ? NULL : kv_alloc();
-    if (!rc && !v)
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    t = NULL;
+    return rc;
+}
+
+/* Bar chart of mean |phi|. */
+static int fig_bar(const struct figs *f, struct err *e)
+{
+    struct kv *v = kv_alloc();
+    struct table *t = NULL;
+    int rc = v ? explain_fig_bar(f->im->mean_abs, f->im->order, f->show, f->labels, &t, e)
+               : err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = explain_fig_bar(im->mean_abs, im->order, show, labels, &t, e);
+        rc = kv_set_str(v, "title", f->t_bar, e);
     if (!rc)
-        rc = kv_set_str(v, "title", t_bar, e);
+        rc = kv_set_str(v, "xlabel", f->xmean, e);
     if (!rc)
-        rc = kv_set_str(v, "xlabel", xmean, e);
-    if (!rc)
-        rc = write_fig(dir, fig_names[1], t, v, e);
+        rc = write_fig(f->dir, fig_names[1], t, v, e);
     else
         table_free(t);
-    /* Dependence plots of the top features: x = the value (a category by its position). */
-    for (size_t k = 0; !rc && k < NDEP; k++) {
-        size_t j = im->order[k < m ? k : m - 1];
-        kv_free(v);
-        if (!(v = kv_alloc()))
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-        text_fill(t_dep, "label", labels[j], buf, sizeof buf);
-        if (!rc)
-            rc = kv_set_str(v, "title", buf, e);
-        if (!rc)
-            rc = kv_set_str(v, "xlabel", labels[j], e);
-        if (!rc)
-            rc = kv_set_str(v, "ylabel", xphi, e);
-        const struct prep_spec *s = &d->spec[j];
-        size_t nc = s->role == PREP_ORDINAL ? s->norder : s->role == PREP_NOMINAL ? pipe->prep->feat[j].ncat : 0;
-        if (!rc)
-            rc = kv_set_long(v, "ncat", (long)nc, e);
-        for (size_t c = 0; !rc && c < nc; c++) {
-            snprintf(key, sizeof key, "cat_%zu", c + 1);
-            rc = kv_set_str(v, key, s->role == PREP_ORDINAL ? s->order[c] : pipe->prep->feat[j].cats[c], e);
-        }
-        struct table *dt = rc ? NULL : table_alloc();
-        size_t cx = 0, cp = 0;
-        if (!rc && !dt)
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-        if (!rc)
-            rc = table_add_column(dt, "x", COL_NUM, &cx, e);
-        if (!rc)
-            rc = table_add_column(dt, "phi", COL_NUM, &cp, e);
-        if (!rc)
-            rc = table_set_rows(dt, nt, e);
-        for (size_t i = 0; !rc && i < nt; i++) {
-            int ordered;
-            dt->cols[cx].num[i] = feature_code(d, pipe->prep, j, test[i], &ordered);
-            dt->cols[cp].num[i] = phi[i * m + j];
-        }
-        snprintf(key, sizeof key, "shapdep_%zu", k + 1);
-        if (!rc)
-            rc = write_fig(dir, key, dt, v, e);
-        else
-            table_free(dt);
+    kv_free(v);
+    return rc;
+}
+
+/* Dependence plot of the k-th feature: x = the value (a category by its position). */
+static int fig_dependence(const struct figs *f, size_t k, struct err *e)
+{
+    const struct pipe_data *d = f->d;
+    size_t m = f->m, j = f->im->order[k < m ? k : m - 1];
+    char buf[512], key[64];
+    struct kv *v = kv_alloc();
+    int rc = v ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    text_fill(f->t_dep, "label", f->labels[j], buf, sizeof buf);
+    if (!rc)
+        rc = kv_set_str(v, "title", buf, e);
+    if (!rc)
+        rc = kv_set_str(v, "xlabel", f->labels[j], e);
+    if (!rc)
+        rc = kv_set_str(v, "ylabel", f->xphi, e);
+    const struct prep_spec *s = &d->spec[j];
+    const struct prep_feature *pf = &f->pipe->prep->feat[j];
+    size_t nc = s->role == PREP_ORDINAL ? s->norder : s->role == PREP_NOMINAL ? pf->ncat : 0;
+    if (!rc)
+        rc = kv_set_long(v, "ncat", (long)nc, e);
+    for (size_t c = 0; !rc && c < nc; c++) {
+        snprintf(key, sizeof key, "cat_%zu", c + 1);
+        rc = kv_set_str(v, key, s->role == PREP_ORDINAL ? s->order[c] : pf->cats[c], e);
     }
-    /* Waterfall of the test customer with the highest output (the first among equals). */
-    size_t top = 0;
-    for (size_t i = 1; i < nt; i++)
-        if (r->output[test[i]] > r->output[test[top]])
-            top = i;
-    const char **wl = rc ? NULL : calloc(m ? m : 1, sizeof *wl);
-    char *wbuf = rc ? NULL : malloc((m ? m : 1) * 256);
-    if (!rc && (!wl || !wbuf))
+    struct table *dt = rc ? NULL : table_alloc();
+    size_t cx = 0, cp = 0;
+    if (!rc && !dt)
         rc = err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = table_add_column(dt, "x", COL_NUM, &cx, e);
+    if (!rc)
+        rc = table_add_column(dt, "phi", COL_NUM, &cp, e);
+    if (!rc)
+        rc = table_set_rows(dt, f->nt, e);
+    for (size_t i = 0; !rc && i < f->nt; i++) {
+        int ordered;
+        dt->cols[cx].num[i] = feature_code(d, f->pipe->prep, j, f->test[i], &ordered);
+        dt->cols[cp].num[i] = f->phi[i * m + j];
+    }
+    snprintf(key, sizeof key, "shapdep_%zu", k + 1);
+    if (!rc)
+        rc = write_fig(f->dir, key, dt, v, e);
+    else
+        table_free(dt);
+    kv_free(v);
+    return rc;
+}
+
+/* Waterfall of the test customer with the highest output (the first among equals). */
+static int fig_waterfall(const struct figs *f, struct err *e)
+{
+    const struct pipe_data *d = f->d;
+    const struct explain_result *r = f->r;
+    size_t m = f->m, top = 0;
+    for (size_t i = 1; i < f->nt; i++)
+        if (r->output[f->test[i]] > r->output[f->test[top]])
+            top = i;
+    const char **wl = calloc(m ? m : 1, sizeof *wl);
+    char *wbuf = malloc((m ? m : 1) * 256);
+    int rc = wl && wbuf ? 0 : err_set(e, ERR_NOMEM, "out of memory");
     for (size_t j = 0; !rc && j < m; j++) {
         char num[64];
-        snprintf(wbuf + j * 256, 256, "%s = %s", labels[j], feature_text(d, j, test[top], num, sizeof num));
+        snprintf(wbuf + j * 256, 256, "%s = %s", f->labels[j], feature_text(d, j, f->test[top], num, sizeof num));
         /* The reader's decimal mark is a comma. */
         char *value = strrchr(wbuf + j * 256, '=');
         if (d->spec[j].role == PREP_NUMERIC && value)
             text_decimal_comma(value);
         wl[j] = wbuf + j * 256;
     }
-    t = NULL;
+    struct table *t = NULL;
     size_t nbars = WATERFALL_BARS < m ? WATERFALL_BARS : m;
-    char nb[32];
+    char nb[32], oth[1024], title[512];
     snprintf(nb, sizeof nb, "%zu", m - nbars);
     /* "{n}" in the label is the number of features folded together. */
-    char oth[1024];
-    text_fill(others, "n", nb, oth, sizeof oth);
+    text_fill(f->others, "n", nb, oth, sizeof oth);
     if (!rc)
-        rc = explain_fig_waterfall(r->phi + test[top] * m, m, r->base, nbars, wl, oth, &t, e);
-    kv_free(v);
-    v = rc ? NULL : kv_alloc();
+        rc = explain_fig_waterfall(r->phi + f->test[top] * m, m, r->base, nbars, wl, oth, &t, e);
+    struct kv *v = rc ? NULL : kv_alloc();
     if (!rc && !v)
         rc = err_set(e, ERR_NOMEM, "out of memory");
-    char title[512];
     if (!rc) {
-        text_fill(t_wf, "id", d->id[test[top]], title, sizeof title);
+        text_fill(f->t_wf, "id", d->id[f->test[top]], title, sizeof title);
         rc = kv_set_str(v, "title", title, e);
     }
     if (!rc)
-        rc = kv_set_str(v, "xlabel", xphi, e);
+        rc = kv_set_str(v, "xlabel", f->xphi, e);
     if (!rc)
         rc = kv_set_double(v, "base_value", r->base, e);
     if (!rc)
-        rc = kv_set_double(v, "output_value", r->output[test[top]], e);
+        rc = kv_set_double(v, "output_value", r->output[f->test[top]], e);
     if (!rc)
-        rc = kv_set_str(v, "base_label", base_l, e);
+        rc = kv_set_str(v, "base_label", f->base_l, e);
     if (!rc)
-        rc = kv_set_str(v, "output_label", out_l, e);
+        rc = kv_set_str(v, "output_label", f->out_l, e);
     if (!rc)
-        rc = write_fig(dir, fig_names[6], t, v, e);
+        rc = write_fig(f->dir, fig_names[6], t, v, e);
     else
         table_free(t);
     free(wl);
     free(wbuf);
     kv_free(v);
-    free(labels);
-    free(phi);
-    free(val);
+    return rc;
+}
+
+/* The text of the figures, from explain.labels; the first missing label is the error. */
+static int figs_text(struct figs *f, const struct params *p, const char *sp, struct err *e)
+{
+    char path[256];
+    int rc = 0;
+    snprintf(path, sizeof path, "explain.labels.axes.phi_%s", sp);
+    f->xphi = lab(p, path, &rc, e);
+    snprintf(path, sizeof path, "explain.labels.axes.mean_abs_%s", sp);
+    f->xmean = lab(p, path, &rc, e);
+    f->t_bee = lab(p, "explain.labels.titles.beeswarm", &rc, e);
+    f->t_bar = lab(p, "explain.labels.titles.bar", &rc, e);
+    f->t_dep = lab(p, "explain.labels.titles.dependence", &rc, e);
+    f->t_wf = lab(p, "explain.labels.titles.waterfall", &rc, e);
+    f->low = lab(p, "explain.labels.axes.low", &rc, e);
+    f->high = lab(p, "explain.labels.axes.high", &rc, e);
+    f->xval = lab(p, "explain.labels.axes.value", &rc, e);
+    f->cat = lab(p, "explain.labels.axes.category", &rc, e);
+    f->base_l = lab(p, "explain.labels.axes.base", &rc, e);
+    f->out_l = lab(p, "explain.labels.axes.output", &rc, e);
+    f->others = lab(p, "explain.labels.axes.others", &rc, e);
+    return rc;
+}
+
+static int write_figures(const char *dir, const struct params *p, const struct pipe_data *d,
+                         const struct pipeline *pipe, const struct explain_result *r, const size_t *test, size_t nt,
+                         const struct explain_importance *im, size_t show, struct err *e)
+{
+    size_t m = d->nfeat;
+    struct figs f = {.dir = dir, .d = d, .pipe = pipe, .r = r, .test = test, .nt = nt, .m = m,
+                     .show = show > m ? m : show, .im = im};
+    f.labels = calloc(m ? m : 1, sizeof *f.labels);
+    f.phi = malloc((nt && m ? nt * m : 1) * sizeof *f.phi);
+    f.val = malloc((nt && m ? nt * m : 1) * sizeof *f.val);
+    int rc = f.labels && f.phi && f.val ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t j = 0; !rc && j < m; j++)
+        f.labels[j] = feature_label(p, d->spec[j].name);
+    for (size_t i = 0; !rc && i < nt; i++)
+        for (size_t j = 0; j < m; j++) {
+            int ordered;
+            double c = feature_code(d, pipe->prep, j, test[i], &ordered);
+            f.phi[i * m + j] = r->phi[test[i] * m + j];
+            f.val[i * m + j] = ordered ? c : NAN;
+        }
+    if (!rc)
+        rc = figs_text(&f, p, explain_space_names[r->space], e);
+    if (!rc)
+        rc = fig_beeswarm(&f, e);
+    if (!rc)
+        rc = fig_bar(&f, e);
+    for (size_t k = 0; !rc && k < NDEP; k++)
+        rc = fig_dependence(&f, k, e);
+    if (!rc)
+        rc = fig_waterfall(&f, e);
+    free(f.labels);
+    free(f.phi);
+    free(f.val);
     return rc;
 }
 
