@@ -371,10 +371,10 @@ int shap_kernel(shap_predict_fn f, void *ctx, const double *X, size_t n, size_t 
     return shap_kernel_mix(f, ctx, NULL, X, n, p, B, bw, nb, group, m, par, phi, base, gap, e);
 }
 
-int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, const double *X, size_t n,
-                    size_t p, const double *B, const double *bw, size_t nb, const size_t *group, size_t m,
-                    const struct shap_kernel_params *par, double *phi, double *base, double *gap,
-                    struct err *e)
+/* The arguments of shap_kernel_mix, and the background weights' sum. */
+static int check_args(shap_predict_fn f, const struct shap_mixer *mix, size_t p, size_t nb, const double *bw,
+                      const size_t *group, size_t m, const struct shap_kernel_params *par, double *wsum_out,
+                      struct err *e)
 {
     if (!f || !par)
         return err_set(e, ERR_PARAMS, "shap: expected a model and KernelSHAP params, found none");
@@ -399,6 +399,63 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
 
     if (mix && (!mix->row || !mix->values))
         return err_set(e, ERR_PARAMS, "shap: expected a mixer with both of its functions");
+    *wsum_out = wsum;
+    return ERR_OK;
+}
+
+/* The players of row x: a group equal to x in every background row is a
+ * dummy player (its Shapley value is 0, and leaving it out sharpens the
+ * fit). vary[g] says which vary; pos[g] is a varying group's index among
+ * them. Returns how many vary. */
+static size_t players(const double *x, const double *B, size_t nb, size_t p, const size_t *group, size_t m,
+                      unsigned char *vary, size_t *pos)
+{
+    memset(vary, 0, m);
+    for (size_t col = 0; col < p; col++)
+        for (size_t b = 0; b < nb && !vary[group[col]]; b++)
+            if (!same(B[b * p + col], x[col]))
+                vary[group[col]] = 1;
+    size_t M = 0;
+    for (size_t g = 0; g < m; g++)
+        pos[g] = vary[g] ? M++ : SIZE_MAX;
+    return M;
+}
+
+/* KernelSHAP for one row with M >= 2 players: the coalitions (seeded), their
+ * values, the weighted fit; phia[0..M) the players' values. */
+static int solve_row(struct kctx *c, const double *x, const size_t *pos, size_t M, double fnull, double delta,
+                     size_t budget, unsigned long seed, gsl_rng *r, double *phia, struct err *e)
+{
+    int exact = M < 63 && ((uint64_t)1 << M) - 2 <= budget;
+    if (!exact && budget < 2 * M)
+        return err_set(e, ERR_PARAMS, "shap: expected a KernelSHAP budget of at least %zu for %zu players, found %zu",
+                       2 * M, M, budget);
+    gsl_rng_set(r, seed);
+    struct design d;
+    int rc = design_build(&d, M, budget, r, e);
+    if (rc)
+        return rc;
+    double *v = malloc(d.n * sizeof *v);
+    if (!v)
+        rc = err_set(e, ERR_NOMEM, "shap: out of memory for %zu coalition values", d.n);
+    if (!rc)
+        rc = design_values(c, &d, x, pos, v, e);
+    if (!rc)
+        rc = design_solve(&d, v, fnull, delta, phia, e);
+    design_free(&d);
+    free(v);
+    return rc;
+}
+
+int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, const double *X, size_t n,
+                    size_t p, const double *B, const double *bw, size_t nb, const size_t *group, size_t m,
+                    const struct shap_kernel_params *par, double *phi, double *base, double *gap,
+                    struct err *e)
+{
+    double wsum = 0.0;
+    int rc = check_args(f, mix, p, nb, bw, group, m, par, &wsum, e);
+    if (rc)
+        return rc;
     struct kctx c = {f, ctx, p, nb, B, NULL, group, NULL, NULL, 0, NULL, mix, m};
     /* With a mixer the scratch holds one coalition's nb outputs at a time. */
     c.chunk = mix ? 1 : nb >= KS_CHUNK_ROWS ? 1 : KS_CHUNK_ROWS / nb;
@@ -407,12 +464,11 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
     double *fx = malloc(n ? n * sizeof *fx : 1);
     size_t *pos = malloc(m * sizeof *pos);
     unsigned char *vary = malloc(m);
-    double *phia = malloc(m * sizeof *phia), *v = NULL;
+    double *phia = malloc(m * sizeof *phia);
     c.buf = mix ? malloc(1) : malloc(c.chunk * nb * p * sizeof *c.buf);
     c.out = malloc(maxrows * sizeof *c.out);
     c.take = malloc(p > m ? p : m);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    int rc = ERR_OK;
     if (!w || !fx || !pos || !vary || !phia || !c.buf || !c.out || !c.take || !r) {
         rc = err_set(e, ERR_NOMEM, "shap: out of memory for KernelSHAP over %zu background rows", nb);
         goto out;
@@ -446,16 +502,7 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
             rc = err_set(e, ERR_NUM, "shap: expected a finite model output for row %zu, found %g", i, fx[i]);
             goto out;
         }
-        /* A group equal to x in every background row is a dummy player: its
-         * Shapley value is 0, and leaving it out sharpens the fit. */
-        memset(vary, 0, m);
-        for (size_t col = 0; col < p; col++)
-            for (size_t b = 0; b < nb && !vary[group[col]]; b++)
-                if (!same(B[b * p + col], x[col]))
-                    vary[group[col]] = 1;
-        size_t M = 0;
-        for (size_t g = 0; g < m; g++)
-            pos[g] = vary[g] ? M++ : SIZE_MAX;
+        size_t M = players(x, B, nb, p, group, m, vary, pos);
         for (size_t g = 0; g < m; g++)
             ph[g] = 0.0;
         double delta = fx[i] - fnull;
@@ -464,26 +511,7 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
                 if (vary[g])
                     ph[g] = delta;
         } else if (M >= 2) {
-            int exact = M < 63 && ((uint64_t)1 << M) - 2 <= par->budget;
-            if (!exact && par->budget < 2 * M) {
-                rc = err_set(e, ERR_PARAMS, "shap: expected a KernelSHAP budget of at least %zu for %zu players, found %zu",
-                             2 * M, M, par->budget);
-                goto out;
-            }
-            gsl_rng_set(r, par->seed + i);
-            struct design d;
-            rc = design_build(&d, M, par->budget, r, e);
-            if (rc)
-                goto out;
-            free(v);
-            v = malloc(d.n * sizeof *v);
-            if (!v)
-                rc = err_set(e, ERR_NOMEM, "shap: out of memory for %zu coalition values", d.n);
-            if (!rc)
-                rc = design_values(&c, &d, x, pos, v, e);
-            if (!rc)
-                rc = design_solve(&d, v, fnull, delta, phia, e);
-            design_free(&d);
+            rc = solve_row(&c, x, pos, M, fnull, delta, par->budget, par->seed + i, r, phia, e);
             if (rc)
                 goto out;
             for (size_t g = 0; g < m; g++)
@@ -503,7 +531,6 @@ out:
     free(pos);
     free(vary);
     free(phia);
-    free(v);
     free(c.buf);
     free(c.out);
     free(c.take);

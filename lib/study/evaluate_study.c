@@ -426,8 +426,34 @@ static int fig_confusion_table(const struct evaluate_model *m, const char *dir, 
     return rc ? (table_free(t), rc) : write_long(t, dir, "confusion_test.tsv", e);
 }
 
-static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, size_t npos, const struct evaluate_settings *st,
-                         const struct params *p, const char *best_family, const char *dir, struct err *e)
+/* Confusion: the chosen pipeline (m) at 0.5 and at the chosen threshold. */
+static int fig_confusion(struct kv *v, const struct evaluate_model *m, const struct params *p, const char *thr_word,
+                         const char *thr_text, const char *dir, struct err *e)
+{
+    char b[32], buf[1024];
+    int rc = 0;
+    const struct kv_pair {
+        const char *key, *path;
+    } conf[] = {{"title", "evaluate.labels.titles.confusion"}, {"xlabel", "evaluate.labels.axes.predicted"},
+                {"ylabel", "evaluate.labels.axes.actual"},     {"class0", "labels.classes.negative"},
+                {"class1", "labels.classes.positive"}};
+    for (size_t k = 0; !rc && k < sizeof conf / sizeof *conf; k++) {
+        const char *text = lab(p, conf[k].path, &rc, e);
+        if (!rc)
+            rc = kv_set_str(v, conf[k].key, text, e);
+    }
+    snprintf(buf, sizeof buf, "%s %s", thr_word, text_number(b, sizeof b, "%.1f", DEFAULT_THRESHOLD));
+    if (!rc)
+        rc = kv_set_str(v, "title0", buf, e);
+    if (!rc)
+        rc = kv_set_str(v, "title1", thr_text, e);
+    if (!rc)
+        rc = fig_confusion_table(m, dir, e);
+    return rc;
+}
+
+static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, size_t npos,
+                         const struct evaluate_settings *st, const struct params *p, const char *best_family, const char *dir, struct err *e)
 {
     struct kv *v[5] = {0};
     char a[32], b[32], buf[1024];
@@ -492,24 +518,8 @@ static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, s
         rc = kv_set_str(v[3], "rate", a, e);
     if (!rc)
         rc = write_gains(ms, nm, (size_t)st->gains_groups, 1, dir, "gains_test.tsv", e);
-    /* Confusion: the chosen pipeline at 0.5 and at the chosen threshold. */
-    const struct kv_pair {
-        const char *key, *path;
-    } conf[] = {{"title", "evaluate.labels.titles.confusion"}, {"xlabel", "evaluate.labels.axes.predicted"},
-                {"ylabel", "evaluate.labels.axes.actual"},     {"class0", "labels.classes.negative"},
-                {"class1", "labels.classes.positive"}};
-    for (size_t k = 0; !rc && k < sizeof conf / sizeof *conf; k++) {
-        const char *text = lab(p, conf[k].path, &rc, e);
-        if (!rc)
-            rc = kv_set_str(v[4], conf[k].key, text, e);
-    }
-    snprintf(buf, sizeof buf, "%s %s", thr_word, text_number(b, sizeof b, "%.1f", DEFAULT_THRESHOLD));
     if (!rc)
-        rc = kv_set_str(v[4], "title0", buf, e);
-    if (!rc)
-        rc = kv_set_str(v[4], "title1", thr_text, e);
-    if (!rc)
-        rc = fig_confusion_table(&ms[0], dir, e);
+        rc = fig_confusion(v[4], &ms[0], p, thr_word, thr_text, dir, e);
     static const char *const names[] = {"roc_test.gpv", "pr_test.gpv", "calibration_test.gpv", "gains_test.gpv",
                                         "confusion_test.gpv"};
     char path[4096];
