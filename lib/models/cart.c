@@ -449,6 +449,38 @@ static int check_data(const double *X, const int *y, const double *sw, size_t n,
     return ERR_OK;
 }
 
+/* The rows' weights w: the sample weights times the class weights
+ * (class_weight="balanced" is n / (n_classes * bincount(y)) over the
+ * unweighted labels). The rows of non-zero weight go to samples, their total
+ * to *w_total; returns how many there are. */
+static size_t weigh_rows(const int *y, const double *sample_weight, size_t n, int balanced, double *w,
+                         size_t *samples, double *w_total)
+{
+    size_t n1 = 0;
+    for (size_t i = 0; i < n; i++)
+        n1 += (size_t)y[i];
+    size_t n_classes = (n1 > 0) + (n1 < n);
+    double cw[2] = {1.0, 1.0};
+    if (balanced) {
+        if (n1 < n)
+            cw[0] = (double)n / (double)(n_classes * (n - n1));
+        if (n1 > 0)
+            cw[1] = (double)n / (double)(n_classes * n1);
+    }
+    /* Rows of zero weight take no part in the fit, as in scikit-learn: they
+     * would count towards min_samples_* without carrying any mass. */
+    size_t m = 0;
+    *w_total = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        w[i] = (sample_weight ? sample_weight[i] : 1.0) * cw[y[i]];
+        if (w[i] != 0.0) {
+            samples[m++] = i;
+            *w_total += w[i];
+        }
+    }
+    return m;
+}
+
 int cart_fit(const double *X, const int *y, const double *sample_weight, size_t n, size_t p,
              const struct cart_params *par, struct tree **out, struct err *e)
 {
@@ -476,29 +508,7 @@ int cart_fit(const double *X, const int *y, const double *sample_weight, size_t 
     gsl_rng_set(F.rng, par->seed);
     F.w = w;
 
-    /* class_weight="balanced" is n / (n_classes * bincount(y)) over the
-     * unweighted labels, multiplied into the sample weights. */
-    size_t n1 = 0;
-    for (size_t i = 0; i < n; i++)
-        n1 += (size_t)y[i];
-    size_t n_classes = (n1 > 0) + (n1 < n);
-    double cw[2] = {1.0, 1.0};
-    if (par->class_weight_balanced) {
-        if (n1 < n)
-            cw[0] = (double)n / (double)(n_classes * (n - n1));
-        if (n1 > 0)
-            cw[1] = (double)n / (double)(n_classes * n1);
-    }
-    /* Rows of zero weight take no part in the fit, as in scikit-learn: they
-     * would count towards min_samples_* without carrying any mass. */
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        w[i] = (sample_weight ? sample_weight[i] : 1.0) * cw[y[i]];
-        if (w[i] != 0.0) {
-            F.samples[m++] = i;
-            F.w_total += w[i];
-        }
-    }
+    size_t m = weigh_rows(y, sample_weight, n, par->class_weight_balanced, w, F.samples, &F.w_total);
     if (m == 0 || !isfinite(F.w_total)) {
         rc = err_set(e, ERR_DATA, "cart: expected a positive finite total sample weight, found %g",
                      F.w_total);

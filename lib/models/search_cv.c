@@ -194,6 +194,51 @@ static void summarize(struct search_result *r, const double *seconds)
     }
 }
 
+/* The folds as rows of d (rows = NULL: rows 0..nrows-1); tr, te: scratch. */
+static int fold_rows(struct job *j, const int *fold, const size_t *rows, size_t nrows, size_t *tr, size_t *te,
+                     struct err *e)
+{
+    for (size_t f = 0; f < j->nfold; f++) {
+        split_fold_indices(fold, nrows, (int)f, tr, &j->ntrain[f], te, &j->ntest[f]);
+        j->train[f] = malloc((j->ntrain[f] + 1) * sizeof **j->train);
+        j->test[f] = malloc((j->ntest[f] + 1) * sizeof **j->test);
+        if (!j->train[f] || !j->test[f])
+            return err_set(e, ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < j->ntrain[f]; i++)
+            j->train[f][i] = rows ? rows[tr[i]] : tr[i];
+        for (size_t i = 0; i < j->ntest[f]; i++)
+            j->test[f][i] = rows ? rows[te[i]] : te[i];
+    }
+    return 0;
+}
+
+/* Every fit of the job on `threads` threads (this one among them); fewer
+ * when a thread cannot start: the same result, later. */
+static int run_threads(struct job *j, int threads, struct err *e)
+{
+    int rc = 0, started = 0;
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_t *th = malloc((size_t)threads * sizeof *th);
+    if (!th)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (int t = 1; !rc && t < threads; t++)
+        if (pthread_create(&th[t], NULL, worker, j) == 0)
+            started = t;
+        else
+            break;
+    if (!rc)
+        worker(j);
+    for (int t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+    free(th);
+    pthread_mutex_destroy(&j->lock);
+    if (!rc && j->fatal) {
+        *e = j->fatal_e;
+        rc = j->fatal;
+    }
+    return rc;
+}
+
 int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const struct search_candidate *c,
               size_t ncand, const struct search_opts *o, struct search_result **out, struct err *e)
 {
@@ -232,42 +277,11 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
         ysub[i] = d->y[rows ? rows[i] : i];
     if (!rc)
         rc = split_stratified_kfold(ysub, nrows, k, o->shuffle, o->seed, fold, e);
-    /* The folds as rows of d. */
-    for (size_t f = 0; !rc && f < k; f++) {
-        split_fold_indices(fold, nrows, (int)f, tr, &j.ntrain[f], te, &j.ntest[f]);
-        j.train[f] = malloc((j.ntrain[f] + 1) * sizeof **j.train);
-        j.test[f] = malloc((j.ntest[f] + 1) * sizeof **j.test);
-        if (!j.train[f] || !j.test[f]) {
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-            break;
-        }
-        for (size_t i = 0; i < j.ntrain[f]; i++)
-            j.train[f][i] = rows ? rows[tr[i]] : tr[i];
-        for (size_t i = 0; i < j.ntest[f]; i++)
-            j.test[f][i] = rows ? rows[te[i]] : te[i];
-    }
+    if (!rc)
+        rc = fold_rows(&j, fold, rows, nrows, tr, te, e);
     if (!rc) {
-        pthread_mutex_init(&j.lock, NULL);
         j.r = r;
-        int nt = o->threads, started = 0;
-        pthread_t *th = malloc((size_t)nt * sizeof *th);
-        if (!th)
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-        for (int t = 1; !rc && t < nt; t++)
-            if (pthread_create(&th[t], NULL, worker, &j) == 0)
-                started = t;
-            else
-                break; /* fewer threads: the same result, later */
-        if (!rc)
-            worker(&j);
-        for (int t = 1; t <= started; t++)
-            pthread_join(th[t], NULL);
-        free(th);
-        pthread_mutex_destroy(&j.lock);
-        if (!rc && j.fatal) {
-            *e = j.fatal_e;
-            rc = j.fatal;
-        }
+        rc = run_threads(&j, o->threads, e);
     }
     if (!rc) {
         summarize(r, j.seconds);

@@ -148,6 +148,36 @@ static int classes_sorted(const int *y, size_t n, int **cls, size_t *ncls, size_
     return ERR_OK;
 }
 
+/* How many rows of each class go to each side (sklearn's _approximate_mode,
+ * train first), which ones (a permutation per class), then each side
+ * shuffled: all on r, in sklearn's order. ni, ti, rem: per-class scratch. */
+static int draw_sides(gsl_rng *r, const size_t *count, const size_t *start, const size_t *byclass, size_t ncls,
+                      size_t n_train, size_t n_test, size_t *ni, size_t *ti, size_t *rem, struct split_tt *s,
+                      struct err *e)
+{
+    int rc;
+    if ((rc = split_approximate_mode(count, ncls, n_train, r, ni, e)))
+        return rc;
+    for (size_t c = 0; c < ncls; c++)
+        rem[c] = count[c] - ni[c];
+    if ((rc = split_approximate_mode(rem, ncls, n_test, r, ti, e)))
+        return rc;
+    for (size_t c = 0; c < ncls; c++) {
+        size_t *p = permutation(r, count[c]);
+        if (!p)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        const size_t *rows = byclass + start[c];
+        for (size_t k = 0; k < ni[c]; k++)
+            s->train[s->ntrain++] = rows[p[k]];
+        for (size_t k = ni[c]; k < ni[c] + ti[c]; k++)
+            s->test[s->ntest++] = rows[p[k]];
+        free(p);
+    }
+    split_shuffle(r, s->train, s->ntrain);
+    split_shuffle(r, s->test, s->ntest);
+    return ERR_OK;
+}
+
 int split_train_test(const int *y, size_t n, double test_size, unsigned long seed,
                      struct split_tt **out, struct err *e)
 {
@@ -201,25 +231,8 @@ int split_train_test(const int *y, size_t n, double test_size, unsigned long see
     }
 
     gsl_rng_set(r, seed);
-    if ((rc = split_approximate_mode(count, ncls, n_train, r, ni, e)))
+    if ((rc = draw_sides(r, count, start, byclass, ncls, n_train, n_test, ni, ti, rem, s, e)))
         goto fail_set;
-    for (size_t c = 0; c < ncls; c++)
-        rem[c] = count[c] - ni[c];
-    if ((rc = split_approximate_mode(rem, ncls, n_test, r, ti, e)))
-        goto fail_set;
-    for (size_t c = 0; c < ncls; c++) {
-        size_t *p = permutation(r, count[c]);
-        if (!p)
-            goto fail;
-        const size_t *rows = byclass + start[c];
-        for (size_t k = 0; k < ni[c]; k++)
-            s->train[s->ntrain++] = rows[p[k]];
-        for (size_t k = ni[c]; k < ni[c] + ti[c]; k++)
-            s->test[s->ntest++] = rows[p[k]];
-        free(p);
-    }
-    split_shuffle(r, s->train, s->ntrain);
-    split_shuffle(r, s->test, s->ntest);
     rc = ERR_OK;
     *out = s;
     s = NULL;

@@ -169,6 +169,28 @@ static int sv_data_build(const double *X, const int *y, size_t n, size_t p, stru
     return ERR_OK;
 }
 
+/* libsvm's parameters for prm (wlabel, wval: the balanced class weights). */
+static void libsvm_params(const struct svc_params *prm, double gamma, int *wlabel, double *wval,
+                          struct svm_parameter *par)
+{
+    memset(par, 0, sizeof *par);
+    par->svm_type = C_SVC;
+    par->kernel_type = (int)prm->kernel;
+    par->degree = prm->degree;
+    par->gamma = gamma;
+    par->coef0 = prm->coef0;
+    par->cache_size = prm->cache_size;
+    par->eps = prm->tol;
+    par->C = prm->C;
+    par->nr_weight = prm->class_weight_balanced ? 2 : 0;
+    par->weight_label = prm->class_weight_balanced ? wlabel : NULL;
+    par->weight = prm->class_weight_balanced ? wval : NULL;
+    par->nu = 0.5;
+    par->p = 0.1;
+    par->shrinking = prm->shrinking ? 1 : 0;
+    par->probability = prm->probability ? 1 : 0;
+}
+
 int svc_fit(const double *X, const int *y, size_t n, size_t p, const struct svc_params *prm, struct svc **out,
             struct err *e)
 {
@@ -199,22 +221,7 @@ int svc_fit(const double *X, const int *y, size_t n, size_t p, const struct svc_
     int wlabel[2] = {1, -1}; /* class 0, class 1 */
     double wval[2] = {(double)n / (2.0 * (double)(n - npos)), (double)n / (2.0 * (double)npos)};
     struct svm_parameter par;
-    memset(&par, 0, sizeof par);
-    par.svm_type = C_SVC;
-    par.kernel_type = (int)prm->kernel;
-    par.degree = prm->degree;
-    par.gamma = gamma;
-    par.coef0 = prm->coef0;
-    par.cache_size = prm->cache_size;
-    par.eps = prm->tol;
-    par.C = prm->C;
-    par.nr_weight = prm->class_weight_balanced ? 2 : 0;
-    par.weight_label = prm->class_weight_balanced ? wlabel : NULL;
-    par.weight = prm->class_weight_balanced ? wval : NULL;
-    par.nu = 0.5;
-    par.p = 0.1;
-    par.shrinking = prm->shrinking ? 1 : 0;
-    par.probability = prm->probability ? 1 : 0;
+    libsvm_params(prm, gamma, wlabel, wval, &par);
 
     const char *msg = svm_check_parameter(&d.prob, &par);
     if (msg) {

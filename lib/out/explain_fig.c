@@ -49,6 +49,23 @@ static struct table *num_table(const char *const *names, size_t nrows, size_t *i
     return t;
 }
 
+/* Colour: feature j's value between its 5th and 95th percentiles over the
+ * finite values (all of them when those coincide); v: scratch of n. */
+static void colour_range(const double *val, size_t n, size_t m, size_t j, double *v, double *vlo, double *vhi)
+{
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(val[i * m + j]))
+            v[nv++] = val[i * m + j];
+    qsort(v, nv, sizeof *v, cmp_double);
+    *vlo = nv ? prep_percentile_sorted(v, nv, 5) : 0;
+    *vhi = nv ? prep_percentile_sorted(v, nv, 95) : 0;
+    if (nv && *vhi <= *vlo) {
+        *vlo = v[0];
+        *vhi = v[nv - 1];
+    }
+}
+
 int explain_fig_beeswarm(const double *phi, const double *val, size_t n, size_t m, const size_t *order,
                          size_t nshow, struct table **out, struct err *e)
 {
@@ -100,17 +117,8 @@ int explain_fig_beeswarm(const double *phi, const double *val, size_t n, size_t 
             }
             if (pass == 0)
                 continue;
-            /* Colour: the value between its 5th and 95th percentiles. */
-            size_t nv = 0;
-            for (size_t i = 0; i < n; i++)
-                if (isfinite(val[i * m + j]))
-                    v[nv++] = val[i * m + j];
-            qsort(v, nv, sizeof *v, cmp_double);
-            double vlo = nv ? prep_percentile_sorted(v, nv, 5) : 0, vhi = nv ? prep_percentile_sorted(v, nv, 95) : 0;
-            if (nv && vhi <= vlo) {
-                vlo = v[0];
-                vhi = v[nv - 1];
-            }
+            double vlo, vhi;
+            colour_range(val, n, m, j, v, &vlo, &vhi);
             for (size_t i = 0; i < n; i++) {
                 size_t row = r * n + i, s = slot[i], half = (s + 1) / 2;
                 double off = (double)half * step * (s % 2 ? 1 : -1);

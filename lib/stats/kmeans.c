@@ -113,6 +113,56 @@ static size_t assign(const double *X, size_t n, size_t p, const double *C, size_
     return changed;
 }
 
+/* Each center becomes the mean of its rows (W: the cluster sizes). */
+static void update_centers(const double *X, size_t n, size_t p, size_t k, const size_t *label, double *d2,
+                           double *C, double *W)
+{
+    memset(W, 0, k * sizeof *W);
+    memset(C, 0, k * p * sizeof *C);
+    for (size_t i = 0; i < n; i++) {
+        W[label[i]] += 1.0;
+        for (size_t j = 0; j < p; j++)
+            C[label[i] * p + j] += X[i * p + j];
+    }
+    for (size_t c = 0; c < k; c++) {
+        if (W[c] > 0.0) {
+            for (size_t j = 0; j < p; j++)
+                C[c * p + j] /= W[c];
+            continue;
+        }
+        /* An empty cluster restarts at the worst-served row of a
+         * cluster that can spare one. */
+        size_t far = n;
+        for (size_t i = 0; i < n; i++)
+            if (W[label[i]] > 1.0 && (far == n || d2[i] > d2[far]))
+                far = i;
+        if (far == n)
+            continue;
+        memcpy(C + c * p, X + far * p, p * sizeof *C);
+        W[label[far]] -= 1.0;
+        W[c] = 1.0;
+        d2[far] = 0.0;
+    }
+}
+
+/* Drop the clusters of weight 0, moving the others down; remap[c] is
+ * cluster c's new index. Returns how many are left. */
+static size_t drop_empty(double *C, double *W, size_t k, size_t p, size_t *remap)
+{
+    size_t kk = 0;
+    for (size_t c = 0; c < k; c++) {
+        if (W[c] == 0.0)
+            continue;
+        remap[c] = kk;
+        if (kk != c) {
+            memmove(C + kk * p, C + c * p, p * sizeof *C);
+            W[kk] = W[c];
+        }
+        kk++;
+    }
+    return kk;
+}
+
 int kmeans_fit(const double *X, size_t n, size_t p, size_t k, size_t max_iter, unsigned long seed,
                struct kmeans **out, struct err *e)
 {
@@ -156,33 +206,7 @@ int kmeans_fit(const double *X, size_t n, size_t p, size_t k, size_t max_iter, u
         size_t changed = assign(X, n, p, C, k, label, d2);
         while (changed > 0 && km->n_iter < max_iter) {
             km->n_iter++;
-            /* Update: each center becomes the mean of its rows. */
-            memset(W, 0, k * sizeof *W);
-            memset(C, 0, k * p * sizeof *C);
-            for (size_t i = 0; i < n; i++) {
-                W[label[i]] += 1.0;
-                for (size_t j = 0; j < p; j++)
-                    C[label[i] * p + j] += X[i * p + j];
-            }
-            for (size_t c = 0; c < k; c++) {
-                if (W[c] > 0.0) {
-                    for (size_t j = 0; j < p; j++)
-                        C[c * p + j] /= W[c];
-                    continue;
-                }
-                /* An empty cluster restarts at the worst-served row of a
-                 * cluster that can spare one. */
-                size_t far = n;
-                for (size_t i = 0; i < n; i++)
-                    if (W[label[i]] > 1.0 && (far == n || d2[i] > d2[far]))
-                        far = i;
-                if (far == n)
-                    continue;
-                memcpy(C + c * p, X + far * p, p * sizeof *C);
-                W[label[far]] -= 1.0;
-                W[c] = 1.0;
-                d2[far] = 0.0;
-            }
+            update_centers(X, n, p, k, label, d2, C, W);
             changed = assign(X, n, p, C, k, label, d2);
         }
     }
@@ -197,17 +221,7 @@ int kmeans_fit(const double *X, size_t n, size_t p, size_t k, size_t max_iter, u
         gsl_rng_free(r);
         return err_set(e, ERR_NOMEM, "kmeans: out of memory for %zu clusters", k);
     }
-    size_t kk = 0;
-    for (size_t c = 0; c < k; c++) {
-        if (W[c] == 0.0)
-            continue;
-        remap[c] = kk;
-        if (kk != c) {
-            memmove(C + kk * p, C + c * p, p * sizeof *C);
-            W[kk] = W[c];
-        }
-        kk++;
-    }
+    size_t kk = drop_empty(C, W, k, p, remap);
     km->k = kk;
     km->inertia = 0.0;
     for (size_t i = 0; i < n; i++) {
