@@ -447,6 +447,32 @@ static int solve_row(struct kctx *c, const double *x, const size_t *pos, size_t 
     return rc;
 }
 
+/* v(∅): the background's (weights w) mean output, the base of every
+ * explanation; out: scratch of nb. */
+static int background_mean(shap_predict_fn f, void *ctx, const double *B, size_t nb, size_t p, const double *w,
+                           double *out, double *fnull, struct err *e)
+{
+    int rc = f(ctx, B, nb, p, out, e);
+    if (rc)
+        return rc;
+    double s = 0.0;
+    for (size_t b = 0; b < nb; b++)
+        s += w[b] * out[b];
+    if (!isfinite(s))
+        return err_set(e, ERR_NUM, "shap: expected finite model outputs on the background, found %g", s);
+    *fnull = s;
+    return ERR_OK;
+}
+
+/* What base + sum(phi) misses of the model's output. */
+static double additivity_gap(double fx, double fnull, const double *ph, size_t m)
+{
+    double s = fnull;
+    for (size_t g = 0; g < m; g++)
+        s += ph[g];
+    return fx - s;
+}
+
 int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, const double *X, size_t n,
                     size_t p, const double *B, const double *bw, size_t nb, const size_t *group, size_t m,
                     const struct shap_kernel_params *par, double *phi, double *base, double *gap,
@@ -478,16 +504,9 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
     c.bw = w;
 
     /* v(∅): the background's mean output, the base of every explanation. */
-    rc = f(ctx, B, nb, p, c.out, e);
-    if (rc)
-        goto out;
     double fnull = 0.0;
-    for (size_t b = 0; b < nb; b++)
-        fnull += w[b] * c.out[b];
-    if (!isfinite(fnull)) {
-        rc = err_set(e, ERR_NUM, "shap: expected finite model outputs on the background, found %g", fnull);
+    if ((rc = background_mean(f, ctx, B, nb, p, w, c.out, &fnull, e)))
         goto out;
-    }
     *base = fnull;
     if (n == 0)
         goto out;
@@ -518,12 +537,8 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
                 if (vary[g])
                     ph[g] = phia[pos[g]];
         }
-        if (gap) {
-            double s = fnull;
-            for (size_t g = 0; g < m; g++)
-                s += ph[g];
-            gap[i] = fx[i] - s;
-        }
+        if (gap)
+            gap[i] = additivity_gap(fx[i], fnull, ph, m);
     }
 out:
     free(w);

@@ -38,6 +38,48 @@ enum { MAX_NODES = 100000 };
  * bounded so that a hostile file of nested brackets cannot exhaust the stack,
  * and the node count (*left counts down) so that aliases cannot exhaust memory. */
 static int convert(yaml_document_t *doc, yaml_node_t *yn, const char *file, int depth, size_t *left,
+                   struct pnode **out, struct err *e);
+
+/* A mapping's pairs into n's items: plain keys, each once; a key's position
+ * is where users look for it, not where its value starts. */
+static int convert_map(yaml_document_t *doc, yaml_node_t *yn, const char *file, int depth, size_t *left,
+                       struct pnode *n, struct err *e)
+{
+    n->kind = PNODE_MAP;
+    size_t cnt = (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
+    n->items = calloc(cnt ? cnt : 1, sizeof *n->items);
+    if (!n->items)
+        return err_set(e, ERR_NOMEM, "out of memory reading %s", file);
+    int rc = 0;
+    for (size_t i = 0; i < cnt && !rc; i++) {
+        yaml_node_pair_t *pr = &yn->data.mapping.pairs.start[i];
+        yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(doc, pr->value);
+        if (k->type != YAML_SCALAR_NODE)
+            return err_set(e, ERR_PARAMS, "%s:%zu:%zu: expected a plain key, found a %s", file,
+                           (size_t)k->start_mark.line + 1, (size_t)k->start_mark.column + 1,
+                           k->type == YAML_MAPPING_NODE ? "mapping" : "sequence");
+        const char *key = (const char *)k->data.scalar.value;
+        for (size_t j = 0; j < n->n; j++)
+            if (strcmp(n->items[j]->key, key) == 0)
+                return err_set(e, ERR_PARAMS,
+                               "%s:%zu:%zu: expected each key once, found \"%s\" again (first at line %zu)", file,
+                               (size_t)k->start_mark.line + 1, (size_t)k->start_mark.column + 1, key,
+                               n->items[j]->line);
+        struct pnode *c = NULL;
+        if ((rc = convert(doc, v, file, depth + 1, left, &c, e)))
+            return rc;
+        c->key = strdup(key);
+        c->line = k->start_mark.line + 1;
+        c->col = k->start_mark.column + 1;
+        n->items[n->n++] = c;
+        if (!c->key)
+            rc = err_set(e, ERR_NOMEM, "out of memory reading %s", file);
+    }
+    return rc;
+}
+
+static int convert(yaml_document_t *doc, yaml_node_t *yn, const char *file, int depth, size_t *left,
                    struct pnode **out, struct err *e)
 {
     if (depth > 64)
@@ -82,49 +124,9 @@ static int convert(yaml_document_t *doc, yaml_node_t *yn, const char *file, int 
         }
         break;
     }
-    case YAML_MAPPING_NODE: {
-        n->kind = PNODE_MAP;
-        size_t cnt = (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
-        n->items = calloc(cnt ? cnt : 1, sizeof *n->items);
-        if (!n->items) {
-            rc = err_set(e, ERR_NOMEM, "out of memory reading %s", file);
-            break;
-        }
-        for (size_t i = 0; i < cnt && !rc; i++) {
-            yaml_node_pair_t *pr = &yn->data.mapping.pairs.start[i];
-            yaml_node_t *k = yaml_document_get_node(doc, pr->key);
-            yaml_node_t *v = yaml_document_get_node(doc, pr->value);
-            if (k->type != YAML_SCALAR_NODE) {
-                rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: expected a plain key, found a %s", file,
-                             (size_t)k->start_mark.line + 1, (size_t)k->start_mark.column + 1,
-                             k->type == YAML_MAPPING_NODE ? "mapping" : "sequence");
-                break;
-            }
-            const char *key = (const char *)k->data.scalar.value;
-            for (size_t j = 0; j < n->n; j++)
-                if (strcmp(n->items[j]->key, key) == 0) {
-                    rc = err_set(e, ERR_PARAMS,
-                                 "%s:%zu:%zu: expected each key once, found \"%s\" again (first at line %zu)",
-                                 file, (size_t)k->start_mark.line + 1, (size_t)k->start_mark.column + 1, key,
-                                 n->items[j]->line);
-                    break;
-                }
-            if (rc)
-                break;
-            struct pnode *c = NULL;
-            rc = convert(doc, v, file, depth + 1, left, &c, e);
-            if (rc)
-                break;
-            c->key = strdup(key);
-            /* A key's position is where users look for it, not where its value starts. */
-            c->line = k->start_mark.line + 1;
-            c->col = k->start_mark.column + 1;
-            n->items[n->n++] = c;
-            if (!c->key)
-                rc = err_set(e, ERR_NOMEM, "out of memory reading %s", file);
-        }
+    case YAML_MAPPING_NODE:
+        rc = convert_map(doc, yn, file, depth, left, n, e);
         break;
-    }
     default:
         rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: expected a value, found an empty node", file, n->line, n->col);
     }
