@@ -33,16 +33,22 @@ need_real() {
     exit 1
   fi
 }
+# param OP FILE PATH [VALUE]: edit one key of the params file FILE in place,
+# by its dotted path: set (its value), rename (the key), drop (the line), add
+# (the line VALUE after it, same indent); see tests/e2e/params.awk. Fails
+# loudly unless exactly one key matches.
+param() {
+  local op=$1 f=$2 path=$3 value=${4:-}
+  if awk -v op="$op" -v path="$path" -v value="$value" -f "$(dirname "${BASH_SOURCE[0]}")/params.awk" "$f" \
+    >"$f.edit"; then mv "$f.edit" "$f"
+  else rm -f "$f.edit"; echo "param: cannot $op $path in $f" >&2; return 1; fi
+}
 # fast_study_params FILE: the study's params with fast_params applied.
 fast_study_params() { cp "$STUDY_PARAMS" "$1" && fast_params "$1"; }
 # fast_params FILE: a smaller search and a cheaper KernelSHAP for tests that
 # need a trained, explained model but not the study's model quality
 # (test_train checks that with the defaults).
 fast_params() {
-  sed -i -e 's/^  n_iter: [0-9]*$/  n_iter: 16/' -e 's/^  background_k: [0-9]*$/  background_k: 4/' \
-    -e 's/^  kernel_budget: [0-9]*$/  kernel_budget: 64/' -e 's/^  n_repeats: [0-9]*$/  n_repeats: 2/' "$1"
-  local k
-  for k in 'n_iter: 16' 'background_k: 4' 'kernel_budget: 64' 'n_repeats: 2'; do
-    grep -q "^  $k\$" "$1" || { echo "fast_params: could not set $k in $1" >&2; return 1; }
-  done
+  param set "$1" train.n_iter 16 && param set "$1" explain.background_k 4 &&
+    param set "$1" explain.kernel_budget 64 && param set "$1" explain.n_repeats 2
 }

@@ -69,17 +69,17 @@ expect "ragged row" 2 'market_file\.csv:3:\d+: expected 13 fields' load
 echo "test_bad_input: params errors"
 P=$TMP/params.yaml
 params() { "$BIN/params" --params "$P" --out "$O"; }
-fresh; sed -i 's/^    max_revenue: 100000/    max_revenue: lots/' "$P"
+fresh; param set "$P" clean.outlier.max_revenue lots
 expect "wrong type" 1 'params\.yaml:\d+:\d+: clean\.outlier\.max_revenue: expected a number, found "lots"' load_clean
-fresh; sed -i 's/^seed: 42/seed: -1/' "$P"
+fresh; param set "$P" seed -1
 expect "out of range" 1 'params\.yaml:\d+:\d+: seed: expected an integer in \[0, 4294967295\], found -1' params
-fresh; sed -i 's/^  missing: drop/  missing: drop\n  mising: drop/' "$P"
+fresh; param add "$P" clean.missing 'mising: drop'
 expect "unknown key" 1 'params\.yaml:\d+:3: unknown key clean\.mising: expected one of' load_clean
-fresh; sed -i '/^  missing: drop/d' "$P"
+fresh; param drop "$P" clean.missing
 expect "missing key" 1 'params\.yaml:\d+:\d+: missing key clean\.missing' load_clean
-fresh; sed -i 's/^schema:/schema:\n  idd: id/' "$P"
+fresh; param add "$P" schema.id 'idd: id'
 expect "unknown schema key" 1 'params\.yaml:\d+:3: unknown key schema\.idd' params
-fresh; sed -i 's/^merge:/mrege:/' "$P"
+fresh; param rename "$P" merge mrege
 expect "unknown section" 1 'params\.yaml:\d+:1: unknown key \(top level\)\.mrege' params
 fresh; printf 'seed: [\n' >"$P"
 expect "invalid YAML" 1 'params\.yaml:\d+:\d+: expected valid YAML' params

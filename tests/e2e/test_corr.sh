@@ -96,7 +96,7 @@ out=$(run 2>&1)
 snap >"$TMP/after"
 check "a second run rewrites no file" cmp -s "$TMP/before" "$TMP/after"
 [ -z "$out" ] && ok "a second run runs no command" || bad "second run printed: $out"
-sed -i 's/^    vif: 5$/    vif: 4/' "$TMP/params.yaml"
+param set "$TMP/params.yaml" corr.thresholds.vif 4
 run >/dev/null 2>&1 && ok "make after editing corr.thresholds.vif" || bad "make after editing corr.thresholds.vif"
 snap >"$TMP/after"
 changed=$(diff "$TMP/before" "$TMP/after" | grep '^>' | awk '{print $2}' | grep -v '^corr/\|^corr\.kv$\|^figures/heatmap_\|^params/corr\.yaml$' | tr '\n' ' ')
@@ -105,7 +105,7 @@ check "the flag appeared" grep -qP '^multicollinearity\tvif\tВыручка_пр
 check "matrices unchanged by a threshold edit" diff -r -x flags.tsv "$TMP/corr1" "$A/corr"
 
 echo "test_corr: bad params"
-sed -i 's/^    abs_r: 0.9$/    abs_r: 1.5/' "$TMP/params.yaml"
+param set "$TMP/params.yaml" corr.thresholds.abs_r 1.5
 line=$(grep -n '^    abs_r: 1.5$' "$TMP/params.yaml" | cut -d: -f1)
 mkdir -p "$TMP/bad"
 "$BIN/corr" --params "$TMP/params.yaml" --in "$A/customers.tsv" --out "$TMP/bad" --figures "$TMP/bad" \

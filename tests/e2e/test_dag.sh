@@ -49,7 +49,7 @@ check "two runs (-j1, -j2) give byte-identical interim files" diff -r -x .split 
 
 echo "test_dag: changing a merge param reruns merge only"
 snap "$A" >"$TMP/before"
-sed -i 's/^  how: inner/  how: left/' "$TMP/params.yaml"
+param set "$TMP/params.yaml" merge.how left
 run "$A" >/dev/null 2>&1 && ok "make report after editing merge.how" || bad "make report after editing merge.how"
 snap "$A" >"$TMP/after"
 changed=$(diff "$TMP/before" "$TMP/after" | grep '^>' | awk '{print $2}' | sort | tr '\n' ' ')
@@ -59,7 +59,7 @@ upstream=$(echo "$changed" | tr ' ' '\n' | grep -E '^(load|clean)[/.]|^quality\.
 
 echo "test_dag: changing a clean param reruns clean and merge, not load"
 snap "$A" >"$TMP/before"
-sed -i 's/^  drop_duplicates_but_id: false/  drop_duplicates_but_id: true/' "$TMP/params.yaml"
+param set "$TMP/params.yaml" clean.drop_duplicates_but_id true
 run "$A" >/dev/null 2>&1 && ok "make report after editing clean" || bad "make report after editing clean"
 snap "$A" >"$TMP/after"
 changed=$(diff "$TMP/before" "$TMP/after" | grep '^>' | awk '{print $2}' | grep -c '^load') || true

@@ -77,7 +77,7 @@ check "PNGs identical (-j1, -j2)" diff -r "$O/figures" "$TMP/outb/figures"
 
 echo "test_eda: changing an eda param reruns eda and its figures only"
 snap "$A" >"$TMP/before"
-sed -i 's/^  bins: 25$/  bins: 20/' "$TMP/params.yaml"
+param set "$TMP/params.yaml" eda.bins 20
 run "$A" >"$TMP/log2" 2>&1 && ok "make after editing eda.bins" || { cat "$TMP/log2"; bad "make after editing eda.bins"; }
 snap "$A" >"$TMP/after"
 changed=$(diff "$TMP/before" "$TMP/after" | grep '^>' | awk '{print $2}' | sed "s|^$A/||; s|^$O/|OUT/|")
@@ -99,7 +99,7 @@ want=$(eda_figs "$A" | grep '^cat_' | sed 's/$/.png/' | sort | tr '\n' ' ')
 
 echo "test_eda: bad params"
 cp "$STUDY_PARAMS" "$TMP/bad.yaml"
-sed -i 's/^  top_features: 5$/  top_features: 5\n  colour: red/' "$TMP/bad.yaml"
+param add "$TMP/bad.yaml" eda.top_features 'colour: red'
 "$BIN/eda" --params "$TMP/bad.yaml" --clean "$A/clean" --customers "$A/customers.tsv" --out "$TMP/x" \
   --figures "$TMP/x" --kv "$TMP/x/eda.kv" 2>"$TMP/err"
 st=$?

@@ -14,7 +14,9 @@ done
 
 # params.yaml with the evaluate knobs overridden: params_with RULE BINS GROUPS > file
 params_with() {
-  sed -e "/^evaluate:/,/^[^ #]/{s/^  threshold_rule: .*/  threshold_rule: $1/;s/^  calibration_bins: .*/  calibration_bins: $2/;s/^  gains_groups: .*/  gains_groups: $3/}" "$STUDY_PARAMS"
+  local f=$TMP/params_with.yaml
+  cp "$STUDY_PARAMS" "$f" && param set "$f" evaluate.threshold_rule "$1" && param set "$f" evaluate.calibration_bins "$2" &&
+    param set "$f" evaluate.gains_groups "$3" && cat "$f"
 }
 # run DIR PARAMS SCORES [TRAINKV]: evaluate into DIR.
 run() {
@@ -216,7 +218,7 @@ params_with median 10 10 >"$X/rule.yaml"
 expect "bad threshold rule" 1 'rule.yaml:[0-9]+:[0-9]+: .*evaluate.threshold_rule' run "$X/out" "$X/rule.yaml" "$H/scores.tsv"
 params_with youden 1 10 >"$X/bins.yaml"
 expect "one calibration bin" 1 'bins.yaml:[0-9]+:[0-9]+: .*evaluate.calibration_bins' run "$X/out" "$X/bins.yaml" "$H/scores.tsv"
-sed 's/^  ci_level: .*/  ci_level: 0.95\n  level: 1/' "$STUDY_PARAMS" >"$X/key.yaml"
+cp "$STUDY_PARAMS" "$X/key.yaml" && param add "$X/key.yaml" evaluate.ci_level 'level: 1'
 expect "unknown key" 1 'key.yaml:[0-9]+:3: .*evaluate.level' run "$X/out" "$X/key.yaml" "$H/scores.tsv"
 expect "unknown option" 1 '^evaluate: unknown option' "$E" --rule youden
 if [ -z "$(ls -A "$X/out/fig")" ] && [ "$(ls -A "$X/out")" = fig ]; then ok "failed runs leave no outputs"; else bad "left: $(ls -R "$X/out")"; fi
@@ -248,10 +250,10 @@ else
   bad "make reruns evaluate: $(cat "$TMP/make2.log")"
 fi
 # Another rule reruns evaluate; a knob of another section does not.
-sed 's/^  threshold_rule: youden/  threshold_rule: max_f1/' "$STUDY_PARAMS" >"$TMP/p2.yaml"
+cp "$STUDY_PARAMS" "$TMP/p2.yaml" && param set "$TMP/p2.yaml" evaluate.threshold_rule max_f1
 mk PARAMS="$TMP/p2.yaml" "$MI/metrics.kv" >/dev/null 2>&1
 if [ "$(kvget "$MI/metrics.kv" threshold_rule)" = max_f1 ]; then ok "make: evaluate.threshold_rule reruns evaluate"; else bad "rule change ignored"; fi
-sed 's/^  threshold_rule: youden/  threshold_rule: max_f1/; s/^  how: inner/  how: left/' "$STUDY_PARAMS" >"$TMP/p3.yaml"
+cp "$STUDY_PARAMS" "$TMP/p3.yaml" && param set "$TMP/p3.yaml" evaluate.threshold_rule max_f1 && param set "$TMP/p3.yaml" merge.how left
 mk PARAMS="$TMP/p3.yaml" "$MI/metrics.kv" >"$TMP/make3.log" 2>&1
 if ! grep -q 'bin/evaluate' "$TMP/make3.log"; then ok "make: merge.how does not rerun evaluate"; else bad "merge.how reruns evaluate"; fi
 finish

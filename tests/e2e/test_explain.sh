@@ -124,7 +124,7 @@ mkdir -p "$TMP/e2/out" "$TMP/e2/fig"
   --out "$TMP/e2/out" --figures "$TMP/e2/fig" --kv "$TMP/e2/explain.kv" 2>"$TMP/e2/err"; rc=$?
 [ $rc = 2 ] && grep -q "^explain: .*none.tsv" "$TMP/e2/err" && ok "missing split: exit 2 naming the file" \
   || bad "missing split: rc $rc, $(cat "$TMP/e2/err")"
-sed 's/^  n_repeats: .*/  n_repeats: 0/' "$TMP/params.yaml" >"$TMP/bad.yaml"
+cp "$TMP/params.yaml" "$TMP/bad.yaml" && param set "$TMP/bad.yaml" explain.n_repeats 0
 run "$TMP/e3" "$TMP/bad.yaml" "$A/models/tree.pipeline"; rc=$?
 [ $rc = 1 ] && grep -q "bad.yaml:[0-9]*:[0-9]*: explain.n_repeats" "$TMP/e3/err" && ok "n_repeats 0: exit 1 at its line" \
   || bad "n_repeats 0: rc $rc, $(cat "$TMP/e3/err")"
@@ -142,7 +142,7 @@ mk() { make -s --no-print-directory "$A/explain.kv" SAN="$SAN" DATA="$REAL" INTE
 t0=$(stat -c %y "$A/explain.kv"); tt=$(stat -c %y "$A/train.kv")
 mk
 [ "$(stat -c %y "$A/explain.kv")" = "$t0" ] && ok "a second make leaves explain.kv alone" || bad "explain reran for nothing"
-sed -i '/^explain:/,/^[^ #]/s/^  top_k: .*/  top_k: 2/' "$TMP/params.yaml"
+param set "$TMP/params.yaml" explain.top_k 2
 mk
 [ "$(stat -c %y "$A/explain.kv")" != "$t0" ] && ok "an explain.top_k edit reruns explain" || bad "explain did not rerun"
 [ "$(stat -c %y "$A/train.kv")" = "$tt" ] && ok "... and not train" || bad "train reran after an explain edit"

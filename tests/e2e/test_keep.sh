@@ -29,13 +29,13 @@ kept() { # kept WHAT: compare with the good run
 }
 
 echo "test_keep: a typo in a train param"
-sed 's/^  n_iter: /  n_itr: /' "$P" >"$TMP/typo_train.yaml"
+cp "$P" "$TMP/typo_train.yaml" && param rename "$TMP/typo_train.yaml" train.n_iter n_itr
 grep -q '^  n_itr: ' "$TMP/typo_train.yaml" || bad "could not make the typo"
 mk "$TMP/typo_train.yaml" >"$TMP/log1" 2>&1 && bad "train accepted n_itr" || ok "train fails: $(grep -m1 'train:' "$TMP/log1")"
 kept "train, bad param"
 
 echo "test_keep: a bad value in a clean param"
-sed 's/^  missing: drop$/  missing: maybe/' "$P" >"$TMP/typo_clean.yaml"
+cp "$P" "$TMP/typo_clean.yaml" && param set "$TMP/typo_clean.yaml" clean.missing maybe
 mk "$TMP/typo_clean.yaml" >"$TMP/log2" 2>&1 && bad "clean accepted missing: maybe" || ok "clean fails: $(grep -m1 'clean:' "$TMP/log2")"
 kept "clean, bad param"
 
@@ -77,7 +77,7 @@ st=$?
 kept "train, interrupted"
 
 echo "test_keep: the next good run replaces them"
-sed 's/^  n_iter: 16$/  n_iter: 12/' "$P" >"$TMP/p2.yaml"
+cp "$P" "$TMP/p2.yaml" && param set "$TMP/p2.yaml" train.n_iter 12
 mk "$TMP/p2.yaml" >"$TMP/log4" 2>&1 && ok "a good run with another search" || { tail -3 "$TMP/log4"; bad "good run"; }
 snap >"$TMP/now"
 for f in ./models/best.pipeline ./train/candidates.tsv ./train.kv ./explain/shap.tsv; do

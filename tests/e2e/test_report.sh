@@ -136,7 +136,7 @@ fi
 echo "test_report: a segment threshold edit reruns segment and the report only"
 snap "$A/train" >"$TMP/tbefore"; snap "$A/explain" >>"$TMP/tbefore"
 par_before=$(sk profit_at_risk_at_risk)
-sed -i '/^  risk:$/,/^    levels:/ s/^    thresholds: \[0.7\]$/    thresholds: [0.6]/' "$TMP/params.yaml"
+param set "$TMP/params.yaml" segment.risk.thresholds '[0.6]'
 if grep -q '^    thresholds: \[0.6\]$' "$TMP/params.yaml"; then
   log=$(run "$TMP/o1" 2>&1)
   cmds=$(echo "$log" | grep -o '^[^ ]*/bin/[a-z]*' | sort -u | tr '\n' ' ')
@@ -155,7 +155,7 @@ echo "test_report: an empty focus segment is said, not a failure"
 # The report program itself, on segment's files for a profit threshold
 # nobody reaches; the focus segment's figures are drawn as notes.
 cp "$TMP/params.yaml" "$TMP/empty.yaml"
-sed -i '/^  profit:$/,/^    levels:/ s/^    thresholds: \[median\]$/    thresholds: [100]/' "$TMP/empty.yaml"
+param set "$TMP/empty.yaml" segment.profit.thresholds '[100]'
 mkdir -p "$TMP/o5" && cp -r "$TMP/o1/figures" "$TMP/o5/"
 if make --no-print-directory SAN="$SAN" DATA="$REAL" INTERIM="$A" SYNTH_DIR="$TMP/synth" OUT="$TMP/o5" \
      PARAMS="$TMP/empty.yaml" "$A/segment.kv" "$TMP/o5/figures/segmentprofile_focus.png" \

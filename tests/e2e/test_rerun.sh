@@ -41,7 +41,7 @@ cmp -s "$TMP/s1" "$TMP/s3" && ok "make -n report writes nothing" || bad "make -n
 grep -q "Nothing to be done" "$TMP/logn" && ok "make -n report on an up-to-date study: nothing to be done" \
   || bad "make -n report planned: $(head -3 "$TMP/logn" | tr '\n' ' ')"
 cp "$P" "$TMP/p_segment.yaml"
-sed -i '/^segment:/,/^[^ #]/ s/^    thresholds: \[0.7\]$/    thresholds: [0.69]/' "$TMP/p_segment.yaml"
+param set "$TMP/p_segment.yaml" segment.risk.thresholds '[0.69]'
 cmp -s "$P" "$TMP/p_segment.yaml" && bad "could not edit segment.risk.thresholds"
 make -n --no-print-directory report SAN="$SAN" DATA="$REAL" INTERIM="$A" OUT="$AO" SYNTH_DIR="$TMP/synth" \
   PARAMS="$TMP/p_segment.yaml" >"$TMP/logn2" 2>&1
@@ -79,7 +79,7 @@ grep -q "Nothing to be done" "$TMP/log4" && ok "back on the real data: nothing t
 
 echo "test_rerun: switching PARAMS to an older file reruns what differs"
 cp "$P" "$TMP/p_merge.yaml"
-sed -i 's/^  how: inner$/  how: left/' "$TMP/p_merge.yaml"
+param set "$TMP/p_merge.yaml" merge.how left
 touch -d '2001-01-01' "$TMP/p_merge.yaml"
 mk "$A" "$AO" PARAMS="$TMP/p_merge.yaml" >"$TMP/log5" 2>&1 && ok "make report with an older PARAMS" \
   || { tail -5 "$TMP/log5"; bad "make report with an older PARAMS"; }
@@ -95,7 +95,7 @@ grep -q "bin/merge " "$TMP/log6" && ok "merge reran for the older file" || bad "
 mk "$A" "$AO" >"$TMP/log7" 2>&1
 grep -q "Nothing to be done" "$TMP/log7" && ok "then nothing to be done" || bad "a further run reran: $(head -3 "$TMP/log7")"
 # Comments are no content: a comment edit reruns only the split.
-sed 's/^  how: inner$/  how: inner  # a comment/' "$P" >"$TMP/p_comment.yaml"
+cp "$P" "$TMP/p_comment.yaml" && param set "$TMP/p_comment.yaml" merge.how 'inner  # a comment'
 mk "$A" "$AO" PARAMS="$TMP/p_comment.yaml" >"$TMP/log8" 2>&1
 stages=$(grep -oE "bin/[a-z]+ " "$TMP/log8" | sort -u | tr -d ' ' | sed 's|bin/||' | tr '\n' ' ')
 [ "$stages" = "params " ] && ok "a comment edit reruns no stage" || bad "a comment edit ran: $stages"

@@ -22,7 +22,7 @@ cp "$STUDY_PARAMS" "$P"
 # What is tested here is how runs fail and resume, not the model: a small
 # search and a cheap explanation keep the full DAG quick.
 fast_params "$P" || exit 1
-sed -i 's/^  kernel_budget: [0-9]*$/  kernel_budget: 64/; s/^  n_repeats: [0-9]*$/  n_repeats: 2/' "$P"
+param set "$P" explain.kernel_budget 64 && param set "$P" explain.n_repeats 2
 MOUNTS=()
 cleanup() {
   local m
@@ -61,7 +61,7 @@ ok "uninterrupted make report"
 
 STAGES="params synth load clean merge eda corr train evaluate explain segment"
 # train with a tiny search here: only how it fails matters.
-sed -e 's/^  n_iter: [0-9]*$/  n_iter: 4/' -e 's/^  folds: [0-9]*$/  folds: 2/' "$P" >"$TMP/tiny.yaml"
+cp "$P" "$TMP/tiny.yaml" && param set "$TMP/tiny.yaml" train.n_iter 4 && param set "$TMP/tiny.yaml" train.folds 2
 run_stage() { # run_stage NAME OUTDIR: the stage writes all its outputs into OUTDIR
   local out=$2
   case $1 in

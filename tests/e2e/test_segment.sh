@@ -137,7 +137,7 @@ for f in customers segments profile recommendations whatif; do check "$f.tsv ide
 check "segment.kv identical on a rerun" cmp "$A/segment.kv" "$TMP/again/segment.kv"
 
 # A new risk threshold: segment reruns, train does not.
-sed -i '/^segment:/,/^[^ #]/{s/^    thresholds: \[0.7\]/    thresholds: [0.6]/}' "$TMP/params.yaml"
+param set "$TMP/params.yaml" segment.risk.thresholds '[0.6]'
 stamp() { stat -c '%Y.%y' "$A/train.kv" "$A/train/split.tsv" "$A/models/best.pipeline" "$A/customers.tsv"; }
 before=$(stamp)
 sleep 1
@@ -154,12 +154,12 @@ run_s() { # run_s PARAMS PROFIT -> stderr in $TMP/err/msg, status echoed
     --figures "$TMP/err" --kv "$TMP/err/segment.kv" 2>"$TMP/err/msg"
   echo $?
 }
-sed '/^segment:/,/^[^ #]/{s/^    thresholds: \[0.7\]/    thresholds: [0.7, 0.5]/}' "$STUDY_PARAMS" >"$TMP/bad1.yaml"
+cp "$STUDY_PARAMS" "$TMP/bad1.yaml" && param set "$TMP/bad1.yaml" segment.risk.thresholds '[0.7, 0.5]'
 st=$(run_s "$TMP/bad1.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "bad1.yaml:[0-9]*:[0-9]*: segment.risk.thresholds: expected ascending" "$TMP/err/msg" \
   && ok "descending thresholds: exit 1, located" || bad "descending thresholds: status $st, $(cat "$TMP/err/msg")"
 check "a failed run leaves no segment.kv" test ! -e "$TMP/err/segment.kv"
-sed 's/^    column: Разрешить сообщать/    column: Тип клиента/' "$STUDY_PARAMS" >"$TMP/bad2.yaml"
+cp "$STUDY_PARAMS" "$TMP/bad2.yaml" && param set "$TMP/bad2.yaml" segment.consent.column 'Тип клиента'
 st=$(run_s "$TMP/bad2.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "segment.consent.column: expected an ordinal of the schema" "$TMP/err/msg" \
   && ok "consent column not in the schema: exit 1" || bad "consent column: status $st, $(cat "$TMP/err/msg")"

@@ -49,7 +49,7 @@ check "candidates.tsv: one row per candidate" \
 echo "test_train: the same result with 1 thread"
 B=$TMP/b
 mkdir -p "$B/train" "$B/models"
-sed 's/^  threads: .*/  threads: 1/' "$TMP/params.yaml" >"$TMP/params1.yaml"
+cp "$TMP/params.yaml" "$TMP/params1.yaml" && param set "$TMP/params1.yaml" train.threads 1
 if $BIN/train --params "$TMP/params1.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/train.kv" \
   --models "$B/models" 2>"$TMP/err1"; then
   ok "train with threads: 1"
@@ -100,7 +100,7 @@ echo "test_train: errors"
 $BIN/predict --params "$TMP/params.yaml" --model "$A/models/best.pipeline" --out "$TMP/x.tsv" 2>"$TMP/err3"
 [ $? = 1 ] && grep -q 'exactly one of --in' "$TMP/err3" && ok "predict without input: exit 1" \
   || bad "predict without input: $(cat "$TMP/err3")"
-sed 's/^  scoring: .*/  scoring: auc/' "$TMP/params.yaml" >"$TMP/bad.yaml"
+cp "$TMP/params.yaml" "$TMP/bad.yaml" && param set "$TMP/bad.yaml" train.scoring auc
 $BIN/train --params "$TMP/bad.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models" \
   2>"$TMP/err4"
 [ $? = 1 ] && grep -q "bad.yaml:[0-9]*:[0-9]*:.*scoring" "$TMP/err4" && ok "bad train.scoring: exit 1 naming the line" \
