@@ -32,7 +32,6 @@ mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/oneclick-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-mkdir -p "$TMP/empty"
 # A private copy of the programs, which make takes as up to date (-o): on a
 # shared checkout another engineer's build relinks build/*/bin/* while the
 # bench runs, and make would rerun every stage whose program looks newer
@@ -46,7 +45,7 @@ ASSUME=()
 for b in "$TMP"/build/bin/*; do ASSUME+=(-o "$b"); done
 # And of what those programs read from the checkout: params.yaml and the
 # report's template, which their authors edit together with the programs.
-cp params.yaml "$TMP/params.yaml"
+bash tests/study-params.sh "$TMP/params.yaml" # the committed params, as the tests use
 cp "${REPORT_MD:-report/report.md}" "$TMP/report.md"
 BASE=$TMP/params.yaml
 
@@ -176,10 +175,10 @@ if [[ " $PARTS " == *" scale "* ]]; then
     tests/bench/mkparams.sh "$BASE" "$OVERLAY" "synth.n=$n" >"$d/params.yaml"
     : >"$d/stages.log"
     # The data first, so that the end-to-end time is the study's alone.
-    run_make "$d/stages.log" "$d" "$d/params.yaml" "$TMP/empty" \
+    run_make "$d/stages.log" "$d" "$d/params.yaml" synthetic \
       $(printf "$d/synth/%s " market_file.csv market_money.csv market_time.csv money.csv) || true
     t0=$(now)
-    run_make "$d/stages.log" "$d" "$d/params.yaml" "$TMP/empty" report || true
+    run_make "$d/stages.log" "$d" "$d/params.yaml" synthetic report || true
     total=$(echo "$(now) - $t0" | bc)
     by_stage "$d/stages.log" | awk -F'\t' -v n="$n" -v OFS='\t' '{print n, $1, $2, $3, $4, $5}' >>"$SC"
     printf '%s\tend_to_end\t%.3f\t%s\t%s\tok\n' "$n" "$total" \
