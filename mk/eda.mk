@@ -19,7 +19,7 @@ REPORT_DEPS += $(EDA_OUT)
 EDA_TEMPLATES := $(patsubst %,report/figures/%.gp,balance hist bars box cat)
 EDA_STAMP := $(OUT)/figures/.eda-rendered
 $(EDA_STAMP): $(I)/eda.kv $(I)/eda/figures.txt $(EDA_TEMPLATES)
-	+@$(MAKE) --no-print-directory -f mk/figures/render.mk FIG_DIR=$(OUT)/figures FIG_DATA=$(I)/figures \
+	+@$(MAKE) --no-print-directory -f mk/figures/render.mk FIG_DIR=$(OUT)/figures FIG_DATA=$(I)/figures SYNTHETIC=$(SYNTHETIC) \
 	  FIGS="$$(cat $(I)/eda/figures.txt 2>/dev/null)" render
 	@touch $@
 FIGURES += $(EDA_STAMP)

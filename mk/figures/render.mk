@@ -7,12 +7,13 @@
 # gnuplot writes $@.tmp, moved into place only when complete; the trap
 # removes it when Ctrl-C (or SIGTERM, SIGHUP) stops the recipe mid-figure,
 # which the `|| rm` after it cannot, the shell being stopped by the signal.
+FIG_MARK = $(if $(filter 1,$(SYNTHETIC)),load "report/figures/synthetic.gp"; )
 .SECONDEXPANSION:
 $(FIG_DIR)/%.png: report/figures/$$(firstword $$(subst _, ,$$*)).gp $(FIG_DATA)/%.gpv $(FIG_DATA)/%.tsv
 	@mkdir -p $(@D)
 	@echo "gnuplot $< $(FIG_DATA)/$*.{gpv,tsv} -> $@"
 	@trap 'rm -f $@.tmp; exit 130' INT TERM HUP; \
-	 gnuplot -e 'base="$(FIG_DATA)/$*"; out="$@.tmp"' $< && mv -f $@.tmp $@ || { rm -f $@.tmp; exit 1; }
+	 gnuplot -e '$(FIG_MARK)base="$(FIG_DATA)/$*"; out="$@.tmp"' $< && mv -f $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
 .PHONY: render
 render: $(FIGS:%=$(FIG_DIR)/%.png)

@@ -123,6 +123,15 @@ make --no-print-directory SAN="$SAN" DATA=synthetic INTERIM="$TMP/s" OUT="$TMP/s
   PARAMS="$P" "$TMP/s/customers.tsv" >"$TMP/logs" 2>&1 && ok "DATA=synthetic up to customers.tsv" \
   || { tail -5 "$TMP/logs"; bad "DATA=synthetic"; }
 grep -q "^note: DATA=synthetic" "$TMP/logs" && ok "says it is synthetic" || bad "no synthetic note"
+# Its figures say so too (report/figures/synthetic.gp): the same data drawn
+# without the mark is another picture.
+make --no-print-directory SAN="$SAN" DATA=synthetic INTERIM="$TMP/s" OUT="$TMP/s_out" SYNTH_DIR="$TMP/synth" \
+  PARAMS="$P" "$TMP/s_out/figures/.eda-rendered" >>"$TMP/logs" 2>&1 && ok "DATA=synthetic: eda's figures" \
+  || { tail -5 "$TMP/logs"; bad "DATA=synthetic: eda's figures"; }
+gnuplot -e "base=\"$TMP/s/figures/balance_target\"; out=\"$TMP/unmarked.png\"" report/figures/balance.gp 2>/dev/null
+if [ -s "$TMP/s_out/figures/balance_target.png" ] && [ -s "$TMP/unmarked.png" ] &&
+  ! cmp -s "$TMP/s_out/figures/balance_target.png" "$TMP/unmarked.png"; then ok "a synthetic figure carries the mark"
+else bad "a synthetic figure looks like a real one"; fi
 
 echo "test_rerun: the tests run on the committed params.yaml"
 G=$TMP/git
