@@ -201,6 +201,10 @@ static int holding;
 static int held_finish(int rename_them, struct err *e)
 {
     int rc = ERR_OK;
+    /* The renames run with SIGINT, SIGTERM and SIGHUP held back, so that a
+     * Ctrl-C cannot leave half the outputs new and half old. */
+    sigset_t old;
+    block_live_signals(&old);
     for (size_t i = 0; i < n_held; i++) {
         if (rename_them && !rc && rename(held[i].tmp, held[i].path) != 0)
             rc = err_set(e, ERR_IO, "%s: cannot rename the temporary file into place: %s", held[i].path,
@@ -214,6 +218,7 @@ static int held_finish(int rename_them, struct err *e)
     free(held);
     held = NULL;
     n_held = cap_held = 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;
 }
 
