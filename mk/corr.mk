@@ -4,7 +4,7 @@ CORR_FIGS := $(patsubst %,heatmap_%,pearson spearman phik)
 CORR_OUT  := $(patsubst %,$(I)/corr/%.tsv,pearson spearman phik phik_z vif flags) \
              $(foreach f,$(CORR_FIGS),$(I)/figures/$(f).tsv $(I)/figures/$(f).gpv) $(I)/corr.kv
 
-$(CORR_OUT) &: $(I)/customers.tsv $(call sec,schema corr labels) $(BIN)/corr
+$(CORR_OUT) &: $(I)/customers.tsv $(call sec,schema corr) $(BIN)/corr
 	@mkdir -p $(I)/corr $(I)/figures
 	$(BIN)/corr --params $(PARAMS) --in $(I)/customers.tsv --out $(I)/corr --figures $(I)/figures --kv $(I)/corr.kv
 

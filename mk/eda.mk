@@ -3,7 +3,7 @@
 EDA_OUT := $(patsubst %,$(I)/eda/%,numeric.tsv categorical.tsv smd.tsv figures.txt) $(I)/eda.kv
 EDA_IN  := $(patsubst %,$(I)/clean/%.tsv,customers revenue minutes) $(I)/customers.tsv
 
-$(EDA_OUT) &: $(EDA_IN) $(call sec,schema eda labels) $(BIN)/eda
+$(EDA_OUT) &: $(EDA_IN) $(call sec,schema eda) $(BIN)/eda
 	@mkdir -p $(I)/eda $(I)/figures
 	$(BIN)/eda --params $(PARAMS) --clean $(I)/clean --customers $(I)/customers.tsv --out $(I)/eda \
 	  --figures $(I)/figures --kv $(I)/eda.kv
@@ -18,8 +18,9 @@ REPORT_DEPS += $(EDA_OUT)
 # records that the list was rendered; the report waits for it.
 EDA_TEMPLATES := $(patsubst %,report/figures/%.gp,balance hist bars box cat)
 EDA_STAMP := $(OUT)/figures/.eda-rendered
-$(EDA_STAMP): $(I)/eda.kv $(I)/eda/figures.txt $(EDA_TEMPLATES)
+$(EDA_STAMP): $(I)/eda.kv $(I)/eda/figures.txt $(EDA_TEMPLATES) $(TEXT) $(TEXT_BIN)
 	+@$(MAKE) --no-print-directory -f mk/figures/render.mk FIG_DIR=$(OUT)/figures FIG_DATA=$(I)/figures SYNTHETIC=$(SYNTHETIC) \
+	  TEXT=$(TEXT) TEXT_BIN=$(TEXT_BIN) \
 	  FIGS="$$(cat $(I)/eda/figures.txt 2>/dev/null)" render
 	@touch $@
 FIGURES += $(EDA_STAMP)

@@ -7,7 +7,7 @@ EVAL_FIGS := $(patsubst %,%_test,roc pr calibration gains confusion)
 EVAL_OUT  := $(patsubst %,$(I)/evaluate/%.tsv,metrics roc pr confusion calibration gains) \
              $(foreach f,$(EVAL_FIGS),$(I)/figures/$(f).tsv $(I)/figures/$(f).gpv) $(I)/metrics.kv
 
-$(EVAL_OUT) &: $(I)/train/scores_test.tsv $(I)/train.kv $(call sec,evaluate labels) $(BIN)/evaluate
+$(EVAL_OUT) &: $(I)/train/scores_test.tsv $(I)/train.kv $(call sec,evaluate) $(BIN)/evaluate
 	@mkdir -p $(I)/evaluate $(I)/figures
 	$(BIN)/evaluate --params $(PARAMS) --scores $(I)/train/scores_test.tsv --train-kv $(I)/train.kv \
 	  --out $(I)/evaluate --figures $(I)/figures --kv $(I)/metrics.kv

@@ -11,7 +11,7 @@ SEGMENT_OUT  := $(patsubst %,$(I)/segment/%.tsv,customers segments profile recom
 SEGMENT_IN   := $(I)/customers.tsv $(I)/train/split.tsv $(MODELS)/best.pipeline $(I)/clean/profit.tsv \
                 $(I)/explain/shap.tsv $(I)/explain/drivers.tsv
 
-$(SEGMENT_OUT) &: $(SEGMENT_IN) $(call sec,schema segment seed labels) $(BIN)/segment
+$(SEGMENT_OUT) &: $(SEGMENT_IN) $(call sec,schema segment seed) $(BIN)/segment
 	@mkdir -p $(I)/segment $(I)/figures
 	$(BIN)/segment --params $(PARAMS) --in $(I)/customers.tsv --split $(I)/train/split.tsv \
 	  --model $(MODELS)/best.pipeline --profit $(I)/clean/profit.tsv --shap $(I)/explain/shap.tsv \

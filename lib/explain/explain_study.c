@@ -14,6 +14,7 @@
 #include "out/explain_fig.h"
 #include "out/figure.h"
 #include "out/text.h"
+#include "out/textref.h"
 
 #define NDEP 4
 #define NTOP_KV 5
@@ -22,7 +23,7 @@
 int explain_setup_read(const struct params *p, struct explain_setup *s, struct err *e)
 {
     static const char *const keys[] = {"explainer", "background_k", "kernel_budget", "threads", "n_repeats",
-                                       "top_k", "show", "labels", NULL};
+                                       "top_k", "show", NULL};
     int rc = params_check_keys(p, "explain", keys, e);
     if (!rc)
         rc = params_long(p, "seed", 0, 4294967295L, &s->seed, e);
@@ -43,21 +44,16 @@ int explain_setup_read(const struct params *p, struct explain_setup *s, struct e
     return rc;
 }
 
-/* A label from params.yaml; a missing one is a params error (first one wins). */
-static const char *lab(const struct params *p, const char *path, int *rc, struct err *e)
+/* A reference to the text file's explain.<path> (which must have it), kept
+ * in pool; the first failure wins. */
+static const char *lab(struct textrefs *pool, const char *path, int *rc, struct err *e)
 {
-    const char *s = "";
-    if (!*rc)
-        *rc = params_string(p, path, &s, e);
-    return s;
-}
-
-/* The reader's name of a feature: labels.columns.<name>, else the name. */
-static const char *feature_label(const struct params *p, const char *name)
-{
-    const struct pnode *cols = params_find(p, NULL, "labels.columns");
-    const struct pnode *n = cols ? pnode_child(cols, name) : NULL;
-    return n && n->kind == PNODE_SCALAR && n->value ? n->value : name;
+    char full[320];
+    const char *s = NULL;
+    snprintf(full, sizeof full, "explain.%s", path);
+    if (!*rc && !(s = textrefs_key(pool, full, NULL, e)))
+        *rc = e->code;
+    return s ? s : "";
 }
 
 /* A feature's value as a number with an order: the number, the ordinal code,
@@ -180,7 +176,8 @@ struct figs {
     const size_t *test;
     size_t nt, m, show;
     const struct explain_importance *im;
-    const char **labels;
+    const char **labels; /* references to the features' labels */
+    struct textrefs refs;
     double *phi, *val; /* nt x m */
     const char *xphi, *xmean, *t_bee, *t_bar, *t_dep, *t_wf, *low, *high, *xval, *cat, *base_l, *out_l, *others;
 };
@@ -248,7 +245,9 @@ static int fig_dependence(const struct figs *f, size_t k, struct err *e)
     char buf[512], key[64];
     struct kv *v = kv_alloc();
     int rc = v ? 0 : err_set(e, ERR_NOMEM, "out of memory");
-    text_fill(f->t_dep, "label", f->labels[j], buf, sizeof buf);
+    snprintf(buf, sizeof buf, "%s", f->t_dep);
+    if (!rc)
+        rc = textref_arg(buf, sizeof buf, "label", f->labels[j], e);
     if (!rc)
         rc = kv_set_str(v, "title", buf, e);
     if (!rc)
@@ -314,16 +313,19 @@ static int fig_waterfall(const struct figs *f, struct err *e)
     char nb[32], oth[1024], title[512];
     snprintf(nb, sizeof nb, "%zu", m - nbars);
     /* "{n}" in the label is the number of features folded together. */
-    text_fill(f->others, "n", nb, oth, sizeof oth);
+    snprintf(oth, sizeof oth, "%s", f->others);
+    if (!rc)
+        rc = textref_arg_text(oth, sizeof oth, "n", nb, e);
     if (!rc)
         rc = explain_fig_waterfall(r->phi + f->test[top] * m, m, r->base, nbars, wl, oth, &t, e);
     struct kv *v = rc ? NULL : kv_alloc();
     if (!rc && !v)
         rc = err_set(e, ERR_NOMEM, "out of memory");
-    if (!rc) {
-        text_fill(f->t_wf, "id", d->id[f->test[top]], title, sizeof title);
+    snprintf(title, sizeof title, "%s", f->t_wf);
+    if (!rc)
+        rc = textref_arg_text(title, sizeof title, "id", d->id[f->test[top]], e);
+    if (!rc)
         rc = kv_set_str(v, "title", title, e);
-    }
     if (!rc)
         rc = kv_set_str(v, "xlabel", f->xphi, e);
     if (!rc)
@@ -344,30 +346,31 @@ static int fig_waterfall(const struct figs *f, struct err *e)
     return rc;
 }
 
-/* The text of the figures, from explain.labels; the first missing label is the error. */
-static int figs_text(struct figs *f, const struct params *p, const char *sp, struct err *e)
+/* The text of the figures: references to explain.* of the text file. */
+static int figs_text(struct figs *f, const char *sp, struct err *e)
 {
     char path[256];
     int rc = 0;
-    snprintf(path, sizeof path, "explain.labels.axes.phi_%s", sp);
-    f->xphi = lab(p, path, &rc, e);
-    snprintf(path, sizeof path, "explain.labels.axes.mean_abs_%s", sp);
-    f->xmean = lab(p, path, &rc, e);
-    f->t_bee = lab(p, "explain.labels.titles.beeswarm", &rc, e);
-    f->t_bar = lab(p, "explain.labels.titles.bar", &rc, e);
-    f->t_dep = lab(p, "explain.labels.titles.dependence", &rc, e);
-    f->t_wf = lab(p, "explain.labels.titles.waterfall", &rc, e);
-    f->low = lab(p, "explain.labels.axes.low", &rc, e);
-    f->high = lab(p, "explain.labels.axes.high", &rc, e);
-    f->xval = lab(p, "explain.labels.axes.value", &rc, e);
-    f->cat = lab(p, "explain.labels.axes.category", &rc, e);
-    f->base_l = lab(p, "explain.labels.axes.base", &rc, e);
-    f->out_l = lab(p, "explain.labels.axes.output", &rc, e);
-    f->others = lab(p, "explain.labels.axes.others", &rc, e);
+    struct textrefs *t = &f->refs;
+    snprintf(path, sizeof path, "axes.phi_%s", sp);
+    f->xphi = lab(t, path, &rc, e);
+    snprintf(path, sizeof path, "axes.mean_abs_%s", sp);
+    f->xmean = lab(t, path, &rc, e);
+    f->t_bee = lab(t, "titles.beeswarm", &rc, e);
+    f->t_bar = lab(t, "titles.bar", &rc, e);
+    f->t_dep = lab(t, "titles.dependence", &rc, e);
+    f->t_wf = lab(t, "titles.waterfall", &rc, e);
+    f->low = lab(t, "axes.low", &rc, e);
+    f->high = lab(t, "axes.high", &rc, e);
+    f->xval = lab(t, "axes.value", &rc, e);
+    f->cat = lab(t, "axes.category", &rc, e);
+    f->base_l = lab(t, "axes.base", &rc, e);
+    f->out_l = lab(t, "axes.output", &rc, e);
+    f->others = lab(t, "axes.others", &rc, e);
     return rc;
 }
 
-static int write_figures(const char *dir, const struct params *p, const struct pipe_data *d,
+static int write_figures(const char *dir, const struct pipe_data *d,
                          const struct pipeline *pipe, const struct explain_result *r, const size_t *test, size_t nt,
                          const struct explain_importance *im, size_t show, struct err *e)
 {
@@ -379,7 +382,8 @@ static int write_figures(const char *dir, const struct params *p, const struct p
     f.val = malloc((nt && m ? nt * m : 1) * sizeof *f.val);
     int rc = f.labels && f.phi && f.val ? 0 : err_set(e, ERR_NOMEM, "out of memory");
     for (size_t j = 0; !rc && j < m; j++)
-        f.labels[j] = feature_label(p, d->spec[j].name);
+        if (!(f.labels[j] = textrefs_column(&f.refs, d->spec[j].name, e)))
+            rc = e->code;
     for (size_t i = 0; !rc && i < nt; i++)
         for (size_t j = 0; j < m; j++) {
             int ordered;
@@ -388,7 +392,7 @@ static int write_figures(const char *dir, const struct params *p, const struct p
             f.val[i * m + j] = ordered ? c : NAN;
         }
     if (!rc)
-        rc = figs_text(&f, p, explain_space_names[r->space], e);
+        rc = figs_text(&f, explain_space_names[r->space], e);
     if (!rc)
         rc = fig_beeswarm(&f, e);
     if (!rc)
@@ -400,6 +404,7 @@ static int write_figures(const char *dir, const struct params *p, const struct p
     free(f.labels);
     free(f.phi);
     free(f.val);
+    textrefs_free(&f.refs);
     return rc;
 }
 
@@ -550,8 +555,8 @@ static int write_kv(const struct explain_study *st, const char *path, struct err
     return rc;
 }
 
-int explain_study_write(struct explain_study *st, const struct params *p, const char *out, const char *figures,
-                        const char *kv_path, struct err *e)
+int explain_study_write(struct explain_study *st, const char *out, const char *figures, const char *kv_path,
+                        struct err *e)
 {
     char path[4096];
     int rc = write_shap(cli_path(path, sizeof path, out, "shap.tsv"), st->d, st->r, e);
@@ -561,7 +566,7 @@ int explain_study_write(struct explain_study *st, const struct params *p, const 
     if (!rc)
         rc = write_importance(cli_path(path, sizeof path, out, "importance.tsv"), st->d, &st->im, e);
     if (!rc)
-        rc = write_figures(figures, p, st->d, st->pipe, st->r, st->test, st->nt, &st->im, (size_t)st->su.show, e);
+        rc = write_figures(figures, st->d, st->pipe, st->r, st->test, st->nt, &st->im, (size_t)st->su.show, e);
     if (!rc)
         rc = write_kv(st, kv_path, e);
     return rc;

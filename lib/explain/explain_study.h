@@ -50,9 +50,9 @@ int explain_study_read(struct explain_study *st, const char *in, const char *mod
 /* SHAP values of every customer, then the importance on the test customers. */
 int explain_study_run(struct explain_study *st, struct err *e);
 /* shap.tsv, drivers.tsv, importance.tsv into out/, the figures' data into
- * figures/ (their text from p's labels), and explain.kv. */
-int explain_study_write(struct explain_study *st, const struct params *p, const char *out, const char *figures,
-                        const char *kv_path, struct err *e);
+ * figures/ (their text as references to the text file), and explain.kv. */
+int explain_study_write(struct explain_study *st, const char *out, const char *figures, const char *kv_path,
+                        struct err *e);
 void explain_study_free(struct explain_study *st);
 
 #endif

@@ -6,8 +6,9 @@
 
 #include "core/cli.h"
 #include "out/report_text.h"
+#include "out/textref.h"
 
-struct report *report_alloc(const struct params *p, const struct schema *s, struct err *e)
+struct report *report_alloc(const struct params *p, const struct params *t, const struct schema *s, struct err *e)
 {
     struct report *r = calloc(1, sizeof *r);
     struct kv *concl = kv_alloc();
@@ -18,6 +19,7 @@ struct report *report_alloc(const struct params *p, const struct schema *s, stru
         return NULL;
     }
     r->p = p;
+    r->t = t;
     r->s = s;
     r->interim = "data/interim";
     r->out = "report/out";
@@ -50,11 +52,49 @@ void report_free(struct report *r)
     free(r);
 }
 
+/* A value the stage wrote, with its references to the reader's text
+ * resolved (lib/out/textref.h): into *out (free it), or NULL when it has none. */
+static int resolve(const struct report *r, const char *s, const char *where, char **out, struct err *e)
+{
+    *out = NULL;
+    return s && strstr(s, "${") ? textref_resolve(r->t, s, where, out, e) : ERR_OK;
+}
+
 int report_read_kv(struct report *r, const char *stem, struct err *e)
 {
-    char path[4096], name[256];
+    char path[4096], name[256], where[4400];
+    struct kv *kv = NULL;
     snprintf(name, sizeof name, "%s.kv", stem);
-    return kvset_add_file(r->kv, cli_path(path, sizeof path, r->interim, name), e);
+    int rc = kv_read(cli_path(path, sizeof path, r->interim, name), &kv, e);
+    for (size_t i = 0; !rc && i < kv->n; i++) {
+        char *v;
+        snprintf(where, sizeof where, "%s: %s", path, kv->keys[i]);
+        rc = resolve(r, kv->vals[i], where, &v, e);
+        if (!rc && v)
+            rc = kv_set_str(kv, kv->keys[i], v, e);
+        free(v);
+    }
+    if (!rc)
+        return kvset_add(r->kv, stem, kv, e);
+    kv_free(kv);
+    return rc;
+}
+
+/* Every string cell of t with its references resolved. */
+static int resolve_table(const struct report *r, struct table *t, const char *path, struct err *e)
+{
+    char where[4400];
+    int rc = ERR_OK;
+    for (size_t j = 0; j < t->ncols && !rc; j++)
+        for (size_t i = 0; t->cols[j].type == COL_STR && i < t->nrows && !rc; i++) {
+            char *v;
+            snprintf(where, sizeof where, "%s:%zu", path, i + 2);
+            rc = resolve(r, t->cols[j].str[i], where, &v, e);
+            if (!rc && v)
+                rc = table_set_str(t, j, i, v, e);
+            free(v);
+        }
+    return rc;
 }
 
 int report_read_table(struct report *r, const char *stem, const char *const *force_str, struct err *e)
@@ -67,8 +107,12 @@ int report_read_table(struct report *r, const char *stem, const char *const *for
     r->tables = v;
     struct table *t = NULL;
     int rc = table_read_tsv(cli_path(path, sizeof path, r->interim, name), force_str, &t, e);
-    if (rc)
+    if (!rc)
+        rc = resolve_table(r, t, path, e);
+    if (rc) {
+        table_free(t);
         return rc;
+    }
     char *copy = strdup(stem);
     if (!copy) {
         table_free(t);
@@ -98,13 +142,13 @@ int report_label(const struct report *r, const char *path, const char **out, str
 {
     char full[512];
     snprintf(full, sizeof full, "report.%s", path);
-    return params_string(r->p, full, out, e);
+    return params_string(r->t, full, out, e);
 }
 
 int report_yes_no(const struct report *r, const char *words[2], struct err *e)
 {
     const struct pnode *yn;
-    int rc = params_node(r->p, "report.yes_no", PNODE_SEQ, &yn, e);
+    int rc = params_node(r->t, "report.yes_no", PNODE_SEQ, &yn, e);
     if (!rc && yn->n != 2)
         rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.yes_no: expected [no, yes], found %zu items", yn->file,
                      yn->line, yn->col, yn->n);
@@ -118,7 +162,7 @@ int report_word(const struct report *r, const char *map, const char *code, const
     char full[256];
     snprintf(full, sizeof full, "report.%s", map);
     const struct pnode *m;
-    int rc = params_node(r->p, full, PNODE_MAP, &m, e);
+    int rc = params_node(r->t, full, PNODE_MAP, &m, e);
     if (rc)
         return rc;
     const struct pnode *w = pnode_child(m, code);
@@ -130,7 +174,7 @@ int report_word(const struct report *r, const char *map, const char *code, const
 
 const char *report_column_label(const struct report *r, const char *name)
 {
-    const struct pnode *m = params_find(r->p, NULL, "labels.columns");
+    const struct pnode *m = params_find(r->t, NULL, "labels.columns");
     const struct pnode *w = m && m->kind == PNODE_MAP ? pnode_child(m, name) : NULL;
     return w && w->kind == PNODE_SCALAR && w->value && *w->value ? w->value : name;
 }
@@ -167,7 +211,7 @@ int report_fact_double(struct report *r, const char *key, double value, struct e
 int report_conclusions(struct report *r, struct err *e)
 {
     const struct pnode *c;
-    int rc = params_node(r->p, "report.conclusions", PNODE_MAP, &c, e);
+    int rc = params_node(r->t, "report.conclusions", PNODE_MAP, &c, e);
     for (size_t i = 0; i < c->n && !rc; i++) {
         char *s = NULL;
         rc = report_conclusion(c->items[i], kvset_lookup, r->kv, &s, e);

@@ -32,7 +32,8 @@ struct report_table {
 };
 
 struct report {
-    const struct params *p;
+    const struct params *p; /* params.yaml: the settings */
+    const struct params *t; /* report/text.ru.yaml: the reader's text */
     const struct schema *s;
     const char *interim, *out, *data_dir, *version, *commit;
     int synthetic;
@@ -49,7 +50,7 @@ struct report {
 /* A sheet: written from what the parts read; 0 or an ERR_* code. */
 typedef int (*report_sheet_fn)(struct report *r, const char *sheet_name, struct err *e);
 
-struct report *report_alloc(const struct params *p, const struct schema *s, struct err *e);
+struct report *report_alloc(const struct params *p, const struct params *t, const struct schema *s, struct err *e);
 void report_free(struct report *r);
 
 /* Read interim/<stem>.kv into the kv set under its stem. */

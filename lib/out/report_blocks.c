@@ -172,10 +172,10 @@ int report_fill_row(const struct report *r, const char *path, const struct kv *r
 {
     char full[256];
     snprintf(full, sizeof full, "report.%s", path);
-    const struct pnode *n = params_find(r->p, NULL, full);
+    const struct pnode *n = params_find(r->t, NULL, full);
     /* Absent: params_node says so, naming the key. */
     if (!n)
-        return params_node(r->p, full, PNODE_SEQ, &n, e);
+        return params_node(r->t, full, PNODE_SEQ, &n, e);
     struct row_ctx c = {r, row};
     return report_conclusion(n, row_lookup, &c, out, e);
 }

@@ -106,7 +106,7 @@ int report_sheet_quality(struct report *r, const char *name, struct err *e)
         if ((idx[j] = table_find(q, cols[j])) < 0)
             return err_set(e, ERR_DATA, "%s/quality.tsv: expected a column \"%s\"", r->interim, cols[j]);
     const struct pnode *hdr;
-    int rc = params_node(r->p, "report.columns.quality", PNODE_SEQ, &hdr, e);
+    int rc = params_node(r->t, "report.columns.quality", PNODE_SEQ, &hdr, e);
     if (!rc && hdr->n != 6)
         rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.columns.quality: expected 6 headers, found %zu", hdr->file,
                      hdr->line, hdr->col, hdr->n);

@@ -274,16 +274,16 @@ static int flatten(struct rows *w, const struct pnode *n, char *path, size_t len
 int report_sheet_params(struct report *r, const char *name, struct err *e)
 {
     const struct pnode *hdr;
-    int rc = params_node(r->p, "report.columns.params", PNODE_SEQ, &hdr, e);
+    int rc = params_node(r->t, "report.columns.params", PNODE_SEQ, &hdr, e);
     if (!rc && hdr->n != 3)
         rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.columns.params: expected 3 headers, found %zu", hdr->file,
                      hdr->line, hdr->col, hdr->n);
-    const char *h[3] = {0}, *k[8], *yes_no[2];
+    const char *h[3] = {0}, *k[9], *yes_no[2];
     static const char *const kinds[] = {"version", "commit", "data_dir", "synthetic", "created", "rerun", "input",
-                                        "param"};
+                                        "param", "text"};
     for (size_t j = 0; j < 3 && !rc; j++)
         rc = pnode_string(hdr->items[j], "report.columns.params", &h[j], e);
-    for (size_t j = 0; j < 8 && !rc; j++) {
+    for (size_t j = 0; j < 9 && !rc; j++) {
         char path[64];
         snprintf(path, sizeof path, "columns.params_kinds.%s", kinds[j]);
         rc = report_label(r, path, &k[j], e);
@@ -321,6 +321,12 @@ int report_sheet_params(struct report *r, const char *name, struct err *e)
         if (!rc)
             rc = add3(t, k[6], r->s->files[f].name, hex, e);
     }
+    /* The reader's text is an input of the report too: its file and hash. */
+    char hex[65];
+    if (!rc)
+        rc = report_sha256_file(r->t->file, hex, e);
+    if (!rc)
+        rc = add3(t, k[8], r->t->file, hex, e);
     char path[1024] = "";
     struct rows w = {t, k[7]};
     if (!rc)

@@ -13,7 +13,7 @@
 
 static const char *header_label(const struct report *r, const char *name)
 {
-    const struct pnode *m = params_find(r->p, NULL, "report.headers");
+    const struct pnode *m = params_find(r->t, NULL, "report.headers");
     const struct pnode *w = m && m->kind == PNODE_MAP ? pnode_child(m, name) : NULL;
     return w && w->kind == PNODE_SCALAR && w->value ? w->value : report_column_label(r, name);
 }
@@ -55,7 +55,7 @@ static int tsv_table(struct report *r, const char *stem, const char *const *skip
     if (!rc && !(t = xlsxout_table_alloc(nc, h, k)))
         rc = err_set(e, ERR_NOMEM, "out of memory");
     /* Codes (model families...) in words: report.translate names the map. */
-    const struct pnode *tr = params_find(r->p, NULL, "report.translate");
+    const struct pnode *tr = params_find(r->t, NULL, "report.translate");
     for (size_t i = 0; i < s->nrows && !rc; i++) {
         for (size_t q = 0; q < nc && !rc; q++) {
             const struct column *c = &s->cols[cols[q]];
@@ -110,7 +110,7 @@ int report_eda_read(struct report *r, struct err *e)
      * whose activity declined), in words, as conclusions.eda_dir_K. */
     const struct pnode *dirs;
     if (!rc)
-        rc = params_node(r->p, "report.directions", PNODE_SEQ, &dirs, e);
+        rc = params_node(r->t, "report.directions", PNODE_SEQ, &dirs, e);
     if (!rc && dirs->n != 2)
         return err_set(e, ERR_PARAMS, "%s:%zu:%zu: report.directions: expected [lower, higher], found %zu items",
                        dirs->file, dirs->line, dirs->col, dirs->n);

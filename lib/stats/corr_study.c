@@ -9,6 +9,7 @@
 #include "core/cli.h"
 #include "core/outfile.h"
 #include "out/corr_fig.h"
+#include "out/textref.h"
 #include "stats/corr.h"
 #include "stats/phik.h"
 
@@ -327,18 +328,17 @@ static int write_vif(struct corr_study *c, const char *path)
     return rc;
 }
 
-/* A column's label on a heatmap: corr.labels (short, for 17 crowded ticks),
- * else labels.columns, else its name. */
-static int label_of(struct corr_study *c, const char *name, const char **out)
+/* A column's label on a heatmap, as a reference to the text file:
+ * corr.ticks (short, for 17 crowded ticks), else labels.columns, else its name. */
+static int label_of(struct corr_study *c, struct textrefs *pool, const char *name, const char **out)
 {
-    static const char *const paths[] = {"corr.labels", "labels.columns"};
-    *out = name;
-    for (int k = 0; k < 2; k++) {
-        const struct pnode *map = params_find(c->p, NULL, paths[k]), *n = map ? pnode_child(map, name) : NULL;
-        if (n)
-            return pnode_string(n, paths[k], out, &c->e);
-    }
-    return 0;
+    char ref[TEXTREF_MAX];
+    int rc = textref_key(ref, sizeof ref, "corr.ticks", name, &c->e);
+    if (!rc)
+        rc = textref_or(ref, sizeof ref, "labels.columns", name, &c->e);
+    if (!rc)
+        rc = textref_arg_text(ref, sizeof ref, "", name, &c->e);
+    return rc ? rc : !(*out = textrefs_keep(pool, ref, &c->e)) ? c->e.code : ERR_OK;
 }
 
 /* The three heatmaps: data and variables for report/figures/heatmap.gp. */
@@ -351,29 +351,33 @@ static int figures(struct corr_study *c, const char *dir)
         const size_t *idx;
         int is_signed;
     } figs[] = {
-        {"heatmap_pearson", "corr.titles.pearson", c->pearson, c->nnum, c->num, 1},
-        {"heatmap_spearman", "corr.titles.spearman", c->spearman, c->nnum, c->num, 1},
-        {"heatmap_phik", "corr.titles.phik", c->phik, c->nph, c->ph, 0},
+        {"heatmap_pearson", "pearson", c->pearson, c->nnum, c->num, 1},
+        {"heatmap_spearman", "spearman", c->spearman, c->nnum, c->num, 1},
+        {"heatmap_phik", "phik", c->phik, c->nph, c->ph, 0},
     };
+    struct textrefs pool = {0};
     int rc = 0;
     for (size_t k = 0; !rc && k < sizeof figs / sizeof *figs; k++) {
         const char **labels = malloc((figs[k].p ? figs[k].p : 1) * sizeof *labels), *title;
-        if (!labels)
-            return oom(c);
+        if (!labels) {
+            rc = oom(c);
+            break;
+        }
         for (size_t i = 0; !rc && i < figs[k].p; i++)
-            rc = label_of(c, c->f[figs[k].idx[i]].name, &labels[i]);
-        if (!rc)
-            rc = params_string(c->p, figs[k].title_key, &title, &c->e);
+            rc = label_of(c, &pool, c->f[figs[k].idx[i]].name, &labels[i]);
+        if (!rc && !(title = textrefs_key(&pool, "corr.titles", figs[k].title_key, &c->e)))
+            rc = c->e.code;
         if (!rc)
             rc = corr_fig_heatmap(dir, figs[k].name, title, labels, figs[k].m, figs[k].p, figs[k].is_signed, &c->e);
         free(labels);
     }
+    textrefs_free(&pool);
     return rc;
 }
 
 int corr_study_setup(struct corr_study *c, const struct params *p, const struct schema *s, const char *in)
 {
-    static const char *const keys[] = {"bins", "noise_correction", "thresholds", "titles", "labels", NULL};
+    static const char *const keys[] = {"bins", "noise_correction", "thresholds", NULL};
     static const char *const thr_keys[] = {"abs_r", "vif", "phik_target", NULL};
     int rc = params_check_keys(p, "corr", keys, &c->e);
     if (!rc)

@@ -10,21 +10,24 @@
 #include "core/outfile.h"
 #include "out/eda_fig.h"
 #include "out/figure.h"
-#include "out/text.h"
+#include "out/textref.h"
 
 static const char *const tnames[EDA_T_COUNT] = {"clean/customers", "clean/revenue", "clean/minutes", "customers"};
 
-/* The reader's label of a column: labels.columns.<name>, required. */
+/* The reader's label of a column: a reference to labels.columns.<name> of
+ * the text file, which must have it (lib/out/textref.h). */
 static int label_of(struct eda_study *c, const char *column, const char **out)
 {
-    const struct pnode *n = pnode_child(c->columns, column);
-    if (!n)
-        return err_set(&c->e, ERR_PARAMS, "%s:%zu:%zu: labels.columns: expected a label for the column \"%s\", found none",
-                       c->columns->file, c->columns->line, c->columns->col, column);
-    return pnode_string(n, "labels.columns", out, &c->e);
+    char ref[TEXTREF_MAX];
+    int rc = textref_key(ref, sizeof ref, "labels.columns", column, &c->e);
+    return rc ? rc : !(*out = textrefs_keep(&c->refs, ref, &c->e)) ? c->e.code : ERR_OK;
 }
 
-static int text(struct eda_study *c, const char *path, const char **out) { return params_string(c->p, path, out, &c->e); }
+/* A reference to the text at path. */
+static int text(struct eda_study *c, const char *path, const char **out)
+{
+    return !(*out = textrefs_key(&c->refs, path, NULL, &c->e)) ? c->e.code : ERR_OK;
+}
 
 static int is_skipped(const struct eda_study *c, const char *column)
 {
@@ -127,18 +130,16 @@ static int figure(struct eda_study *c, const char *name, struct table *data, str
     return rc;
 }
 
-/* The variables every figure has: title (from labels.titles.<key> with
+/* The variables every figure has: title (labels.titles.<key> with
  * {label}), axis labels and the class names of the legend. */
 static int vars_for(struct eda_study *c, const char *title_key, const char *label, const char *xlabel, const char *ylabel,
                     struct kv **out)
 {
-    char path[128], title[1024];
-    const char *tmpl;
+    char title[TEXTREF_MAX];
     struct kv *v = kv_alloc();
-    snprintf(path, sizeof path, "labels.titles.%s", title_key);
-    int rc = !v ? err_set(&c->e, ERR_NOMEM, "out of memory") : text(c, path, &tmpl);
+    int rc = !v ? err_set(&c->e, ERR_NOMEM, "out of memory") : textref_key(title, sizeof title, "labels.titles", title_key, &c->e);
     if (!rc)
-        text_fill(tmpl, "label", label, title, sizeof title);
+        rc = textref_arg(title, sizeof title, "label", label, &c->e);
     const char *const kv[][2] = {{"title", title},          {"xlabel", xlabel},        {"ylabel", ylabel},
                                  {"class0", c->names[EDA_NEG]}, {"class1", c->names[EDA_POS]}};
     for (size_t k = 0; k < 5 && !rc; k++)
@@ -283,16 +284,15 @@ static int fig_periods(struct eda_study *c, const char *period)
     int rc = 0;
     for (int r = 0; r < 2 && !rc; r++) {
         const struct schema_period *sp = &c->s->periods[r];
-        const char *tic[16], *plabel;
+        const char *tic[16], *plabel = NULL;
         char key[512];
         d = eda_fig_box_alloc();
         v = NULL;
         rc = label_of(c, sp->value, &label);
         for (size_t k = 0; k < sp->n && k < 16 && !rc; k++) {
             long wc = table_find(m, sp->wide[k]);
-            snprintf(key, sizeof key, "labels.periods.%s", sp->labels[k]);
             rc = wc < 0 ? err_set(&c->e, ERR_DATA, "customers.tsv: expected a column \"%s\"", sp->wide[k])
-                        : text(c, key, &plabel);
+                        : !(plabel = textrefs_key(&c->refs, "labels.periods", sp->labels[k], &c->e)) ? c->e.code : 0;
             tic[k] = plabel;
             if (!rc && d)
                 rc = eda_fig_box_classes(d, (double)k, 0.2, m->cols[wc].num, cls, m->nrows, &c->e);
@@ -422,8 +422,6 @@ int eda_study_setup(struct eda_study *c, const struct params *p, const struct sc
     if (!rc)
         rc = params_long(p, "eda.top_features", 0, 1000, &c->top, &c->e);
     if (!rc)
-        rc = params_node(p, "labels.columns", PNODE_MAP, &c->columns, &c->e);
-    if (!rc)
         rc = text(c, "labels.classes.negative", &c->names[EDA_NEG]);
     if (!rc)
         rc = text(c, "labels.classes.positive", &c->names[EDA_POS]);
@@ -509,4 +507,5 @@ void eda_study_free(struct eda_study *c)
     table_free(c->smd);
     kv_free(c->kv);
     hashset_free(c->figs);
+    textrefs_free(&c->refs);
 }

@@ -11,6 +11,7 @@
 #include "io/params.h"
 #include "io/schema.h"
 #include "io/table.h"
+#include "out/textref.h"
 #include "study/eda.h"
 
 /* The tables eda reads: the three cleaned ones and the merged customers. */
@@ -21,8 +22,8 @@ struct eda_study {
     const struct schema *s;
     struct table *t[EDA_T_COUNT];
     int *cls[EDA_T_COUNT];
-    const char *names[3]; /* class names: negative, positive, all */
-    const struct pnode *columns;
+    const char *names[3]; /* class names (references): negative, positive, all */
+    struct textrefs refs; /* the references to the reader's text the files get */
     long bins, max_discrete, top;
     struct table *numeric, *categorical, *smd;
     struct kv *kv;
@@ -31,7 +32,7 @@ struct eda_study {
     struct err e;
 };
 
-/* The eda section and the labels the figures need; errors in c->e. */
+/* The eda section; errors in c->e. */
 int eda_study_setup(struct eda_study *c, const struct params *p, const struct schema *s, const char *figdir);
 /* The cleaned tables (clean/) and the merged one, and each row's class. */
 int eda_study_read(struct eda_study *c, const char *clean, const char *merged);

@@ -10,6 +10,7 @@
 #include "core/outfile.h"
 #include "out/figure.h"
 #include "out/text.h"
+#include "out/textref.h"
 
 /* The usual cut-off, reported next to the chosen one. */
 #define DEFAULT_THRESHOLD 0.5
@@ -21,7 +22,7 @@ static const char *const rules[] = {"youden", "max_f1", NULL};
 
 int evaluate_settings_read(const struct params *p, struct evaluate_settings *st, struct err *e)
 {
-    static const char *const keys[] = {"threshold_rule", "calibration_bins", "gains_groups", "ci_level", "labels",
+    static const char *const keys[] = {"threshold_rule", "calibration_bins", "gains_groups", "ci_level",
                                        NULL};
     int rc = params_check_keys(p, "evaluate", keys, e);
     if (!rc)
@@ -331,38 +332,39 @@ static int write_kv(const struct evaluate_model *ms, size_t nm, size_t n, size_t
 
 /* ---- figures: DIR/T_test.tsv and DIR/T_test.gpv for report/figures/T.gp ---- */
 
-/* A label from params.yaml (evaluate.labels.* or labels.*); a missing one is a params error. */
-static const char *lab(const struct params *p, const char *path, int *rc, struct err *e)
+/* A reference to the text at prefix.key (evaluate.* or labels.* of the
+ * text file, which must have it; key NULL: at prefix), kept in tr. */
+static const char *lab(struct textrefs *tr, const char *prefix, const char *key, int *rc, struct err *e)
 {
-    const char *s = "";
-    if (!*rc)
-        *rc = params_string(p, path, &s, e);
-    return s;
+    const char *s = NULL;
+    if (!*rc && !(s = textrefs_key(tr, prefix, key, e)))
+        *rc = e->code;
+    return s ? s : "";
 }
 
-/* A model's name for the reader: evaluate.labels.models.<name>, else the column name. */
-static const char *model_label(const struct params *p, const char *name)
+/* A model's name for the reader: evaluate.models.<name>, else the column name. */
+static const char *model_label(struct textrefs *tr, const char *name, int *rc, struct err *e)
 {
-    char path[256];
-    snprintf(path, sizeof path, "evaluate.labels.models.%s", name);
-    const struct pnode *n = params_find(p, NULL, path);
-    return n && n->kind == PNODE_SCALAR ? n->value : name;
+    char ref[TEXTREF_MAX];
+    const char *s = NULL;
+    if (!*rc && !(*rc = textref_key(ref, sizeof ref, "evaluate.models", name, e)))
+        *rc = textref_arg_text(ref, sizeof ref, "", name, e);
+    if (!*rc && !(s = textrefs_keep(tr, ref, e)))
+        *rc = e->code;
+    return s ? s : "";
 }
 
 /* The variables every curve figure shares: title, axes, the models in drawing
  * order (`families`, space-separated, without "best") and `label_<model>`
  * (label_best too) for the legend. */
-static int fig_common(struct kv *v, const struct params *p, const char *fig, const char *x, const char *y,
+static int fig_common(struct kv *v, struct textrefs *tr, const char *fig, const char *x, const char *y,
                       const struct evaluate_model *ms, size_t nm, const char *best_family, struct err *e)
 {
-    char path[128], buf[1024];
+    char buf[1024];
     int rc = 0;
-    snprintf(path, sizeof path, "evaluate.labels.titles.%s", fig);
-    const char *title = lab(p, path, &rc, e);
-    snprintf(path, sizeof path, "evaluate.labels.axes.%s", x);
-    const char *xl = lab(p, path, &rc, e);
-    snprintf(path, sizeof path, "evaluate.labels.axes.%s", y);
-    const char *yl = lab(p, path, &rc, e);
+    const char *title = lab(tr, "evaluate.titles", fig, &rc, e);
+    const char *xl = lab(tr, "evaluate.axes", x, &rc, e);
+    const char *yl = lab(tr, "evaluate.axes", y, &rc, e);
     if (!rc)
         rc = kv_set_str(v, "title", title, e);
     if (!rc)
@@ -380,11 +382,13 @@ static int fig_common(struct kv *v, const struct params *p, const char *fig, con
     for (size_t k = 0; !rc && k < nm; k++) {
         char key[256];
         snprintf(key, sizeof key, "label_%s", ms[k].name);
+        const char *name = model_label(tr, ms[k].name, &rc, e);
         if (k == 0 && best_family)
-            snprintf(buf, sizeof buf, "%s (%s)", model_label(p, ms[k].name), model_label(p, best_family));
+            snprintf(buf, sizeof buf, "%s (%s)", name, model_label(tr, best_family, &rc, e));
         else
-            snprintf(buf, sizeof buf, "%s", model_label(p, ms[k].name));
-        rc = kv_set_str(v, key, buf, e);
+            snprintf(buf, sizeof buf, "%s", name);
+        if (!rc)
+            rc = kv_set_str(v, key, buf, e);
     }
     return rc;
 }
@@ -427,18 +431,18 @@ static int fig_confusion_table(const struct evaluate_model *m, const char *dir, 
 }
 
 /* Confusion: the chosen pipeline (m) at 0.5 and at the chosen threshold. */
-static int fig_confusion(struct kv *v, const struct evaluate_model *m, const struct params *p, const char *thr_word,
+static int fig_confusion(struct kv *v, const struct evaluate_model *m, struct textrefs *tr, const char *thr_word,
                          const char *thr_text, const char *dir, struct err *e)
 {
     char b[32], buf[1024];
     int rc = 0;
     const struct kv_pair {
-        const char *key, *path;
-    } conf[] = {{"title", "evaluate.labels.titles.confusion"}, {"xlabel", "evaluate.labels.axes.predicted"},
-                {"ylabel", "evaluate.labels.axes.actual"},     {"class0", "labels.classes.negative"},
-                {"class1", "labels.classes.positive"}};
+        const char *key, *prefix, *path;
+    } conf[] = {{"title", "evaluate.titles", "confusion"}, {"xlabel", "evaluate.axes", "predicted"},
+                {"ylabel", "evaluate.axes", "actual"},     {"class0", "labels.classes", "negative"},
+                {"class1", "labels.classes", "positive"}};
     for (size_t k = 0; !rc && k < sizeof conf / sizeof *conf; k++) {
-        const char *text = lab(p, conf[k].path, &rc, e);
+        const char *text = lab(tr, conf[k].prefix, conf[k].path, &rc, e);
         if (!rc)
             rc = kv_set_str(v, conf[k].key, text, e);
     }
@@ -453,7 +457,7 @@ static int fig_confusion(struct kv *v, const struct evaluate_model *m, const str
 }
 
 static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, size_t npos,
-                         const struct evaluate_settings *st, const struct params *p, const char *best_family, const char *dir, struct err *e)
+                         const struct evaluate_settings *st, struct textrefs *tr, const char *best_family, const char *dir, struct err *e)
 {
     struct kv *v[5] = {0};
     char a[32], b[32], buf[1024];
@@ -461,17 +465,17 @@ static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, s
     for (int f = 0; f < 5 && !rc; f++)
         if (!(v[f] = kv_alloc()))
             rc = err_set(e, ERR_NOMEM, "out of memory");
-    const char *chance = lab(p, "evaluate.labels.axes.chance", &rc, e);
-    const char *positive = lab(p, "labels.classes.positive", &rc, e);
-    const char *perfect = lab(p, "evaluate.labels.axes.perfect", &rc, e);
-    const char *ideal = lab(p, "evaluate.labels.axes.ideal", &rc, e);
+    const char *chance = lab(tr, "evaluate.axes", "chance", &rc, e);
+    const char *positive = lab(tr, "labels.classes", "positive", &rc, e);
+    const char *perfect = lab(tr, "evaluate.axes", "perfect", &rc, e);
+    const char *ideal = lab(tr, "evaluate.axes", "ideal", &rc, e);
     double rate = (double)npos / (double)n;
     snprintf(buf, sizeof buf, "%s (%s: %s%%)", chance, positive, text_number(a, sizeof a, "%.1f", 100 * rate));
     snprintf(a, sizeof a, "%.17g", rate);
 
     /* ROC: the chance diagonal and the chosen threshold on the chosen pipeline's curve. */
     if (!rc)
-        rc = fig_common(v[0], p, "roc", "fpr", "tpr", ms, nm, best_family, e);
+        rc = fig_common(v[0], tr, "roc", "fpr", "tpr", ms, nm, best_family, e);
     if (!rc)
         rc = fig_legend_metric(v[0], ms, nm, 0, e);
     if (!rc)
@@ -481,10 +485,9 @@ static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, s
         rc = kv_set_double(v[0], "thr_x", (double)c->fp / (double)(c->fp + c->tn), e);
     if (!rc)
         rc = kv_set_double(v[0], "thr_y", (double)c->tp / (double)(c->tp + c->fn), e);
-    const char *thr_word = lab(p, "evaluate.labels.axes.threshold", &rc, e);
-    char rule_path[64], thr_text[512];
-    snprintf(rule_path, sizeof rule_path, "evaluate.labels.rules.%s", rules[st->rule]);
-    const char *rule_text = lab(p, rule_path, &rc, e);
+    const char *thr_word = lab(tr, "evaluate.axes", "threshold", &rc, e);
+    char thr_text[512];
+    const char *rule_text = lab(tr, "evaluate.rules", rules[st->rule], &rc, e);
     snprintf(thr_text, sizeof thr_text, "%s %s %s", thr_word, text_number(b, sizeof b, "%.3f", ms[0].thr.threshold), rule_text);
     if (!rc)
         rc = kv_set_str(v[0], "thr_label", thr_text, e);
@@ -492,7 +495,7 @@ static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, s
         rc = write_roc(ms, nm, dir, "roc_test.tsv", e);
     /* PR: the chance line is the positive rate. */
     if (!rc)
-        rc = fig_common(v[1], p, "pr", "recall", "precision", ms, nm, best_family, e);
+        rc = fig_common(v[1], tr, "pr", "recall", "precision", ms, nm, best_family, e);
     if (!rc)
         rc = fig_legend_metric(v[1], ms, nm, 1, e);
     if (!rc)
@@ -502,14 +505,14 @@ static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, s
     if (!rc)
         rc = write_pr(ms, nm, dir, "pr_test.tsv", e);
     if (!rc)
-        rc = fig_common(v[2], p, "calibration", "mean_pred", "frac_pos", ms, nm, best_family, e);
+        rc = fig_common(v[2], tr, "calibration", "mean_pred", "frac_pos", ms, nm, best_family, e);
     if (!rc)
         rc = kv_set_str(v[2], "perfect", perfect, e);
     if (!rc)
         rc = write_calibration(ms, nm, (size_t)st->calib_bins, dir, "calibration_test.tsv", e);
     /* Gains: chance is the diagonal, the ideal model takes every positive first. */
     if (!rc)
-        rc = fig_common(v[3], p, "gains", "cum_frac", "cum_gain", ms, nm, best_family, e);
+        rc = fig_common(v[3], tr, "gains", "cum_frac", "cum_gain", ms, nm, best_family, e);
     if (!rc)
         rc = kv_set_str(v[3], "chance", chance, e);
     if (!rc)
@@ -519,7 +522,7 @@ static int write_figures(const struct evaluate_model *ms, size_t nm, size_t n, s
     if (!rc)
         rc = write_gains(ms, nm, (size_t)st->gains_groups, 1, dir, "gains_test.tsv", e);
     if (!rc)
-        rc = fig_confusion(v[4], &ms[0], p, thr_word, thr_text, dir, e);
+        rc = fig_confusion(v[4], &ms[0], tr, thr_word, thr_text, dir, e);
     static const char *const names[] = {"roc_test.gpv", "pr_test.gpv", "calibration_test.gpv", "gains_test.gpv",
                                         "confusion_test.gpv"};
     char path[4096];
@@ -591,9 +594,10 @@ int evaluate_study_read(struct evaluate_study *ev, const char *scores_path, cons
     return rc;
 }
 
-int evaluate_study_write(const struct evaluate_study *ev, const struct params *p, const char *out,
-                         const char *figdir, const char *kv_path, struct err *e)
+int evaluate_study_write(const struct evaluate_study *ev, const char *out, const char *figdir, const char *kv_path,
+                         struct err *e)
 {
+    struct textrefs tr = {0};
     const struct evaluate_model *ms = ev->ms;
     size_t nm = ev->nm, n = ev->t->nrows;
     int rc = write_metrics(ms, nm, n, ev->npos, out, e);
@@ -608,10 +612,11 @@ int evaluate_study_write(const struct evaluate_study *ev, const struct params *p
     if (!rc)
         rc = write_gains(ms, nm, (size_t)ev->st.gains_groups, 0, out, "gains.tsv", e);
     if (!rc)
-        rc = write_figures(ms, nm, n, ev->npos, &ev->st, p, ev->train ? kv_get(ev->train, "best_family") : NULL,
+        rc = write_figures(ms, nm, n, ev->npos, &ev->st, &tr, ev->train ? kv_get(ev->train, "best_family") : NULL,
                            figdir, e);
     if (!rc)
         rc = write_kv(ms, nm, n, ev->npos, &ev->st, ev->train, kv_path, e);
+    textrefs_free(&tr);
     return rc;
 }
 

@@ -47,10 +47,10 @@ struct evaluate_study {
 
 /* Read and check the scores (and train_kv unless ""), then evaluate every model. */
 int evaluate_study_read(struct evaluate_study *ev, const char *scores_path, const char *train_kv, struct err *e);
-/* The long tables into out/, the figures' data into figdir/ (their text from
- * p's labels), the metrics the report cites into kv_path. */
-int evaluate_study_write(const struct evaluate_study *ev, const struct params *p, const char *out,
-                         const char *figdir, const char *kv_path, struct err *e);
+/* The long tables into out/, the figures' data into figdir/ (their text as
+ * references to the text file), the metrics the report cites into kv_path. */
+int evaluate_study_write(const struct evaluate_study *ev, const char *out, const char *figdir, const char *kv_path,
+                         struct err *e);
 void evaluate_study_free(struct evaluate_study *ev);
 
 #endif

@@ -215,76 +215,18 @@ const char *segment_offer_for(const struct segment_lever *l, int denied, enum se
     return l->offer;
 }
 
-/* A growing string. */
-struct sbuf {
-    char *s;
-    size_t n, cap;
-};
-
-static int sbuf_add(struct sbuf *b, const char *s, size_t len)
-{
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = (b->n + len + 1) * 2;
-        char *t = realloc(b->s, cap);
-        if (!t)
-            return -1;
-        b->s = t;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-    return 0;
-}
-
 int segment_offer_text(const char *tmpl, const struct table *t, size_t row, char **out, struct err *e)
 {
-    struct sbuf b = {0};
-    char name[256], num[64];
-    int rc = sbuf_add(&b, "", 0) ? err_set(e, ERR_NOMEM, "out of memory") : 0;
-    for (const char *p = tmpl; !rc && *p;) {
-        const char *open = strchr(p, '{');
-        if (!open) {
-            if (sbuf_add(&b, p, strlen(p)))
-                rc = err_set(e, ERR_NOMEM, "out of memory");
-            break;
-        }
-        const char *close = strchr(open, '}');
-        if (!close || (size_t)(close - open - 1) >= sizeof name) {
-            rc = err_set(e, ERR_PARAMS, "offer \"%s\": expected {column}, found an unclosed or too long '{'", tmpl);
-            break;
-        }
-        if (sbuf_add(&b, p, (size_t)(open - p))) {
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-            break;
-        }
-        memcpy(name, open + 1, (size_t)(close - open - 1));
-        name[close - open - 1] = '\0';
-        p = close + 1;
-        if (!t)
-            continue;
-        long c = table_find(t, name);
-        if (c < 0) {
-            rc = err_set(e, ERR_PARAMS, "offer \"%s\": expected a column named \"%s\", found none", tmpl, name);
-            break;
-        }
-        const char *v = "";
+    char ref[TEXTREF_MAX];
+    int rc = ERR_OK;
+    *out = NULL;
+    snprintf(ref, sizeof ref, "%s", tmpl);
+    for (size_t c = 0; t && c < t->ncols && !rc; c++)
         if (t->cols[c].type == COL_STR)
-            v = t->cols[c].str[row] ? t->cols[c].str[row] : "";
-        else if (!isnan(t->cols[c].num[row])) {
-            snprintf(num, sizeof num, "%.15g", t->cols[c].num[row]);
-            v = num;
-        }
-        if (sbuf_add(&b, v, strlen(v)))
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-    }
-    if (rc) {
-        free(b.s);
-        *out = NULL;
-        return rc;
-    }
-    *out = b.s;
-    return 0;
+            rc = textref_arg_text(ref, sizeof ref, t->cols[c].name, t->cols[c].str[row] ? t->cols[c].str[row] : "", e);
+    if (!rc && !(*out = strdup(ref)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    return rc;
 }
 
 double segment_whatif_value(double x, double target, int increase)

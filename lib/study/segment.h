@@ -29,6 +29,7 @@
 #include "models/pipeline.h"
 #include "io/schema.h"
 #include "io/table.h"
+#include "out/textref.h"
 
 /* A level or segment that cannot be given (a missing probability or profit). */
 #define SEGMENT_NONE ((size_t)-1)
@@ -123,10 +124,10 @@ size_t segment_pick_levers(const struct segment_lever *lev, size_t nlev, const c
  * contact offer goes on-site (site_offer) when the customer denied contact. */
 const char *segment_offer_for(const struct segment_lever *l, int denied, enum segment_channel *channel);
 
-/* The offer text with every "{column}" replaced by the row's value of that
- * column of t (text as is, a number with %.15g, a missing value as empty).
- * *out is malloc'ed. ERR_PARAMS naming the column when t has none by that
- * name, or for a '{' without '}'. With t = NULL only checks the syntax. */
+/* The offer's reference (to the text file) with the row's value of every
+ * text column of t as an argument, so that "{column}" in the offer's text
+ * becomes the customer's category (a missing value: empty). *out is
+ * malloc'ed. */
 int segment_offer_text(const char *tmpl, const struct table *t, size_t row, char **out, struct err *e);
 
 /* What-if: x moved to target only when that is the helpful direction
@@ -197,7 +198,7 @@ struct segment_params {
     const char *consent_column, *consent_deny;
     struct segment_lever *lev;
     size_t nlev;
-    const struct pnode *labels;  /* segment.labels */
+    struct textrefs *refs;       /* the references to the reader's text (names, offers, labels) */
 };
 
 /* Read and check segment.* (strings point into p): every (risk, profit) pair
@@ -206,7 +207,7 @@ struct segment_params {
  * levels; errors name params.yaml:LINE:COL. */
 int segment_params_read(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e);
 void segment_params_free(struct segment_params *sp);
-/* segment.labels.<path> as text, or `fallback` when absent. */
+/* A reference to segment.<path> of the text file, `fallback` when it has none. */
 const char *segment_label(const struct segment_params *sp, const char *path, const char *fallback);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out/textref.h"
 #include "study/segment.h"
 
 /* A child that must exist; the error names where its parent is. */
@@ -95,7 +96,7 @@ static int key_ok(const char *s)
 
 static int read_segments(const struct params *p, struct segment_params *sp, struct err *e)
 {
-    static const char *const keys[] = {"key", "risk", "profit", "name", NULL};
+    static const char *const keys[] = {"key", "risk", "profit", NULL};
     const char *what = "segment.segments";
     const struct pnode *seq, *f;
     size_t ncell = (sp->nrisk_t + 1) * (sp->nprofit_t + 1);
@@ -120,8 +121,8 @@ static int read_segments(const struct params *p, struct segment_params *sp, stru
             if (strcmp(sp->seg[j].key, d->key) == 0)
                 rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected unique keys, found \"%s\" twice", m->file,
                              m->line, m->col, what, d->key);
-        if (!rc)
-            rc = child_string(m, "name", what, &d->name, e);
+        if (!rc && !(d->name = textrefs_key(sp->refs, "segment.names", d->key, e)))
+            rc = e->code;
         if (!rc)
             rc = child_string(m, "risk", what, &r, e);
         if (!rc)
@@ -165,9 +166,19 @@ static int is_numeric_feature(const struct schema *s, const char *name)
     return 0;
 }
 
+/* A reference to segment.offers.<feature>.<what> of the text file. */
+static const char *offer_ref(struct textrefs *refs, const char *feature, const char *what, struct err *e)
+{
+    char ref[TEXTREF_MAX];
+    if (textref_key(ref, sizeof ref - 32, "segment.offers", feature, e))
+        return NULL;
+    snprintf(ref + strlen(ref) - 1, 32, ".%s}", what);
+    return textrefs_keep(refs, ref, e);
+}
+
 static int read_levers(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
 {
-    static const char *const keys[] = {"feature", "helps", "channel", "offer", "site_offer", NULL};
+    static const char *const keys[] = {"feature", "helps", "channel", NULL};
     static const char *const helps[] = {"decrease", "increase", NULL};
     const char *what = "segment.levers";
     const struct pnode *seq, *n;
@@ -178,7 +189,6 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
         const struct pnode *m = seq->items[k];
         struct segment_lever *l = &sp->lev[k];
         int ch = 0;
-        char *tmp = NULL;
         rc = pnode_expect(m, what, PNODE_MAP, e);
         if (!rc)
             rc = pnode_check_keys(m, what, keys, e);
@@ -202,21 +212,12 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
         if (!rc)
             rc = pnode_enum(n, "segment.levers.channel", segment_channel_names, &ch, e);
         l->channel = (enum segment_channel)ch;
-        if (!rc)
-            rc = child_string(m, "offer", what, &l->offer, e);
-        if (!rc)
-            rc = segment_offer_text(l->offer, NULL, 0, &tmp, e);
-        free(tmp);
-        tmp = NULL;
-        n = rc ? NULL : pnode_child(m, "site_offer");
-        if (!rc && l->channel == SEGMENT_CONTACT && !n)
-            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: a contact lever needs site_offer, the offer for customers "
-                                        "who denied contact; found none", m->file, m->line, m->col, what);
-        if (!rc && n)
-            rc = pnode_string(n, "segment.levers.site_offer", &l->site_offer, e);
-        if (!rc && n)
-            rc = segment_offer_text(l->site_offer, NULL, 0, &tmp, e);
-        free(tmp);
+        /* The offers' text: segment.offers.<feature>.offer (and .site_offer,
+         * for customers who denied contact) of the text file. */
+        if (!rc && !(l->offer = offer_ref(sp->refs, l->feature, "offer", e)))
+            rc = e->code;
+        if (!rc && l->channel == SEGMENT_CONTACT && !(l->site_offer = offer_ref(sp->refs, l->feature, "site_offer", e)))
+            rc = e->code;
     }
     if (!rc)
         sp->nlev = seq->n;
@@ -226,9 +227,11 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
 int segment_params_read(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
 {
     static const char *const keys[] = {"folds", "shuffle_folds", "risk", "profit", "segments", "focus", "offers_for",
-                                       "consent", "levers", "labels", NULL};
+                                       "consent", "levers", NULL};
     static const char *const ckeys[] = {"column", "deny", NULL};
     memset(sp, 0, sizeof *sp);
+    if (!(sp->refs = calloc(1, sizeof *sp->refs)))
+        return err_set(e, ERR_NOMEM, "out of memory");
     const char *focus = NULL;
     const char **of = NULL;
     size_t nof = 0;
@@ -293,8 +296,6 @@ int segment_params_read(const struct params *p, const struct schema *s, struct s
     }
     if (!rc)
         rc = read_levers(p, s, sp, e);
-    if (!rc && (sp->labels = params_find(p, NULL, "segment.labels")))
-        rc = pnode_expect(sp->labels, "segment.labels", PNODE_MAP, e);
     if (rc)
         segment_params_free(sp);
     return rc;
@@ -310,11 +311,19 @@ void segment_params_free(struct segment_params *sp)
     free(sp->cell);
     free(sp->offers_for);
     free(sp->lev);
+    if (sp->refs)
+        textrefs_free(sp->refs);
+    free(sp->refs);
     memset(sp, 0, sizeof *sp);
 }
 
 const char *segment_label(const struct segment_params *sp, const char *path, const char *fallback)
 {
-    const struct pnode *n = sp->labels ? params_find(NULL, sp->labels, path) : NULL;
-    return n && n->kind == PNODE_SCALAR ? n->value : fallback;
+    char ref[TEXTREF_MAX], full[320];
+    struct err e = {0};
+    snprintf(full, sizeof full, "segment.%s", path);
+    const char *s = textref_key(ref, sizeof ref, full, NULL, &e) || textref_arg_text(ref, sizeof ref, "", fallback, &e)
+                        ? NULL
+                        : textrefs_keep(sp->refs, ref, &e);
+    return s ? s : fallback;
 }

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *segment_column_label(const struct params *p, const char *name)
+const char *segment_column_label(const struct segment_params *sp, const char *name)
 {
-    const struct pnode *m = params_find(p, NULL, "labels.columns");
-    const struct pnode *n = m ? pnode_child(m, name) : NULL;
-    return n && n->kind == PNODE_SCALAR ? n->value : name;
+    struct err e = {0};
+    const char *ref = textrefs_column(sp->refs, name, &e);
+    return ref ? ref : name;
 }
 
 static void *xcalloc(size_t n, size_t size)
@@ -273,7 +273,7 @@ int segment_study_profile(struct segment_study *st, struct err *e)
     if (!rc)
         rc = table_add_column(st->profile, "label", COL_STR, &col, e);
     for (size_t r = 0; !rc && r < st->profile->nrows; r++)
-        rc = table_set_str(st->profile, col, r, segment_column_label(st->p, st->profile->cols[0].str[r]), e);
+        rc = table_set_str(st->profile, col, r, segment_column_label(st->sp, st->profile->cols[0].str[r]), e);
     size_t sig = 0;
     long ph = rc ? -1 : table_find(st->profile, "p_holm");
     for (size_t r = 0; !rc && r < st->profile->nrows; r++)

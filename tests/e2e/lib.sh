@@ -23,6 +23,21 @@ check() { # check "name" command...
 }
 # kvget FILE KEY: the value of KEY in a .kv file (key<TAB>value lines).
 kvget() { awk -F'\t' -v k="$2" '$1==k{print $2}' "$1"; }
+# worded BASE: a figure's data (BASE.gpv, BASE.tsv) with the reader's words
+# put in, as gnuplot gets it (bin/text against report/text.ru.yaml); prints
+# the path of the worded .gpv (the .tsv beside it).
+worded() {
+  local out
+  out=$TMP/worded/$(basename "$1")
+  mkdir -p "$TMP/worded" && "$BIN/text" --text "${TEXT:-report/text.ru.yaml}" --in "$1" --out "$out" && echo "$out.gpv"
+}
+# worded_file FILE: a stage's TSV or kv file with its references resolved;
+# prints the path of the worded copy.
+worded_file() {
+  local out
+  out=$TMP/worded/$(basename "$1")
+  mkdir -p "$TMP/worded" && "$BIN/text" --text "${TEXT:-report/text.ru.yaml}" --in "$1" --out "$out" && echo "$out"
+}
 finish() {
   echo "$(basename "$0" .sh): $PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]

@@ -83,10 +83,10 @@ for f in $PNGS; do
   file "$f" | grep -q 'PNG image data, 1400 x 1200' && ok "$(basename "$f") is a 1400x1200 PNG" || bad "$(basename "$f"): $(file "$f")"
 done
 for f in pearson spearman phik; do
-  g=$A/figures/heatmap_$f.gpv
+  g=$(worded "$A/figures/heatmap_$f")
   [ "$(grep -c '^label_' "$g")" = "$(grep -oP '^n = "\K\d+' "$g")" ] && ok "heatmap_$f: one label per row" || bad "heatmap_$f labels"
 done
-check "heatmap labels are the short Russian ones" grep -q '^label_0 = "Покуп. активность"$' "$A/figures/heatmap_phik.gpv"
+check "heatmap labels are the short Russian ones" grep -q '^label_0 = "Покуп. активность"$' "$(worded "$A/figures/heatmap_phik")"
 
 echo "test_corr: reproducible, and a corr.* edit reruns corr only"
 snap() { find "$A" "$OUT" -type f ! -name '.split' ! -name 'sections.id' -printf '%P %T@\n' | sort; }

@@ -107,7 +107,7 @@ if [ "$(kvget "$H/f/metrics.kv" threshold_rule)" = max_f1 ]; then ok "kv thresho
 if [ -z "$(kvget "$H/f/metrics.kv" best_family)" ]; then ok "no train.kv, no best_family"; else bad "best_family"; fi
 
 # The figures' variables: legends with AUC, the chosen threshold's ROC point.
-G=$H/y/fig/roc_test.gpv
+G=$(worded "$H/y/fig/roc_test")
 if grep -qx 'families = "knn"' "$G" &&
    grep -qx 'label_best = "Выбранная модель (k ближайших соседей): AUC 0,733 \[0,[0-9]*; [01],[0-9]*\]"' "$G" &&
    grep -qx 'thr_x = "0.33333333333333331"' "$G" && grep -qx 'thr_y = "0.80000000000000004"' "$G" &&
@@ -116,11 +116,11 @@ if grep -qx 'families = "knn"' "$G" &&
 else
   bad "roc_test.gpv: $(cat "$G")"
 fi
-if grep -qx 'title1 = "Порог 0,200 по максимуму F1"' "$H/f/fig/confusion_test.gpv" &&
-   grep -qx 'class1 = "Активность снизилась"' "$H/f/fig/confusion_test.gpv"; then
+G=$(worded "$H/f/fig/confusion_test")
+if grep -qx 'title1 = "Порог 0,200 по максимуму F1"' "$G" && grep -qx 'class1 = "Активность снизилась"' "$G"; then
   ok "confusion_test.gpv: rule and class names"
 else
-  bad "confusion_test.gpv: $(cat "$H/f/fig/confusion_test.gpv")"
+  bad "confusion_test.gpv: $(cat "$G")"
 fi
 if [ "$(awk -F'\t' '$1=="best" && $3==0' "$H/y/fig/gains_test.tsv" | cut -f9,10)" = "$(printf '0\t0')" ]; then
   ok "gains_test.tsv starts at the origin"

@@ -40,13 +40,13 @@ check "html: the quality table" grep -q '<td>аномальная выручка
 check "html: no synthetic banner on real data" bash -c "! grep -q 'class=\"banner\"' '$h'"
 # The sentences of explain and segment, from their numbers.
 ckv() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$2"; }
-sk() { ckv "$1" "$A/segment.kv"; }
+sk() { ckv "$1" "$(worded_file "$A/segment.kv")"; } # segment.kv as the reader sees it
 focus=$(sk focus)
 [ "$(ckv focus_n "$c")" = "$(sk "n_$focus")" ] && ok "conclusions: focus segment size $(sk "n_$focus") from segment.kv" \
   || bad "focus_n $(ckv focus_n "$c") vs segment.kv $(sk "n_$focus")"
 check "conclusions: the focus segment named" grep -qP "^segments\tСегмент в фокусе — «$(sk focus_name)»: $(sk "n_$focus") покупател" "$c"
 top1=$(ckv top1 "$A/explain.kv")
-label1=$(awk '/^labels:/ {f = 1; next} /^[a-z]/ {f = 0} f' "$TMP/params.yaml" | grep -oP "^    $top1: \K.*" | sed 's/[.]/\\./g')
+label1=$(awk '/^labels:/ {f = 1; next} /^[a-z]/ {f = 0} f' report/text.ru.yaml | grep -oP "^    $top1: \K.*" | sed 's/[.]/\\./g')
 check "conclusions: explain's top feature ($top1) first, with its direction" \
   grep -qP "^importance\t.*: «$label1» — (больше|меньше) значение — выше риск;" "$c"
 check "conclusions: three levers of the focus segment" grep -qP '^recommendations\tГлавные рычаги в этом сегменте: 1\) .*; 2\) .*; 3\) ' "$c"

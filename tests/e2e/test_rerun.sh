@@ -100,6 +100,31 @@ mk "$A" "$AO" PARAMS="$TMP/p_comment.yaml" >"$TMP/log8" 2>&1
 stages=$(grep -oE "bin/[a-z]+ " "$TMP/log8" | sort -u | tr -d ' ' | sed 's|bin/||' | tr '\n' ' ')
 [ "$stages" = "params " ] && ok "a comment edit reruns no stage" || bad "a comment edit ran: $stages"
 
+echo "test_rerun: editing a title in the text file redraws the figures and rewrites the report only"
+mk "$A" "$AO" >/dev/null 2>&1
+snap >"$TMP/s6"
+cp report/text.ru.yaml "$TMP/text.yaml"
+param set "$TMP/text.yaml" explain.titles.bar '"Средний модуль вклада признака: новый заголовок"'
+cmp -s report/text.ru.yaml "$TMP/text.yaml" && bad "could not edit explain.titles.bar"
+mk "$A" "$AO" TEXT="$TMP/text.yaml" >"$TMP/log9" 2>&1 && ok "make report with an edited title" \
+  || { tail -5 "$TMP/log9"; bad "make report with an edited title"; }
+snap >"$TMP/s7"
+stages=$(grep -oE "bin/[a-z]+ " "$TMP/log9" | sort -u | tr -d ' ' | sed 's|bin/||' | tr '\n' ' ')
+[ "$stages" = "report " ] && ok "no stage but the report ran" || bad "a title edit ran: $stages"
+changed=$(diff "$TMP/s6" "$TMP/s7" | grep '^>' | awk '{print $2}')
+inner=$(echo "$changed" | grep -vE '^(figures/[a-z0-9_]+\.png|figures/\.eda-rendered|study\.xlsx|report\.html|conclusions\.kv|tables/[a-z_]+\.tsv)$' | tr '\n' ' ')
+[ -z "$inner" ] && ok "no interim file or model rewritten" || bad "a title edit rewrote: $inner"
+echo "$changed" | grep -qx 'figures/shapbar_test.png' && ok "the figure with the title was redrawn" \
+  || bad "shapbar_test.png was not redrawn"
+mk "$A" "$AO" TEXT="$TMP/text.yaml" >"$TMP/log10" 2>&1
+grep -q "Nothing to be done" "$TMP/log10" && ok "then nothing to be done" || bad "a further run reran: $(head -3 "$TMP/log10")"
+# A reference the text file cannot resolve: one line naming the figure's data and the missing key.
+param drop "$TMP/text.yaml" explain.titles.bar
+out=$(mk "$A" "$AO" TEXT="$TMP/text.yaml" 2>&1)
+st=$?
+[ "$st" != 0 ] && echo "$out" | grep -q "shapbar_test.gpv:[0-9]*: $TMP/text.yaml: expected a text at explain.titles.bar, found none" \
+  && ok "a missing title: exit $st, names it" || bad "a missing title: exit $st: $(echo "$out" | grep -v '^gnuplot' | head -3)"
+
 echo "test_rerun: every core by default, the same bytes"
 B=$TMP/b BO=$TMP/b_out
 # A top-level make, as the user types it (the suite's own make is not).

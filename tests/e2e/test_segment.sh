@@ -114,11 +114,13 @@ check "consent flag follows «Разрешить сообщать»" bash -c \
   "awk -F'\t' 'NR == FNR {if (FNR == 1) for (i = 1; i <= NF; i++) {if (\$i == \"Разрешить сообщать\") k = i} else a[\$1] = \$k == \"нет\"; next}
    FNR > 1 && a[\$1] != \$$CD {exit 1}' '$A/customers.tsv' '$C'"
 check "some customers without consent got on-site offers" test "$(kv offers_moved_on_site_no_consent)" -gt 0
-check "offers name the favourite category, not {placeholders}" awk -F'\t' -v o=$OF 'NR > 1 && $o ~ /[{}]/ {exit 1}' "$C"
+W=$(worded_file "$C")
+check "offers name the favourite category, not {placeholders}" awk -F'\t' -v o=$OF 'NR > 1 && $o ~ /[{}$]/ {exit 1}' "$W"
+check "the worded offers name the customer's category" grep -qP '\tПерсональные рекомендации на сайте в любимой категории «(Товары для детей|Домашний текстиль|Косметика и аксессуары|Техника для красоты и здоровья|Мелкая бытовая техника и электроника|Кухонная посуда)»' "$W"
 check "focus segment is hr_hp" test "$(kv focus)" = hr_hp
 check "recommendations: 5 levers in each of 4 segments" test "$(($(wc -l <"$A/segment/recommendations.tsv") - 1))" = 20
 check "what-if: one row per lever, labelled an estimate" \
-  awk -F'\t' 'NR > 1 {n++; if ($NF !~ /оценка/) exit 1} END {exit n != 5}' "$A/segment/whatif.tsv"
+  awk -F'\t' 'NR > 1 {n++; if ($NF !~ /оценка/) exit 1} END {exit n != 5}' "$(worded_file "$A/segment/whatif.tsv")"
 check "profile: Holm-adjusted p-values" awk -F'\t' 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "p_holm") k = i} NR > 1 && $2 != "level" && $k == "" {exit 1}' "$A/segment/profile.tsv"
 
 echo "test_segment: figures, reruns"

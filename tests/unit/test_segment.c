@@ -177,34 +177,6 @@ static void test_pick_levers(void **state)
     assert_int_equal(out[0], 1);
 }
 
-static void test_offer_text(void **state)
-{
-    (void)state;
-    struct table *t = table_alloc();
-    struct err e = {0};
-    size_t c, k;
-    assert_int_equal(table_add_column(t, "cat", COL_STR, &c, &e), 0);
-    assert_int_equal(table_add_column(t, "n", COL_NUM, &k, &e), 0);
-    assert_int_equal(table_set_rows(t, 2, &e), 0);
-    assert_int_equal(table_set_str(t, c, 0, "Toys", &e), 0);
-    t->cols[k].num[0] = 2.5;
-    char *s = NULL;
-    assert_int_equal(segment_offer_text("picks in «{cat}», {n} items", t, 0, &s, &e), 0);
-    assert_string_equal(s, "picks in «Toys», 2.5 items");
-    free(s);
-    assert_int_equal(segment_offer_text("{cat}{n}", t, 1, &s, &e), 0);
-    assert_string_equal(s, "");
-    free(s);
-    assert_int_equal(segment_offer_text("plain", t, 1, &s, &e), 0);
-    assert_string_equal(s, "plain");
-    free(s);
-    assert_int_equal(segment_offer_text("in {nope}", t, 0, &s, &e), ERR_PARAMS);
-    assert_non_null(strstr(e.msg, "nope"));
-    assert_null(s);
-    assert_int_equal(segment_offer_text("open {cat", NULL, 0, &s, &e), ERR_PARAMS);
-    table_free(t);
-}
-
 /* ---- lever ranking ------------------------------------------------------ */
 
 static void test_lever_gap(void **state)
@@ -430,7 +402,7 @@ int main(void)
         cmocka_unit_test(test_level_boundaries), cmocka_unit_test(test_assign_boundaries),
         cmocka_unit_test(test_assign_bad_grid),  cmocka_unit_test(test_profit_at_risk),
         cmocka_unit_test(test_median),           cmocka_unit_test(test_consent_rule),
-        cmocka_unit_test(test_pick_levers),      cmocka_unit_test(test_offer_text),
+        cmocka_unit_test(test_pick_levers),
         cmocka_unit_test(test_lever_gap),        cmocka_unit_test(test_rank_levers),
         cmocka_unit_test(test_whatif_value),     cmocka_unit_test(test_scorer_oof),
         cmocka_unit_test(test_profile),
