@@ -20,40 +20,36 @@
 #include "io/stage.h"
 #include "stats/corr_study.h"
 
-int main(int argc, char **argv) {
-  /* GSL's default handler aborts; errors come back as codes instead. */
-  gsl_set_error_handler_off();
-  const char *params_path = "params.yaml", *in = "data/interim/customers.tsv",
-             *out = "data/interim/corr";
-  const char *figdir = "data/interim/figures",
-             *kv_path = "data/interim/corr.kv";
-  const struct cli_opt opts[] = {
-      {"params", &params_path, "params.yaml to read (sections: schema, corr)"},
-      {"in", &in, "the merged table, one row per customer"},
-      {"out", &out,
-       "directory for pearson, spearman, phik, phik_z, vif and flags .tsv"},
-      {"figures", &figdir,
-       "directory for the heatmap data (NAME.tsv, NAME.gpv)"},
-      {"kv", &kv_path,
-       "key-value file with the counts and the strongest pairs"},
-      {NULL, NULL, NULL},
-  };
-  struct corr_study c = {0};
-  struct params *p = NULL;
-  struct schema s = {0};
-  int rc = stage_start(argc, argv,
-                       "Correlations: Pearson, Spearman, phi_K and its "
-                       "significance, VIF, flags.",
-                       opts, &params_path, &p, &s, &c.e);
-  if (rc < 0)
-    return 0;
-  if (!rc)
-    rc = corr_study_setup(&c, p, &s, in);
-  if (!rc)
-    rc = corr_study_run(&c);
-  if (!rc)
-    rc = corr_study_write(&c, out, figdir, kv_path);
-  int status = stage_finish("corr", rc, &c.e, p, &s);
-  corr_study_free(&c);
-  return status;
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts; errors come back as codes instead. */
+    gsl_set_error_handler_off();
+    const char *params_path = "params.yaml", *in = "data/interim/customers.tsv", *out = "data/interim/corr";
+    const char *figdir = "data/interim/figures", *kv_path = "data/interim/corr.kv";
+    const struct cli_opt opts[] = {
+        {"params", &params_path, "params.yaml to read (sections: schema, corr)"},
+        {"in", &in, "the merged table, one row per customer"},
+        {"out", &out, "directory for pearson, spearman, phik, phik_z, vif and flags .tsv"},
+        {"figures", &figdir, "directory for the heatmap data (NAME.tsv, NAME.gpv)"},
+        {"kv", &kv_path, "key-value file with the counts and the strongest pairs"},
+        {NULL, NULL, NULL},
+    };
+    struct corr_study c = {0};
+    struct params *p = NULL;
+    struct schema s = {0};
+    int rc = stage_start(argc, argv,
+                         "Correlations: Pearson, Spearman, phi_K and its "
+                         "significance, VIF, flags.",
+                         opts, &params_path, &p, &s, &c.e);
+    if (rc < 0)
+        return 0;
+    if (!rc)
+        rc = corr_study_setup(&c, p, &s, in);
+    if (!rc)
+        rc = corr_study_run(&c);
+    if (!rc)
+        rc = corr_study_write(&c, out, figdir, kv_path);
+    int status = stage_finish("corr", rc, &c.e, p, &s);
+    corr_study_free(&c);
+    return status;
 }

@@ -21,40 +21,37 @@
 #include "io/stage.h"
 #include "study/eda_study.h"
 
-int main(int argc, char **argv) {
-  const char *params_path = "params.yaml", *clean = "data/interim/clean",
-             *merged = "data/interim/customers.tsv";
-  const char *out = "data/interim/eda", *figdir = "data/interim/figures",
-             *kv_path = "data/interim/eda.kv";
-  const struct cli_opt opts[] = {
-      {"params", &params_path, "params.yaml to read (sections: schema, eda)"},
-      {"clean", &clean, "directory with the cleaned tables"},
-      {"customers", &merged, "the merged table, one row per customer"},
-      {"out", &out,
-       "directory for numeric.tsv, categorical.tsv, smd.tsv and figures.txt"},
-      {"figures", &figdir,
-       "directory for the figures' data (NAME.tsv) and variables (NAME.gpv)"},
-      {"kv", &kv_path, "key-value file with the findings"},
-      {NULL, NULL, NULL},
-  };
-  struct eda_study c = {0};
-  struct params *p = NULL;
-  struct schema s = {0};
-  int rc = stage_start(argc, argv,
-                       "Describe every column overall and by class; write the "
-                       "data of the figures.",
-                       opts, &params_path, &p, &s, &c.e);
-  if (rc < 0)
-    return 0;
-  if (!rc)
-    rc = eda_study_setup(&c, p, &s, figdir);
-  if (!rc)
-    rc = eda_study_read(&c, clean, merged);
-  if (!rc)
-    rc = eda_study_run(&c);
-  if (!rc)
-    rc = eda_study_write(&c, out, kv_path);
-  int status = stage_finish("eda", rc, &c.e, p, &s);
-  eda_study_free(&c);
-  return status;
+int main(int argc, char **argv)
+{
+    const char *params_path = "params.yaml", *clean = "data/interim/clean", *merged = "data/interim/customers.tsv";
+    const char *out = "data/interim/eda", *figdir = "data/interim/figures", *kv_path = "data/interim/eda.kv";
+    const struct cli_opt opts[] = {
+        {"params", &params_path, "params.yaml to read (sections: schema, eda)"},
+        {"clean", &clean, "directory with the cleaned tables"},
+        {"customers", &merged, "the merged table, one row per customer"},
+        {"out", &out, "directory for numeric.tsv, categorical.tsv, smd.tsv and figures.txt"},
+        {"figures", &figdir, "directory for the figures' data (NAME.tsv) and variables (NAME.gpv)"},
+        {"kv", &kv_path, "key-value file with the findings"},
+        {NULL, NULL, NULL},
+    };
+    struct eda_study c = {0};
+    struct params *p = NULL;
+    struct schema s = {0};
+    int rc = stage_start(argc, argv,
+                         "Describe every column overall and by class; write the "
+                         "data of the figures.",
+                         opts, &params_path, &p, &s, &c.e);
+    if (rc < 0)
+        return 0;
+    if (!rc)
+        rc = eda_study_setup(&c, p, &s, figdir);
+    if (!rc)
+        rc = eda_study_read(&c, clean, merged);
+    if (!rc)
+        rc = eda_study_run(&c);
+    if (!rc)
+        rc = eda_study_write(&c, out, kv_path);
+    int status = stage_finish("eda", rc, &c.e, p, &s);
+    eda_study_free(&c);
+    return status;
 }

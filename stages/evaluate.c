@@ -13,42 +13,38 @@
 #include "io/stage.h"
 #include "study/evaluate_study.h"
 
-int main(int argc, char **argv) {
-  const char *params_path = "params.yaml",
-             *scores_path = "data/interim/train/scores_test.tsv";
-  const char *train_kv = "", *out = "data/interim/evaluate",
-             *kv_path = "data/interim/metrics.kv";
-  const char *figdir = "data/interim/figures";
-  const struct cli_opt opts[] = {
-      {"params", &params_path, "params.yaml to read (section: evaluate)"},
-      {"scores", &scores_path,
-       "test-row probabilities: id, y, best, then one column per family"},
-      {"train-kv", &train_kv,
-       "train's key-value file, for best_family (empty: none)"},
-      {"out", &out,
-       "directory for metrics, roc, pr, confusion, calibration and gains .tsv"},
-      {"figures", &figdir,
-       "directory for the figures' data: "
-       "{roc,pr,calibration,gains,confusion}_test.{tsv,gpv}"},
-      {"kv", &kv_path, "key-value file with the metrics the report cites"},
-      {NULL, NULL, NULL},
-  };
-  struct err e = {0};
-  struct params *p = NULL;
-  struct evaluate_study ev = {0};
-  int rc = stage_start(argc, argv,
-                       "Test-set metrics, thresholds and curves of the chosen "
-                       "model and of each family.",
-                       opts, &params_path, &p, NULL, &e);
-  if (rc < 0)
-    return 0;
-  if (!rc)
-    rc = evaluate_settings_read(p, &ev.st, &e);
-  if (!rc)
-    rc = evaluate_study_read(&ev, scores_path, train_kv, &e);
-  if (!rc)
-    rc = evaluate_study_write(&ev, out, figdir, kv_path, &e);
-  int status = stage_finish("evaluate", rc, &e, p, NULL);
-  evaluate_study_free(&ev);
-  return status;
+int main(int argc, char **argv)
+{
+    const char *params_path = "params.yaml", *scores_path = "data/interim/train/scores_test.tsv";
+    const char *train_kv = "", *out = "data/interim/evaluate", *kv_path = "data/interim/metrics.kv";
+    const char *figdir = "data/interim/figures";
+    const struct cli_opt opts[] = {
+        {"params", &params_path, "params.yaml to read (section: evaluate)"},
+        {"scores", &scores_path, "test-row probabilities: id, y, best, then one column per family"},
+        {"train-kv", &train_kv, "train's key-value file, for best_family (empty: none)"},
+        {"out", &out, "directory for metrics, roc, pr, confusion, calibration and gains .tsv"},
+        {"figures", &figdir,
+         "directory for the figures' data: "
+         "{roc,pr,calibration,gains,confusion}_test.{tsv,gpv}"},
+        {"kv", &kv_path, "key-value file with the metrics the report cites"},
+        {NULL, NULL, NULL},
+    };
+    struct err e = {0};
+    struct params *p = NULL;
+    struct evaluate_study ev = {0};
+    int rc = stage_start(argc, argv,
+                         "Test-set metrics, thresholds and curves of the chosen "
+                         "model and of each family.",
+                         opts, &params_path, &p, NULL, &e);
+    if (rc < 0)
+        return 0;
+    if (!rc)
+        rc = evaluate_settings_read(p, &ev.st, &e);
+    if (!rc)
+        rc = evaluate_study_read(&ev, scores_path, train_kv, &e);
+    if (!rc)
+        rc = evaluate_study_write(&ev, out, figdir, kv_path, &e);
+    int status = stage_finish("evaluate", rc, &e, p, NULL);
+    evaluate_study_free(&ev);
+    return status;
 }

@@ -18,47 +18,40 @@
 #include "io/schema.h"
 #include "io/stage.h"
 
-int main(int argc, char **argv) {
-  const char *params_path = "params.yaml", *in = "data/interim/customers.tsv",
-             *model = "data/models/best.pipeline";
-  const char *split = "data/interim/train/split.tsv",
-             *out = "data/interim/explain";
-  const char *figures = "data/interim/figures",
-             *kv_path = "data/interim/explain.kv";
-  const struct cli_opt opts[] = {
-      {"params", &params_path,
-       "params.yaml to read (sections: schema, explain, seed)"},
-      {"in", &in,
-       "the merged table, one row per customer (every customer is explained)"},
-      {"model", &model, "the chosen pipeline train saved"},
-      {"split", &split, "train's split.tsv (id, set = train|test)"},
-      {"out", &out, "directory for shap.tsv, drivers.tsv, importance.tsv"},
-      {"figures", &figures,
-       "directory for the figure data (shapbee_test, shapbar_test, "
-       "shapdep_1..4, shapwf_top)"},
-      {"kv", &kv_path,
-       "key-value file with the explainer, additivity and the top features"},
-      {NULL, NULL, NULL},
-  };
-  struct err e = {0};
-  struct params *p = NULL;
-  struct schema s = {0};
-  struct explain_study st = {.s = &s};
-  int rc = stage_start(
-      argc, argv,
-      "Explain the chosen model: SHAP values, importance, drivers, figures.",
-      opts, &params_path, &p, &s, &e);
-  if (rc < 0)
-    return 0;
-  if (!rc)
-    rc = explain_setup_read(p, &st.su, &e);
-  if (!rc)
-    rc = explain_study_read(&st, in, model, split, &e);
-  if (!rc)
-    rc = explain_study_run(&st, &e);
-  if (!rc)
-    rc = explain_study_write(&st, out, figures, kv_path, &e);
-  int status = stage_finish("explain", rc, &e, p, &s);
-  explain_study_free(&st);
-  return status;
+int main(int argc, char **argv)
+{
+    const char *params_path = "params.yaml", *in = "data/interim/customers.tsv", *model = "data/models/best.pipeline";
+    const char *split = "data/interim/train/split.tsv", *out = "data/interim/explain";
+    const char *figures = "data/interim/figures", *kv_path = "data/interim/explain.kv";
+    const struct cli_opt opts[] = {
+        {"params", &params_path, "params.yaml to read (sections: schema, explain, seed)"},
+        {"in", &in, "the merged table, one row per customer (every customer is explained)"},
+        {"model", &model, "the chosen pipeline train saved"},
+        {"split", &split, "train's split.tsv (id, set = train|test)"},
+        {"out", &out, "directory for shap.tsv, drivers.tsv, importance.tsv"},
+        {"figures", &figures,
+         "directory for the figure data (shapbee_test, shapbar_test, "
+         "shapdep_1..4, shapwf_top)"},
+        {"kv", &kv_path, "key-value file with the explainer, additivity and the top features"},
+        {NULL, NULL, NULL},
+    };
+    struct err e = {0};
+    struct params *p = NULL;
+    struct schema s = {0};
+    struct explain_study st = {.s = &s};
+    int rc = stage_start(argc, argv, "Explain the chosen model: SHAP values, importance, drivers, figures.", opts,
+                         &params_path, &p, &s, &e);
+    if (rc < 0)
+        return 0;
+    if (!rc)
+        rc = explain_setup_read(p, &st.su, &e);
+    if (!rc)
+        rc = explain_study_read(&st, in, model, split, &e);
+    if (!rc)
+        rc = explain_study_run(&st, &e);
+    if (!rc)
+        rc = explain_study_write(&st, out, figures, kv_path, &e);
+    int status = stage_finish("explain", rc, &e, p, &s);
+    explain_study_free(&st);
+    return status;
 }

@@ -14,149 +14,149 @@
 #include "io/stage.h"
 
 /* Every top-level section the toolkit knows. */
-static const char *const sections[] = {
-    "seed",  "schema",   "synth",   "load",    "clean",  "merge", "eda", "corr",
-    "train", "evaluate", "explain", "segment", "report", "bench", NULL};
+static const char *const sections[] = {"seed",  "schema",   "synth",   "load",    "clean",  "merge", "eda", "corr",
+                                       "train", "evaluate", "explain", "segment", "report", "bench", NULL};
 
 /* A growing string buffer. */
 struct buf {
-  char *s;
-  size_t n, cap;
-  int oom;
+    char *s;
+    size_t n, cap;
+    int oom;
 };
 
-static void put(struct buf *b, const char *s, size_t n) {
-  if (b->oom)
-    return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = (b->cap + n + 1) * 2;
-    char *p = realloc(b->s, cap);
-    if (!p) {
-      b->oom = 1;
-      return;
+static void put(struct buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->cap + n + 1) * 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
     }
-    b->s = p;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = '\0';
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
 }
 
-static void put_quoted(struct buf *b, const char *s) {
-  put(b, "\"", 1);
-  for (; *s; s++) {
-    char esc[8];
-    if (*s == '"' || *s == '\\') {
-      esc[0] = '\\';
-      esc[1] = *s;
-      put(b, esc, 2);
-    } else if ((unsigned char)*s < 0x20) {
-      snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)*s);
-      put(b, esc, 6);
-    } else {
-      put(b, s, 1);
+static void put_quoted(struct buf *b, const char *s)
+{
+    put(b, "\"", 1);
+    for (; *s; s++) {
+        char esc[8];
+        if (*s == '"' || *s == '\\') {
+            esc[0] = '\\';
+            esc[1] = *s;
+            put(b, esc, 2);
+        } else if ((unsigned char)*s < 0x20) {
+            snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)*s);
+            put(b, esc, 6);
+        } else {
+            put(b, s, 1);
+        }
     }
-  }
-  put(b, "\"", 1);
+    put(b, "\"", 1);
 }
 
 /* Canonical form: JSON (which is YAML), scalars quoted unless plain, so that a
  * change of value or of quoting (a string versus a number) changes the file. */
-static void emit(struct buf *b, const struct pnode *n) {
-  if (n->kind == PNODE_SCALAR) {
-    if (n->quoted)
-      put_quoted(b, n->value);
-    else {
-      put(b, "!plain ", 7);
-      put_quoted(b, n->value);
+static void emit(struct buf *b, const struct pnode *n)
+{
+    if (n->kind == PNODE_SCALAR) {
+        if (n->quoted)
+            put_quoted(b, n->value);
+        else {
+            put(b, "!plain ", 7);
+            put_quoted(b, n->value);
+        }
+        return;
     }
-    return;
-  }
-  put(b, n->kind == PNODE_MAP ? "{" : "[", 1);
-  for (size_t i = 0; i < n->n; i++) {
-    if (i)
-      put(b, ", ", 2);
-    if (n->kind == PNODE_MAP) {
-      put_quoted(b, n->items[i]->key);
-      put(b, ": ", 2);
+    put(b, n->kind == PNODE_MAP ? "{" : "[", 1);
+    for (size_t i = 0; i < n->n; i++) {
+        if (i)
+            put(b, ", ", 2);
+        if (n->kind == PNODE_MAP) {
+            put_quoted(b, n->items[i]->key);
+            put(b, ": ", 2);
+        }
+        emit(b, n->items[i]);
     }
-    emit(b, n->items[i]);
-  }
-  put(b, n->kind == PNODE_MAP ? "}" : "]", 1);
+    put(b, n->kind == PNODE_MAP ? "}" : "]", 1);
 }
 
 /* Write path only if its content differs from text. */
-static int write_if_changed(const char *path, const char *text, size_t n,
-                            struct err *e) {
-  FILE *f = fopen(path, "rb");
-  if (f) {
-    char *old = malloc(n + 2);
-    size_t got = old ? fread(old, 1, n + 1, f) : 0;
-    int same = old && got == n && memcmp(old, text, n) == 0;
-    free(old);
-    fclose(f);
-    if (same)
-      return 0;
-  }
-  struct outfile of;
-  int rc = outfile_open(path, &of, e);
-  if (rc)
-    return rc;
-  fwrite(text, 1, n, of.fp);
-  return outfile_commit(&of, e);
+static int write_if_changed(const char *path, const char *text, size_t n, struct err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        char *old = malloc(n + 2);
+        size_t got = old ? fread(old, 1, n + 1, f) : 0;
+        int same = old && got == n && memcmp(old, text, n) == 0;
+        free(old);
+        fclose(f);
+        if (same)
+            return 0;
+    }
+    struct outfile of;
+    int rc = outfile_open(path, &of, e);
+    if (rc)
+        return rc;
+    fwrite(text, 1, n, of.fp);
+    return outfile_commit(&of, e);
 }
 
-int main(int argc, char **argv) {
-  const char *params_path = "params.yaml", *out = "data/interim/params";
-  const struct cli_opt opts[] = {
-      {"params", &params_path, "the study's parameters"},
-      {"out", &out, "directory for one file per section"},
-      {NULL, NULL, NULL},
-  };
-  struct err e = {0};
-  struct params *p = NULL;
-  struct schema s = {0};
-  struct buf b = {0};
-  int rc = stage_start(
-      argc, argv,
-      "Validate params.yaml and split it into one file per section.", opts,
-      &params_path, &p, NULL, &e);
-  if (rc < 0)
-    return 0;
-  /* The reader's text left params.yaml: say where it went. */
-  const struct pnode *moved = rc ? NULL : pnode_child(p->root, "labels");
-  if (moved)
-    rc = err_set(&e, ERR_PARAMS,
-                 "%s:%zu:%zu: labels: the reader's text is in "
-                 "report/text.ru.yaml now, not in params.yaml",
-                 moved->file, moved->line, moved->col);
-  if (!rc)
-    rc = pnode_check_keys(p->root, "(top level)", sections, &e);
-  long seed;
-  if (!rc)
-    rc = params_long(p, "seed", 0, 4294967295L, &seed, &e);
-  /* The schema is everyone's: check it once, here, before any stage runs. */
-  if (!rc)
-    rc = schema_read(p, &s, &e);
-  /* Every known section gets a file, absent ones too, so rules can name them.
-   */
-  for (size_t i = 0; !rc && sections[i]; i++) {
-    const struct pnode *sec = pnode_child(p->root, sections[i]);
-    char name[64], path[4096];
-    b.n = 0;
-    if (sec)
-      emit(&b, sec);
-    else
-      put(&b, "null", 4);
-    put(&b, "\n", 1);
-    snprintf(name, sizeof name, "%s.yaml", sections[i]);
-    if (b.oom)
-      rc = err_set(&e, ERR_NOMEM, "out of memory");
-    else
-      rc = write_if_changed(cli_path(path, sizeof path, out, name), b.s, b.n,
-                            &e);
-  }
-  free(b.s);
-  return stage_finish("params", rc, &e, p, &s);
+int main(int argc, char **argv)
+{
+    const char *params_path = "params.yaml", *out = "data/interim/params";
+    const struct cli_opt opts[] = {
+        {"params", &params_path, "the study's parameters"},
+        {"out", &out, "directory for one file per section"},
+        {NULL, NULL, NULL},
+    };
+    struct err e = {0};
+    struct params *p = NULL;
+    struct schema s = {0};
+    struct buf b = {0};
+    int rc = stage_start(argc, argv, "Validate params.yaml and split it into one file per section.", opts, &params_path,
+                         &p, NULL, &e);
+    if (rc < 0)
+        return 0;
+    /* The reader's text left params.yaml: say where it went. */
+    const struct pnode *moved = rc ? NULL : pnode_child(p->root, "labels");
+    if (moved)
+        rc = err_set(&e, ERR_PARAMS,
+                     "%s:%zu:%zu: labels: the reader's text is in "
+                     "report/text.ru.yaml now, not in params.yaml",
+                     moved->file, moved->line, moved->col);
+    if (!rc)
+        rc = pnode_check_keys(p->root, "(top level)", sections, &e);
+    long seed;
+    if (!rc)
+        rc = params_long(p, "seed", 0, 4294967295L, &seed, &e);
+    /* The schema is everyone's: check it once, here, before any stage runs. */
+    if (!rc)
+        rc = schema_read(p, &s, &e);
+    /* Every known section gets a file, absent ones too, so rules can name them.
+     */
+    for (size_t i = 0; !rc && sections[i]; i++) {
+        const struct pnode *sec = pnode_child(p->root, sections[i]);
+        char name[64], path[4096];
+        b.n = 0;
+        if (sec)
+            emit(&b, sec);
+        else
+            put(&b, "null", 4);
+        put(&b, "\n", 1);
+        snprintf(name, sizeof name, "%s.yaml", sections[i]);
+        if (b.oom)
+            rc = err_set(&e, ERR_NOMEM, "out of memory");
+        else
+            rc = write_if_changed(cli_path(path, sizeof path, out, name), b.s, b.n, &e);
+    }
+    free(b.s);
+    return stage_finish("params", rc, &e, p, &s);
 }

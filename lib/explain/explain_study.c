@@ -167,7 +167,7 @@ static const char *const fig_names[] = {"shapbee_test", "shapbar_test", "shapdep
                                         "shapdep_3",    "shapdep_4",    "shapwf_top", NULL};
 
 /* What the figures share: the test customers' values and SHAP values, the
- * features' labels and the text of params' explain.labels. */
+ * features' labels and the text of explain.* in the text file. */
 struct figs {
     const char *dir;
     const struct pipe_data *d;
@@ -370,8 +370,8 @@ static int figs_text(struct figs *f, const char *sp, struct err *e)
     return rc;
 }
 
-static int write_figures(const char *dir, const struct pipe_data *d,
-                         const struct pipeline *pipe, const struct explain_result *r, const size_t *test, size_t nt,
+static int write_figures(const char *dir, const struct schema *s, const struct pipe_data *d, const struct pipeline *pipe,
+                         const struct explain_result *r, const size_t *test, size_t nt,
                          const struct explain_importance *im, size_t show, struct err *e)
 {
     size_t m = d->nfeat;
@@ -382,7 +382,7 @@ static int write_figures(const char *dir, const struct pipe_data *d,
     f.val = malloc((nt && m ? nt * m : 1) * sizeof *f.val);
     int rc = f.labels && f.phi && f.val ? 0 : err_set(e, ERR_NOMEM, "out of memory");
     for (size_t j = 0; !rc && j < m; j++)
-        if (!(f.labels[j] = textrefs_column(&f.refs, d->spec[j].name, e)))
+        if (!(f.labels[j] = textrefs_column(&f.refs, schema_key(s, d->spec[j].name), d->spec[j].name, e)))
             rc = e->code;
     for (size_t i = 0; !rc && i < nt; i++)
         for (size_t j = 0; j < m; j++) {
@@ -566,7 +566,7 @@ int explain_study_write(struct explain_study *st, const char *out, const char *f
     if (!rc)
         rc = write_importance(cli_path(path, sizeof path, out, "importance.tsv"), st->d, &st->im, e);
     if (!rc)
-        rc = write_figures(figures, st->d, st->pipe, st->r, st->test, st->nt, &st->im, (size_t)st->su.show, e);
+        rc = write_figures(figures, st->s, st->d, st->pipe, st->r, st->test, st->nt, &st->im, (size_t)st->su.show, e);
     if (!rc)
         rc = write_kv(st, kv_path, e);
     return rc;

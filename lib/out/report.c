@@ -175,7 +175,7 @@ int report_word(const struct report *r, const char *map, const char *code, const
 const char *report_column_label(const struct report *r, const char *name)
 {
     const struct pnode *m = params_find(r->t, NULL, "labels.columns");
-    const struct pnode *w = m && m->kind == PNODE_MAP ? pnode_child(m, name) : NULL;
+    const struct pnode *w = m && m->kind == PNODE_MAP ? pnode_child(m, schema_key(r->s, name)) : NULL;
     return w && w->kind == PNODE_SCALAR && w->value && *w->value ? w->value : name;
 }
 

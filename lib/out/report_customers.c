@@ -19,7 +19,7 @@ static int in_list(const struct report *r, const char *path, const char *name)
 {
     const struct pnode *l = params_find(r->p, NULL, path);
     for (size_t i = 0; l && l->kind == PNODE_SEQ && i < l->n; i++)
-        if (l->items[i]->kind == PNODE_SCALAR && strcmp(l->items[i]->value, name) == 0)
+        if (l->items[i]->kind == PNODE_SCALAR && strcmp(l->items[i]->value, schema_key(r->s, name)) == 0)
             return 1;
     return 0;
 }

@@ -333,9 +333,10 @@ static int write_vif(struct corr_study *c, const char *path)
 static int label_of(struct corr_study *c, struct textrefs *pool, const char *name, const char **out)
 {
     char ref[TEXTREF_MAX];
-    int rc = textref_key(ref, sizeof ref, "corr.ticks", name, &c->e);
+    const char *key = schema_key(c->s, name);
+    int rc = textref_key(ref, sizeof ref, "corr.ticks", key, &c->e);
     if (!rc)
-        rc = textref_or(ref, sizeof ref, "labels.columns", name, &c->e);
+        rc = textref_or(ref, sizeof ref, "labels.columns", key, &c->e);
     if (!rc)
         rc = textref_arg_text(ref, sizeof ref, "", name, &c->e);
     return rc ? rc : !(*out = textrefs_keep(pool, ref, &c->e)) ? c->e.code : ERR_OK;

@@ -49,13 +49,16 @@ static int rule_typos(struct clean_study *c)
                         "clean.typos", schema_file_roles, &r, &c->e);
         for (size_t ci = 0; !rc && ci < tab->n; ci++) {
             const struct pnode *colmap = tab->items[ci];
+            const char *name = NULL;
             size_t col;
             rc = pnode_expect(colmap, "clean.typos", PNODE_MAP, &c->e);
             if (!rc)
-                rc = need_col(c, r, colmap->key, &col, colmap);
+                rc = schema_column_at(c->s, colmap, colmap->key, "clean.typos", &name, &c->e);
+            if (!rc)
+                rc = need_col(c, r, name, &col, colmap);
             if (!rc && c->t[r]->cols[col].type != COL_STR)
                 rc = err_set(&c->e, ERR_PARAMS, "%s:%zu:%zu: clean.typos: expected a text column, found numeric \"%s\"",
-                             colmap->file, colmap->line, colmap->col, colmap->key);
+                             colmap->file, colmap->line, colmap->col, name);
             for (size_t k = 0; !rc && k < colmap->n; k++) {
                 const char *to, *from = colmap->items[k]->key;
                 size_t n;
@@ -65,7 +68,7 @@ static int rule_typos(struct clean_study *c)
                 char detail[512];
                 snprintf(detail, sizeof detail, "%s → %s", from, to);
                 if (!rc)
-                    rc = qlog_add(&c->q, "typo", tname(r), colmap->key, n, n ? "fixed" : "none found", detail, &c->e);
+                    rc = qlog_add(&c->q, "typo", tname(r), name, n, n ? "fixed" : "none found", detail, &c->e);
                 total += n;
             }
         }
@@ -115,16 +118,19 @@ static int rule_ranges(struct clean_study *c)
             const struct pnode *lim = tab->items[ci], *mn = pnode_child(lim, "min"), *mx = pnode_child(lim, "max");
             double lo = -HUGE_VAL, hi = HUGE_VAL;
             size_t col = 0, line_col = 0;
+            const char *name = NULL;
             rc = pnode_check_keys(lim, "clean.ranges", keys, &c->e);
+            if (!rc)
+                rc = schema_column_at(c->s, lim, lim->key, "clean.ranges", &name, &c->e);
             if (!rc && mn)
                 rc = pnode_double(mn, "clean.ranges min", -1e300, 1e300, &lo, &c->e);
             if (!rc && mx)
                 rc = pnode_double(mx, "clean.ranges max", lo, 1e300, &hi, &c->e);
             if (!rc)
-                rc = need_col(c, r, lim->key, &col, lim);
+                rc = need_col(c, r, name, &col, lim);
             if (!rc && c->t[r]->cols[col].type != COL_NUM)
                 rc = err_set(&c->e, ERR_PARAMS, "%s:%zu:%zu: clean.ranges: expected a numeric column, found \"%s\"",
-                             lim->file, lim->line, lim->col, lim->key);
+                             lim->file, lim->line, lim->col, name);
             if (!rc)
                 rc = need_col(c, r, "source_line", &line_col, NULL);
             if (rc)
@@ -132,10 +138,10 @@ static int rule_ranges(struct clean_study *c)
             size_t bad = clean_first_outside(c->t[r], col, lo, hi);
             if (bad != (size_t)-1)
                 rc = err_set(&c->e, ERR_DATA, "%s:%.0f:%zu: expected %s in [%g, %g], found %.17g (customer %s)",
-                             c->s->files[r].name, c->t[r]->cols[line_col].num[bad], col + 1, lim->key, lo, hi,
+                             c->s->files[r].name, c->t[r]->cols[line_col].num[bad], col + 1, name, lo, hi,
                              c->t[r]->cols[col].num[bad], c->t[r]->cols[c->id[r]].str[bad]);
             else
-                rc = qlog_add(&c->q, "range", tname(r), lim->key, 0, "checked", "", &c->e);
+                rc = qlog_add(&c->q, "range", tname(r), name, 0, "checked", "", &c->e);
         }
     }
     return rc;

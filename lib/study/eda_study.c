@@ -19,7 +19,7 @@ static const char *const tnames[EDA_T_COUNT] = {"clean/customers", "clean/revenu
 static int label_of(struct eda_study *c, const char *column, const char **out)
 {
     char ref[TEXTREF_MAX];
-    int rc = textref_key(ref, sizeof ref, "labels.columns", column, &c->e);
+    int rc = textref_key(ref, sizeof ref, "labels.columns", schema_key(c->s, column), &c->e);
     return rc ? rc : !(*out = textrefs_keep(&c->refs, ref, &c->e)) ? c->e.code : ERR_OK;
 }
 

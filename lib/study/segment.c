@@ -215,7 +215,8 @@ const char *segment_offer_for(const struct segment_lever *l, int denied, enum se
     return l->offer;
 }
 
-int segment_offer_text(const char *tmpl, const struct table *t, size_t row, char **out, struct err *e)
+int segment_offer_text(const char *tmpl, const struct schema *s, const struct table *t, size_t row, char **out,
+                       struct err *e)
 {
     char ref[TEXTREF_MAX];
     int rc = ERR_OK;
@@ -223,7 +224,8 @@ int segment_offer_text(const char *tmpl, const struct table *t, size_t row, char
     snprintf(ref, sizeof ref, "%s", tmpl);
     for (size_t c = 0; t && c < t->ncols && !rc; c++)
         if (t->cols[c].type == COL_STR)
-            rc = textref_arg_text(ref, sizeof ref, t->cols[c].name, t->cols[c].str[row] ? t->cols[c].str[row] : "", e);
+            rc = textref_arg_text(ref, sizeof ref, schema_key(s, t->cols[c].name),
+                                  t->cols[c].str[row] ? t->cols[c].str[row] : "", e);
     if (!rc && !(*out = strdup(ref)))
         rc = err_set(e, ERR_NOMEM, "out of memory");
     return rc;

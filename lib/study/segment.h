@@ -125,10 +125,11 @@ size_t segment_pick_levers(const struct segment_lever *lev, size_t nlev, const c
 const char *segment_offer_for(const struct segment_lever *l, int denied, enum segment_channel *channel);
 
 /* The offer's reference (to the text file) with the row's value of every
- * text column of t as an argument, so that "{column}" in the offer's text
- * becomes the customer's category (a missing value: empty). *out is
- * malloc'ed. */
-int segment_offer_text(const char *tmpl, const struct table *t, size_t row, char **out, struct err *e);
+ * text column of t as an argument named by its schema key, so that "{key}"
+ * in the offer's text becomes the customer's category (a missing value:
+ * empty). *out is malloc'ed. */
+int segment_offer_text(const char *tmpl, const struct schema *s, const struct table *t, size_t row, char **out,
+                       struct err *e);
 
 /* What-if: x moved to target only when that is the helpful direction
  * (increase: max(x, target); else min(x, target)). NaN stays NaN. */

@@ -183,7 +183,7 @@ int segment_study_offers(struct segment_study *st, struct err *e)
             enum segment_channel ch;
             const char *tmpl = segment_offer_for(&sp->lev[pick[k]], st->denied[i], &ch);
             char *text = NULL;
-            rc = segment_offer_text(tmpl, st->t, i, &text, e);
+            rc = segment_offer_text(tmpl, st->s, st->t, i, &text, e);
             if (!rc)
                 rc = append(&st->offers[i], "; ", text, e);
             if (!rc)

@@ -154,6 +154,17 @@ static int read_segments(const struct params *p, struct segment_params *sp, stru
     return rc;
 }
 
+/* The column a key at path names (schema.columns). */
+static int column_at(const struct params *p, const struct schema *s, const char *path, const char **out, struct err *e)
+{
+    const struct pnode *n;
+    const char *key;
+    int rc = params_node(p, path, PNODE_SCALAR, &n, e);
+    if (!rc)
+        rc = pnode_string(n, path, &key, e);
+    return rc ? rc : schema_column_at(s, n, key, path, out, e);
+}
+
 static int is_numeric_feature(const struct schema *s, const char *name)
 {
     for (size_t j = 0; j < s->n_numeric; j++)
@@ -166,7 +177,7 @@ static int is_numeric_feature(const struct schema *s, const char *name)
     return 0;
 }
 
-/* A reference to segment.offers.<feature>.<what> of the text file. */
+/* A reference to segment.offers.<feature key>.<what> of the text file. */
 static const char *offer_ref(struct textrefs *refs, const char *feature, const char *what, struct err *e)
 {
     char ref[TEXTREF_MAX];
@@ -192,8 +203,11 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
         rc = pnode_expect(m, what, PNODE_MAP, e);
         if (!rc)
             rc = pnode_check_keys(m, what, keys, e);
+        const char *key = NULL;
         if (!rc)
-            rc = child_string(m, "feature", what, &l->feature, e);
+            rc = child_string(m, "feature", what, &key, e);
+        if (!rc)
+            rc = schema_column_at(s, pnode_child(m, "feature"), key, what, &l->feature, e);
         if (!rc && !is_numeric_feature(s, l->feature)) {
             n = pnode_child(m, "feature");
             rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected a numeric feature of the schema, found \"%s\"",
@@ -214,9 +228,9 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
         l->channel = (enum segment_channel)ch;
         /* The offers' text: segment.offers.<feature>.offer (and .site_offer,
          * for customers who denied contact) of the text file. */
-        if (!rc && !(l->offer = offer_ref(sp->refs, l->feature, "offer", e)))
+        if (!rc && !(l->offer = offer_ref(sp->refs, key, "offer", e)))
             rc = e->code;
-        if (!rc && l->channel == SEGMENT_CONTACT && !(l->site_offer = offer_ref(sp->refs, l->feature, "site_offer", e)))
+        if (!rc && l->channel == SEGMENT_CONTACT && !(l->site_offer = offer_ref(sp->refs, key, "site_offer", e)))
             rc = e->code;
     }
     if (!rc)
@@ -278,7 +292,7 @@ int segment_params_read(const struct params *p, const struct schema *s, struct s
     if (!rc)
         rc = pnode_check_keys(n, "segment.consent", ckeys, e);
     if (!rc)
-        rc = params_string(p, "segment.consent.column", &sp->consent_column, e);
+        rc = column_at(p, s, "segment.consent.column", &sp->consent_column, e);
     if (!rc)
         rc = params_string(p, "segment.consent.deny", &sp->consent_deny, e);
     if (!rc) {

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *segment_column_label(const struct segment_params *sp, const char *name)
+const char *segment_column_label(const struct segment_study *st, const char *name)
 {
     struct err e = {0};
-    const char *ref = textrefs_column(sp->refs, name, &e);
+    const char *ref = textrefs_column(st->sp->refs, schema_key(st->s, name), name, &e);
     return ref ? ref : name;
 }
 
@@ -273,7 +273,7 @@ int segment_study_profile(struct segment_study *st, struct err *e)
     if (!rc)
         rc = table_add_column(st->profile, "label", COL_STR, &col, e);
     for (size_t r = 0; !rc && r < st->profile->nrows; r++)
-        rc = table_set_str(st->profile, col, r, segment_column_label(st->sp, st->profile->cols[0].str[r]), e);
+        rc = table_set_str(st->profile, col, r, segment_column_label(st, st->profile->cols[0].str[r]), e);
     size_t sig = 0;
     long ph = rc ? -1 : table_find(st->profile, "p_holm");
     for (size_t r = 0; !rc && r < st->profile->nrows; r++)

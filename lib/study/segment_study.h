@@ -101,6 +101,6 @@ int segment_study_write(struct segment_study *st, const char *out, const char *f
 void segment_study_free(struct segment_study *st);
 
 /* The reader's label of a column (labels.columns), or the name itself. */
-const char *segment_column_label(const struct segment_params *sp, const char *name);
+const char *segment_column_label(const struct segment_study *st, const char *name);
 
 #endif

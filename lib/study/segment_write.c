@@ -138,7 +138,7 @@ static int recommendations_table(const struct segment_study *st, const char *dir
             if (!rc)
                 rc = put_str(t, "feature", r, lv->feature, e);
             if (!rc)
-                rc = put_str(t, "label", r, segment_column_label(st->sp, lv->feature), e);
+                rc = put_str(t, "label", r, segment_column_label(st, lv->feature), e);
             if (!rc)
                 rc = put_str(t, "helps", r, lv->increase ? "increase" : "decrease", e);
             if (!rc)
@@ -176,7 +176,7 @@ static int whatif_table(const struct segment_study *st, const char *dir, struct 
         if (!rc)
             rc = put_str(t, "feature", l, sp->lev[l].feature, e);
         if (!rc)
-            rc = put_str(t, "label", l, segment_column_label(st->sp, sp->lev[l].feature), e);
+            rc = put_str(t, "label", l, segment_column_label(st, sp->lev[l].feature), e);
         if (!rc)
             rc = put_str(t, "helps", l, sp->lev[l].increase ? "increase" : "decrease", e);
         if (!rc)
@@ -242,7 +242,7 @@ static int fig_scatter(const struct segment_study *st, const char *dir, struct e
     if (!rc)
         rc = kv_set_str(v, "xlabel", segment_label(sp, "axes.probability", "probability"), e);
     if (!rc)
-        rc = kv_set_str(v, "ylabel", segment_column_label(st->sp, st->s->profit_value), e);
+        rc = kv_set_str(v, "ylabel", segment_column_label(st, st->s->profit_value), e);
     snprintf(val, sizeof val, "%zu", sp->nseg);
     if (!rc)
         rc = kv_set_str(v, "nseg", val, e);
@@ -374,7 +374,7 @@ static int fig_whatif(const struct segment_study *st, const char *dir, struct er
     for (size_t l = 0; !rc && l < nl; l++) {
         const struct segment_whatif *w = &st->wi[l];
         put_num(t, "y", l, (double)(nl - 1 - l));
-        rc = put_str(t, "label", l, segment_column_label(st->sp, sp->lev[l].feature), e);
+        rc = put_str(t, "label", l, segment_column_label(st, sp->lev[l].feature), e);
         put_num(t, "delta_pp", l, 100.0 * (w->mean_after - w->mean_before));
         put_num(t, "saved", l, w->par_before - w->par_after);
     }

@@ -145,8 +145,60 @@ static void test_schema_of_the_project(void **state)
     assert_int_equal(s.periods[0].n, 3);
     assert_string_equal(s.periods[1].labels[0], "предыдущий_месяц");
     assert_string_equal(s.periods[1].wide[1], "Минуты_текущий_месяц");
+    /* Roles name columns by key; the struct holds the export's names. */
+    assert_string_equal(s.target, "Покупательская активность");
+    assert_string_equal(s.ordinal[1].column, "Разрешить сообщать");
+    assert_string_equal(s.periods[0].period, "Период");
+    assert_string_equal(schema_column(&s, "promo_share"), "Акционные_покупки");
+    assert_null(schema_column(&s, "Акционные_покупки"));
+    assert_string_equal(schema_key(&s, "Страниц_за_визит"), "pages_per_visit");
+    assert_string_equal(schema_key(&s, "Выручка_текущий_месяц"), "Выручка_текущий_месяц");
     schema_free(&s);
     params_free(p);
+}
+
+/* A project's params with one line replaced: the schema's column errors. */
+static void schema_error_with(const char *from, const char *to, const char *want)
+{
+    struct err e = {0};
+    struct params *p = NULL;
+    char path[] = "/tmp/test_params_schema_XXXXXX";
+    assert_int_equal(params_load(study_params(), &p, &e), 0);
+    params_free(p);
+    FILE *in = fopen(study_params(), "r");
+    int fd = mkstemp(path);
+    assert_true(in && fd >= 0);
+    FILE *out = fdopen(fd, "w");
+    char line[4096];
+    int replaced = 0;
+    while (fgets(line, sizeof line, in)) {
+        int hit = !replaced && strcmp(line, from) == 0;
+        fputs(hit ? to : line, out);
+        replaced += hit;
+    }
+    fclose(in);
+    fclose(out);
+    assert_int_equal(replaced, 1);
+    assert_int_equal(params_load(path, &p, &e), 0);
+    unlink(path);
+    struct schema s;
+    assert_int_equal(schema_read(p, &s, &e), ERR_PARAMS);
+    if (!strstr(e.msg, want))
+        fail_msg("expected \"%s\" in \"%s\"", want, e.msg);
+    params_free(p);
+}
+
+static void test_schema_column_errors(void **state)
+{
+    (void)state;
+    /* A role naming a column by its export name instead of its key. */
+    schema_error_with("  nominal: [category]\n", "  nominal: [Популярная_категория]\n",
+                      ": schema.nominal: expected a column key of schema.columns, found \"Популярная_категория\"");
+    /* The same export column under two keys. */
+    schema_error_with("    tenure: Длительность\n", "    tenure: Ошибка_сервиса\n",
+                      ": schema.columns: expected each column once, found \"Ошибка_сервиса\" under tenure and site_errors");
+    schema_error_with("    column: activity\n", "    column: target\n",
+                      ": schema.target.column: expected a column key of schema.columns, found \"target\"");
 }
 
 static void test_schema_errors(void **state)
@@ -174,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_schema_of_the_project),
         cmocka_unit_test(test_schema_errors),
+        cmocka_unit_test(test_schema_column_errors),
     };
     return cmocka_run_group_tests_name("params", tests, NULL, NULL);
 }
