@@ -57,3 +57,13 @@ size_t utf8_count(const char *s, size_t n)
         c += ((unsigned char)s[i] & 0xC0) != 0x80;
     return c;
 }
+
+int ascii_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}

@@ -18,4 +18,7 @@ int utf8_valid(const char *s);
  * columns, or a spreadsheet as characters). */
 size_t utf8_count(const char *s, size_t n);
 
+/* s is a plain ASCII name, [A-Za-z0-9_]+ (a key, a file name part, a kv key). */
+int ascii_name(const char *s);
+
 #endif

@@ -60,6 +60,8 @@ static int freq_of(struct eda_study *c, int ti, size_t j, struct eda_freq **f)
     return eda_freq_count(c->t[ti]->cols[j].str, c->cls[ti], c->t[ti]->nrows, lv, nlv, f, &c->e);
 }
 
+/* Every column of every table: statistics of a numeric one, frequencies of
+ * a categorical one, overall and by class. */
 static int rule_describe(struct eda_study *c)
 {
     int rc = 0;
@@ -67,30 +69,14 @@ static int rule_describe(struct eda_study *c)
         for (size_t j = 0; j < c->t[ti]->ncols && !rc; j++) {
             const struct column *col = &c->t[ti]->cols[j];
             const char *label;
-            if (col->type != COL_NUM || is_skipped(c, col->name))
+            struct eda_freq *f = NULL;
+            if (is_skipped(c, col->name))
                 continue;
             rc = label_of(c, col->name, &label);
-            if (!rc)
+            if (!rc && col->type == COL_NUM)
                 rc = eda_numeric_add(c->numeric, tnames[ti], col->name, label, col->num, c->cls[ti],
                                      c->t[ti]->nrows, c->names, &c->e);
-        }
-    return rc;
-}
-
-static int rule_frequencies(struct eda_study *c)
-{
-    int rc = 0;
-    for (int ti = 0; ti < EDA_T_COUNT && !rc; ti++)
-        for (size_t j = 0; j < c->t[ti]->ncols && !rc; j++) {
-            const struct column *col = &c->t[ti]->cols[j];
-            const char *label;
-            struct eda_freq *f = NULL;
-            if (col->type != COL_STR || is_skipped(c, col->name))
-                continue;
-            rc = label_of(c, col->name, &label);
-            if (!rc)
-                rc = freq_of(c, ti, j, &f);
-            if (!rc)
+            if (!rc && col->type == COL_STR && !(rc = freq_of(c, ti, j, &f)))
                 rc = eda_categorical_add(c->categorical, tnames[ti], col->name, label, f, c->names,
                                          strcmp(col->name, c->s->target) != 0, &c->e);
             eda_freq_free(f);
@@ -468,8 +454,6 @@ int eda_study_read(struct eda_study *c, const char *clean, const char *merged)
 int eda_study_run(struct eda_study *c)
 {
     int rc = rule_describe(c);
-    if (!rc)
-        rc = rule_frequencies(c);
     if (!rc)
         rc = rule_findings(c);
     if (!rc)

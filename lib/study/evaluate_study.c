@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 #include "core/cli.h"
 #include "core/outfile.h"
 #include "out/figure.h"
@@ -34,17 +36,6 @@ int evaluate_settings_read(const struct params *p, struct evaluate_settings *st,
     if (!rc)
         rc = params_double(p, "evaluate.ci_level", 0.5, 0.999, &st->ci_level, e);
     return rc;
-}
-
-/* Model names become kv keys (<name>_roc_auc) and figure legends: keep them plain. */
-static int plain_name(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return 0;
-    return 1;
 }
 
 /* Every number the report needs about one model. */
@@ -570,7 +561,7 @@ int evaluate_study_read(struct evaluate_study *ev, const char *scores_path, cons
             given += ev->t->cols[c].type == COL_STR ? ev->t->cols[c].str[i] != NULL : !isnan(ev->t->cols[c].num[i]);
         if (j > 0 && given == 0)
             continue;
-        if (ev->t->cols[c].type != COL_NUM || !plain_name(ev->t->cols[c].name))
+        if (ev->t->cols[c].type != COL_NUM || !ascii_name(ev->t->cols[c].name))
             rc = err_set(e, ERR_DATA, "%s: expected a numeric column named [A-Za-z0-9_]+, found \"%s\"",
                          scores_path, ev->t->cols[c].name);
         else

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
+
 #include "out/textref.h"
 #include "study/segment.h"
 
@@ -84,16 +86,6 @@ static int read_levels(const struct params *p, const char *sec, int allow_median
     return rc;
 }
 
-static int key_ok(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return 0;
-    return 1;
-}
-
 static int read_segments(const struct params *p, struct segment_params *sp, struct err *e)
 {
     static const char *const keys[] = {"key", "risk", "profit", NULL};
@@ -114,7 +106,7 @@ static int read_segments(const struct params *p, struct segment_params *sp, stru
             rc = pnode_check_keys(m, what, keys, e);
         if (!rc)
             rc = child_string(m, "key", what, &d->key, e);
-        if (!rc && !key_ok(d->key))
+        if (!rc && !ascii_name(d->key))
             rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected a key of [A-Za-z0-9_], found \"%s\"", m->file,
                          m->line, m->col, what, d->key);
         for (size_t j = 0; !rc && j < k; j++)

@@ -215,21 +215,19 @@ static int assign_kv(struct segment_study *st, double med, struct err *e)
         rc = kv_set_str(st->kv, "focus_name", sp->seg[sp->focus].name, e);
     for (size_t g2 = 0; !rc && g2 < sp->nseg; g2++) {
         const struct segment_summary *m = &st->sum[g2];
-        const char *k = sp->seg[g2].key;
-        snprintf(key, sizeof key, "n_%s", k);
+        snprintf(key, sizeof key, "n_%s", sp->seg[g2].key);
         rc = kv_set_long(st->kv, key, (long)m->n, e);
-        snprintf(key, sizeof key, "share_%s", k);
-        if (!rc)
-            rc = kv_set_double(st->kv, key, m->share, e);
-        snprintf(key, sizeof key, "mean_probability_%s", k);
-        if (!rc)
-            rc = kv_set_double(st->kv, key, m->mean_prob, e);
-        snprintf(key, sizeof key, "profit_%s", k);
-        if (!rc)
-            rc = kv_set_double(st->kv, key, m->profit_total, e);
-        snprintf(key, sizeof key, "profit_at_risk_%s", k);
-        if (!rc)
-            rc = kv_set_double(st->kv, key, m->profit_at_risk, e);
+        const struct {
+            const char *name;
+            double v;
+        } vals[] = {{"share", m->share},
+                    {"mean_probability", m->mean_prob},
+                    {"profit", m->profit_total},
+                    {"profit_at_risk", m->profit_at_risk}};
+        for (size_t k = 0; !rc && k < sizeof vals / sizeof *vals; k++) {
+            snprintf(key, sizeof key, "%s_%s", vals[k].name, sp->seg[g2].key);
+            rc = kv_set_double(st->kv, key, vals[k].v, e);
+        }
     }
     return rc;
 }

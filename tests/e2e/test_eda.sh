@@ -44,7 +44,7 @@ got=$(awk -F'\t' '$1 == "customers" && $2 == "Длительность" && $4 !=
   "$A/eda/numeric.tsv")
 [ "$got" = "$want" ] && ok "mean Длительность by class = awk's ($got)" || bad "mean Длительность by class: $got, awk: $want"
 check "categorical.tsv: 494 customers whose activity declined" \
-  grep -qP '^customers\tПокупательская активность\t\$\{labels\.columns\.Покупательская активность\}\t\$\{labels\.classes\.all\}\tСнизилась\t494\t' \
+  grep -qP '^customers\tПокупательская активность\t\$\{labels\.columns\.activity\}\t\$\{labels\.classes\.all\}\tСнизилась\t494\t' \
   "$A/eda/categorical.tsv"
 
 n=$(eda_figs "$A" | wc -l)
@@ -106,10 +106,10 @@ st=$?
 [ "$st" = 1 ] && grep -qP '^eda: .*bad\.yaml:\d+:\d+: unknown key eda\.colour' "$TMP/err" \
   && ok "unknown eda key: $(cat "$TMP/err")" || bad "unknown eda key: exit $st, $(cat "$TMP/err")"
 # A label the text file lacks stops the figure that needs it, naming both.
-grep -v '^    Длительность: ' report/text.ru.yaml >"$TMP/bad-text.yaml"
+grep -v '^    tenure: ' report/text.ru.yaml >"$TMP/bad-text.yaml"
 TEXT=$TMP/bad-text.yaml worded "$A/figures/hist_dlitelnost" >/dev/null 2>"$TMP/err"
 st=$?
 [ "$st" = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
-  grep -qP '^text: .*/hist_dlitelnost\.gpv:\d+: .*bad-text\.yaml: expected a text at labels\.columns\.Длительность, found none$' "$TMP/err" \
+  grep -qP '^text: .*/hist_dlitelnost\.gpv:\d+: .*bad-text\.yaml: expected a text at labels\.columns\.tenure, found none$' "$TMP/err" \
   && ok "missing label: $(cat "$TMP/err")" || bad "missing label: exit $st, $(cat "$TMP/err")"
 finish

@@ -46,7 +46,8 @@ focus=$(sk focus)
   || bad "focus_n $(ckv focus_n "$c") vs segment.kv $(sk "n_$focus")"
 check "conclusions: the focus segment named" grep -qP "^segments\tСегмент в фокусе — «$(sk focus_name)»: $(sk "n_$focus") покупател" "$c"
 top1=$(ckv top1 "$A/explain.kv")
-label1=$(awk '/^labels:/ {f = 1; next} /^[a-z]/ {f = 0} f' report/text.ru.yaml | grep -oP "^    $top1: \K.*" | sed 's/[.]/\\./g')
+key1=$(grep -oP "^    \K[a-z_0-9]+(?=: $top1$)" "$TMP/params.yaml") # the column's key in schema.columns
+label1=$(awk '/^labels:/ {f = 1; next} /^[a-z]/ {f = 0} f' report/text.ru.yaml | grep -oP "^    $key1: \K.*" | sed 's/[.]/\\./g')
 check "conclusions: explain's top feature ($top1) first, with its direction" \
   grep -qP "^importance\t.*: «$label1» — (больше|меньше) значение — выше риск;" "$c"
 check "conclusions: three levers of the focus segment" grep -qP '^recommendations\tГлавные рычаги в этом сегменте: 1\) .*; 2\) .*; 3\) ' "$c"

@@ -124,6 +124,7 @@ out=$(mk "$A" "$AO" TEXT="$TMP/text.yaml" 2>&1)
 st=$?
 [ "$st" != 0 ] && echo "$out" | grep -q "shapbar_test.gpv:[0-9]*: $TMP/text.yaml: expected a text at explain.titles.bar, found none" \
   && ok "a missing title: exit $st, names it" || bad "a missing title: exit $st: $(echo "$out" | grep -v '^gnuplot' | head -3)"
+mk "$A" "$AO" >/dev/null 2>&1 # back to the committed text, for the comparisons below
 
 echo "test_rerun: every core by default, the same bytes"
 B=$TMP/b BO=$TMP/b_out

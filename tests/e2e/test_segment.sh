@@ -161,10 +161,14 @@ st=$(run_s "$TMP/bad1.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "bad1.yaml:[0-9]*:[0-9]*: segment.risk.thresholds: expected ascending" "$TMP/err/msg" \
   && ok "descending thresholds: exit 1, located" || bad "descending thresholds: status $st, $(cat "$TMP/err/msg")"
 check "a failed run leaves no segment.kv" test ! -e "$TMP/err/segment.kv"
-cp "$STUDY_PARAMS" "$TMP/bad2.yaml" && param set "$TMP/bad2.yaml" segment.consent.column 'Тип клиента'
+cp "$STUDY_PARAMS" "$TMP/bad2.yaml" && param set "$TMP/bad2.yaml" segment.consent.column tenure
 st=$(run_s "$TMP/bad2.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "segment.consent.column: expected an ordinal of the schema" "$TMP/err/msg" \
-  && ok "consent column not in the schema: exit 1" || bad "consent column: status $st, $(cat "$TMP/err/msg")"
+  && ok "consent column not an ordinal: exit 1" || bad "consent column: status $st, $(cat "$TMP/err/msg")"
+cp "$STUDY_PARAMS" "$TMP/bad2.yaml" && param set "$TMP/bad2.yaml" segment.consent.column 'Тип клиента'
+st=$(run_s "$TMP/bad2.yaml" "$A/clean/profit.tsv")
+[ "$st" = 1 ] && grep -q "bad2.yaml:[0-9]*:[0-9]*: segment.consent.column: expected a column key of schema.columns, found \"Тип клиента\"" "$TMP/err/msg" \
+  && ok "consent column not a key of schema.columns: exit 1, located" || bad "consent column key: status $st, $(cat "$TMP/err/msg")"
 sed 's/^      helps: increase/      helps: up/' "$STUDY_PARAMS" >"$TMP/bad3.yaml"
 st=$(run_s "$TMP/bad3.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "expected one of decrease, increase" "$TMP/err/msg" \
