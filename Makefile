@@ -58,6 +58,7 @@ BIN      := $(BUILD)/bin
 TEXT_BIN := $(BIN)/text
 I        := $(INTERIM)
 P        := $(I)/params
+TEXT_ID  := $(P)/text.id
 sec       = $(patsubst %,$(P)/%.yaml,$(1))
 
 # `make report` (and demo, figures) uses every core unless -j or JOBS= says

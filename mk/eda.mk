@@ -18,9 +18,9 @@ REPORT_DEPS += $(EDA_OUT)
 # records that the list was rendered; the report waits for it.
 EDA_TEMPLATES := $(patsubst %,report/figures/%.gp,balance hist bars box cat)
 EDA_STAMP := $(OUT)/figures/.eda-rendered
-$(EDA_STAMP): $(I)/eda.kv $(I)/eda/figures.txt $(EDA_TEMPLATES) $(TEXT) $(TEXT_BIN)
+$(EDA_STAMP): $(I)/eda.kv $(I)/eda/figures.txt $(EDA_TEMPLATES) $(TEXT_ID) $(TEXT_BIN)
 	+@$(MAKE) --no-print-directory -f mk/figures/render.mk FIG_DIR=$(OUT)/figures FIG_DATA=$(I)/figures SYNTHETIC=$(SYNTHETIC) \
-	  TEXT=$(TEXT) TEXT_BIN=$(TEXT_BIN) \
+	  TEXT=$(TEXT) TEXT_ID=$(TEXT_ID) TEXT_BIN=$(TEXT_BIN) \
 	  FIGS="$$(cat $(I)/eda/figures.txt 2>/dev/null)" render
 	@touch $@
 FIGURES += $(EDA_STAMP)

@@ -18,6 +18,15 @@
 # Editing T.gp rerenders exactly the figures named T_*; rerunning a stage
 # rerenders its figures.
 
+# The reader's text follows its content too: $(P)/text.id holds its SHA-256,
+# so switching TEXT to another file, even an older one, redraws the figures
+# and rewrites the report, and switching back does again.
+$(eval $(call content_id,text,$(shell sha256sum <$(TEXT) 2>/dev/null | cut -c1-64)))
+$(P)/text.id:
+	@mkdir -p $(@D)
+	@test -f $(TEXT) || { echo "TEXT=$(TEXT): no such file" >&2; exit 1; }
+	@printf '%s\n' '$(text_ID)' >$@
+
 FIG_DIR := $(OUT)/figures
 FIG_DATA := $(I)/figures
 include mk/figures/render.mk

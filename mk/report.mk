@@ -37,7 +37,7 @@ $(P)/version.id:
 	@printf '%s\n' '$(version_ID)' >$@
 
 $(REPORT_OUT) &: $(REPORT_IN) $(P)/data.id $(P)/version.id $(REPORT_MD) \
-                 $(call sec,schema report) $(TEXT) $(BIN)/report $(REPORT_FIGS)
+                 $(call sec,schema report) $(TEXT_ID) $(BIN)/report $(REPORT_FIGS)
 	@mkdir -p $(OUT)/tables
 	$(BIN)/report --params $(PARAMS) --text $(TEXT) --interim $(I) --out $(OUT) --template $(REPORT_MD) \
 	  --parts '$(REPORT_PARTS)' --data-dir $(DATA_DIR) --synthetic $(SYNTHETIC) \

@@ -4,7 +4,7 @@
 MODELS ?= $(if $(filter data/interim,$(I)),data/models,$(I)/models)
 # fit_times.tsv is measured (it differs between runs): it goes with the
 # models, so that two runs give byte-identical data/interim files.
-TRAIN_OUT := $(patsubst %,$(I)/train/%.tsv,candidates leaderboard scores_test split) $(I)/train.kv \
+TRAIN_OUT := $(patsubst %,$(I)/train/%.tsv,candidates leaderboard scores_test split folds) $(I)/train.kv \
              $(MODELS)/best.pipeline $(MODELS)/fit_times.tsv
 
 $(TRAIN_OUT) &: $(I)/customers.tsv $(call sec,schema train seed) $(BIN)/train

@@ -102,6 +102,9 @@ struct search_opts {
     unsigned long seed;      /* its random_state */
     int threads;             /* >= 1 */
     enum search_metric scoring;
+    /* The group of every row of the data (lib/models/groups.h), or NULL: a
+     * group's rows share a fold (StratifiedGroupKFold). */
+    const size_t *group;
     /* Called after each task, under a lock, from any thread (may be NULL). */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *ctx;

@@ -239,6 +239,20 @@ static int run_threads(struct job *j, int threads, struct err *e)
     return rc;
 }
 
+/* The fold of each of the rows searched: stratified, groups kept whole. */
+static int group_folds(const size_t *rows, size_t nrows, const int *ysub, size_t k, const struct search_opts *o,
+                       int *fold, struct err *e)
+{
+    size_t *g = NULL;
+    if (o->group && !(g = malloc((nrows + 1) * sizeof *g)))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; g && i < nrows; i++)
+        g[i] = o->group[rows ? rows[i] : i];
+    int rc = split_group_kfold(ysub, g, nrows, k, o->shuffle, o->seed, fold, e);
+    free(g);
+    return rc;
+}
+
 int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const struct search_candidate *c,
               size_t ncand, const struct search_opts *o, struct search_result **out, struct err *e)
 {
@@ -276,7 +290,7 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
     for (size_t i = 0; !rc && i < nrows; i++)
         ysub[i] = d->y[rows ? rows[i] : i];
     if (!rc)
-        rc = split_stratified_kfold(ysub, nrows, k, o->shuffle, o->seed, fold, e);
+        rc = group_folds(rows, nrows, ysub, k, o, fold, e);
     if (!rc)
         rc = fold_rows(&j, fold, rows, nrows, tr, te, e);
     if (!rc) {

@@ -62,6 +62,17 @@ int split_stratified_kfold(const int *y, size_t n, size_t k, int shuffle, unsign
 void split_fold_indices(const int *fold, size_t n, int f, size_t *train, size_t *ntrain,
                         size_t *test, size_t *ntest);
 
+/* ---- with groups (lib/models/groups.h) -----------------------------------
+ * Rows with the same group label (any size_t: the first row of the group)
+ * stay together: each group is one unit, labelled by the y of its first row,
+ * units in the order of their first rows. The units are split as above and
+ * each row follows its unit, so that without any group of two rows these are
+ * split_train_test and split_stratified_kfold exactly. group NULL: those. */
+int split_group_train_test(const int *y, const size_t *group, size_t n, double test_size, unsigned long seed,
+                           struct split_tt **out, struct err *e);
+int split_group_kfold(const int *y, const size_t *group, size_t n, size_t k, int shuffle, unsigned long seed,
+                      int *fold, struct err *e);
+
 /* ---- train/split.tsv: the one owner of the file ---------------------------
  * Which customers the final model learned from: a header `id<TAB>set`, then
  * one row per customer, in table order, set = train or test. train writes it;

@@ -149,11 +149,12 @@ struct segment_scorer {
 };
 
 /* is_train[i] != 0: row i is a training row. The pipelines are fitted with
- * probabilities (svc: Platt scaling), with the final pipeline's config.
+ * probabilities (svc: Platt scaling), with the final pipeline's config; the
+ * folds keep each twin group whole (group: lib/models/groups.h, or NULL).
  * ERR_PARAMS when folds < 2 or a class of the training rows is smaller. */
-int segment_scorer_fit(const struct pipe_data *d, const unsigned char *is_train, const struct pipeline *final,
-                       size_t folds, int shuffle, unsigned long seed, struct segment_scorer **out,
-                       struct err *e);
+int segment_scorer_fit(const struct pipe_data *d, const unsigned char *is_train, const size_t *group,
+                       const struct pipeline *final, size_t folds, int shuffle, unsigned long seed,
+                       struct segment_scorer **out, struct err *e);
 /* P(decline) of the listed rows (rows = NULL: 0..nrows-1) of d, which must
  * have the rows of the fitted data (same row numbers; values may differ, as
  * in a what-if). */

@@ -22,9 +22,9 @@ void segment_scorer_free(struct segment_scorer *sc)
     free(sc);
 }
 
-int segment_scorer_fit(const struct pipe_data *d, const unsigned char *is_train, const struct pipeline *final,
-                       size_t folds, int shuffle, unsigned long seed, struct segment_scorer **out,
-                       struct err *e)
+int segment_scorer_fit(const struct pipe_data *d, const unsigned char *is_train, const size_t *group,
+                       const struct pipeline *final, size_t folds, int shuffle, unsigned long seed,
+                       struct segment_scorer **out, struct err *e)
 {
     *out = NULL;
     if (!d->y)
@@ -32,9 +32,10 @@ int segment_scorer_fit(const struct pipe_data *d, const unsigned char *is_train,
     struct segment_scorer *sc = calloc(1, sizeof *sc);
     size_t n = d->n, ntr = 0;
     size_t *tr = malloc((n + 1) * sizeof *tr), *fit = malloc((n + 1) * sizeof *fit);
+    size_t *gtr = group ? malloc((n + 1) * sizeof *gtr) : NULL;
     int *ytr = malloc((n + 1) * sizeof *ytr), *fold = malloc((n + 1) * sizeof *fold);
     int rc = 0;
-    if (!sc || !tr || !fit || !ytr || !fold || !(sc->model = malloc((n + 1) * sizeof *sc->model)) ||
+    if (!sc || !tr || !fit || !ytr || !fold || (group && !gtr) || !(sc->model = malloc((n + 1) * sizeof *sc->model)) ||
         !(sc->fold = calloc(folds + 1, sizeof *sc->fold)))
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc) {
@@ -45,10 +46,12 @@ int segment_scorer_fit(const struct pipe_data *d, const unsigned char *is_train,
             sc->model[i] = -1;
             if (is_train[i]) {
                 ytr[ntr] = d->y[i];
+                if (gtr)
+                    gtr[ntr] = group[i];
                 tr[ntr++] = i;
             }
         }
-        rc = split_stratified_kfold(ytr, ntr, folds, shuffle, seed, fold, e);
+        rc = split_group_kfold(ytr, gtr, ntr, folds, shuffle, seed, fold, e);
     }
     for (size_t k = 0; !rc && k < ntr; k++)
         sc->model[tr[k]] = fold[k];
@@ -64,6 +67,7 @@ int segment_scorer_fit(const struct pipe_data *d, const unsigned char *is_train,
     }
     free(tr);
     free(fit);
+    free(gtr);
     free(ytr);
     free(fold);
     if (rc) {

@@ -1,6 +1,7 @@
 /* segment_study: reading, honest scoring, profit, segments, profile (steps 1-4
  * of stages/segment.c). */
 #include "study/segment_study.h"
+#include "models/groups.h"
 #include "models/split.h"
 
 #include <math.h>
@@ -62,8 +63,14 @@ int segment_study_score(struct segment_study *st, unsigned long seed, struct err
                      !(st->insample = xcalloc(n, sizeof *st->insample))
                  ? err_set(e, ERR_NOMEM, "out of memory")
                  : 0;
+    /* Twins (identical features) share a fold, as in train's search. */
+    size_t *group = rc ? NULL : xcalloc(n, sizeof *group), nmulti, nrows;
     if (!rc)
-        rc = segment_scorer_fit(d, st->is_train, st->final, (size_t)st->sp->folds, st->sp->shuffle, seed, &st->sc, e);
+        rc = group ? groups_find(d, group, &nmulti, &nrows, e) : err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = segment_scorer_fit(d, st->is_train, group, st->final, (size_t)st->sp->folds, st->sp->shuffle, seed,
+                                &st->sc, e);
+    free(group);
     if (!rc)
         rc = segment_scorer_predict(st->sc, d, NULL, n, st->prob, e);
     /* The in-sample probabilities, only to show how much they would flatter. */

@@ -12,12 +12,15 @@
 #include "core/cli.h"
 #include "core/outfile.h"
 #include "io/kv.h"
+#include "models/groups.h"
 #include "stats/metrics.h"
+
+const char *const train_twins_names[] = {"groups", "keep_one", NULL};
 
 int train_setup_read(const struct params *p, struct train_setup *s, struct err *e)
 {
-    static const char *const keys[] = {"test_size", "folds", "shuffle_folds", "scoring", "n_iter", "threads",
-                                       "spaces", NULL};
+    static const char *const keys[] = {"test_size", "folds", "shuffle_folds", "twins", "scoring",
+                                       "n_iter",    "threads", "spaces",       NULL};
     const struct pnode *sp;
     int rc = params_check_keys(p, "train", keys, e);
     if (!rc)
@@ -29,6 +32,8 @@ int train_setup_read(const struct params *p, struct train_setup *s, struct err *
     if (!rc)
         rc = params_bool(p, "train.shuffle_folds", &s->shuffle, e);
     if (!rc)
+        rc = params_enum(p, "train.twins", train_twins_names, &s->twins, e);
+    if (!rc)
         rc = params_enum(p, "train.scoring", search_metric_names, &s->scoring, e);
     if (!rc)
         rc = params_long(p, "train.n_iter", 1, 100000, &s->n_iter, e);
@@ -38,6 +43,43 @@ int train_setup_read(const struct params *p, struct train_setup *s, struct err *
         rc = params_node(p, "train.spaces", PNODE_SEQ, &sp, e);
     if (!rc)
         rc = search_spaces_parse(sp, "train.spaces", &s->spaces, e);
+    return rc;
+}
+
+/* The rows of src that are not dropped twins (keep_one), into a new split. */
+static int fitted_rows(const struct split_tt *src, const size_t *group, int keep_one, struct split_tt **out,
+                       struct err *e)
+{
+    struct split_tt *f = calloc(1, sizeof *f);
+    if (!f || !(f->train = malloc((src->ntrain + 1) * sizeof *f->train)) ||
+        !(f->test = malloc((src->ntest + 1) * sizeof *f->test))) {
+        split_tt_free(f);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < src->ntrain; i++)
+        if (!keep_one || group[src->train[i]] == src->train[i])
+            f->train[f->ntrain++] = src->train[i];
+    for (size_t i = 0; i < src->ntest; i++)
+        if (!keep_one || group[src->test[i]] == src->test[i])
+            f->test[f->ntest++] = src->test[i];
+    *out = f;
+    return ERR_OK;
+}
+
+/* The twin groups, the split that keeps each on one side, and the rows fitted. */
+static int split_twins(struct train_study *ts, struct err *e)
+{
+    const struct train_setup *su = &ts->su;
+    size_t n = ts->d->n;
+    int rc = (ts->group = malloc((n + 1) * sizeof *ts->group)) ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = groups_find(ts->d, ts->group, &ts->twin_groups, &ts->twin_rows, e);
+    if (!rc)
+        rc = split_group_train_test(ts->d->y, ts->group, n, su->test_size, (unsigned long)su->seed, &ts->sp, e);
+    if (!rc)
+        rc = fitted_rows(ts->sp, ts->group, su->twins == TWINS_KEEP_ONE, &ts->fit, e);
+    if (!rc)
+        ts->twins_dropped = ts->sp->ntrain + ts->sp->ntest - ts->fit->ntrain - ts->fit->ntest;
     return rc;
 }
 
@@ -144,7 +186,7 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
     const struct train_setup *su = &ts->su;
     int rc = pipe_read_data(in, ts->s, 1, &ts->t, &ts->d, e);
     if (!rc)
-        rc = split_train_test(ts->d->y, ts->d->n, su->test_size, (unsigned long)su->seed, &ts->sp, e);
+        rc = split_twins(ts, e);
 
     /* libsvm on unscaled columns (revenue in thousands) barely converges. */
     for (size_t k = 0; !rc && k < su->spaces->n; k++)
@@ -160,9 +202,9 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
     ts->t0 = (double)tv.tv_sec + 1e-9 * (double)tv.tv_nsec;
     ts->so = (struct search_opts){.folds = (size_t)su->folds, .shuffle = su->shuffle, .seed = (unsigned long)su->seed,
                                   .threads = (int)su->threads, .scoring = (enum search_metric)su->scoring,
-                                  .progress = isatty(2) ? progress : NULL, .ctx = &ts->t0};
+                                  .group = ts->group, .progress = isatty(2) ? progress : NULL, .ctx = &ts->t0};
     if (!rc)
-        rc = search_cv(ts->d, ts->sp->train, ts->sp->ntrain, ts->cand, (size_t)su->n_iter, &ts->so, &ts->res, e);
+        rc = search_cv(ts->d, ts->fit->train, ts->fit->ntrain, ts->cand, (size_t)su->n_iter, &ts->so, &ts->res, e);
     if (!rc && ts->res->best < 0)
         rc = err_set(e, ERR_DATA, "no candidate could be fitted; the first error: %s",
                      ts->res->error[0] ? ts->res->error[0] : "none");
@@ -171,7 +213,7 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
     for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
         ts->fin[f].cand = search_best_of(ts->res, ts->cand, (enum pipe_family)f, ts->so.scoring);
         if (ts->fin[f].cand >= 0)
-            rc = refit(ts->d, ts->sp, ts->cand, &ts->fin[f], e);
+            rc = refit(ts->d, ts->fit, ts->cand, &ts->fin[f], e);
     }
     ts->best_family = rc ? 0 : (int)ts->cand[ts->res->best].cfg.family;
     return rc;
@@ -234,7 +276,7 @@ static int write_leaderboard(const struct train_study *ts, const char *path, str
 /* The test rows' probabilities, for evaluate. */
 static int write_scores_test(const struct train_study *ts, const char *path, struct err *e)
 {
-    const struct split_tt *sp = ts->sp;
+    const struct split_tt *sp = ts->fit;
     const struct pipe_data *d = ts->d;
     struct outfile of;
     int rc = outfile_open(path, &of, e);
@@ -266,6 +308,36 @@ static int write_split(const struct train_study *ts, const char *path, struct er
         is_test[ts->sp->test[i]] = 1;
     int rc = split_file_write(path, ts->d->id, ts->d->n, is_test, e);
     free(is_test);
+    return rc;
+}
+
+/* The cross-validation fold of every training row the search used, as
+ * search_cv made them (same rows, labels, groups and seed). */
+static int write_folds(const struct train_study *ts, const char *path, struct err *e)
+{
+    const struct split_tt *f = ts->fit;
+    int *y = malloc((f->ntrain + 1) * sizeof *y), *fold = malloc((f->ntrain + 1) * sizeof *fold);
+    size_t *g = malloc((f->ntrain + 1) * sizeof *g);
+    int rc = y && fold && g ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < f->ntrain; i++) {
+        y[i] = ts->d->y[f->train[i]];
+        g[i] = ts->group[f->train[i]];
+    }
+    if (!rc)
+        rc = split_group_kfold(y, g, f->ntrain, (size_t)ts->su.folds, ts->su.shuffle, (unsigned long)ts->su.seed,
+                               fold, e);
+    struct outfile of;
+    if (!rc)
+        rc = outfile_open(path, &of, e);
+    if (!rc) {
+        fputs("id\tfold\n", of.fp);
+        for (size_t i = 0; i < f->ntrain; i++)
+            fprintf(of.fp, "%s\t%d\n", ts->d->id[f->train[i]], fold[i] + 1);
+        rc = outfile_commit(&of, e);
+    }
+    free(y);
+    free(fold);
+    free(g);
     return rc;
 }
 
@@ -310,8 +382,12 @@ static int write_kv(const struct train_study *ts, const char *path, struct err *
         {"best_test_roc_auc", NULL, ts->fin[ts->best_family].test_auc, 0},
         {"n_candidates", NULL, (double)res->ncand, 1},
         {"n_failed", NULL, (double)failed, 1},
-        {"n_train", NULL, (double)ts->sp->ntrain, 1},
-        {"n_test", NULL, (double)ts->sp->ntest, 1},
+        {"n_train", NULL, (double)ts->fit->ntrain, 1},
+        {"n_test", NULL, (double)ts->fit->ntest, 1},
+        {"twins", train_twins_names[ts->su.twins], 0, 0},
+        {"twin_groups", NULL, (double)ts->twin_groups, 1},
+        {"twin_rows", NULL, (double)ts->twin_rows, 1},
+        {"twins_dropped", NULL, (double)ts->twins_dropped, 1},
         {"test_size", NULL, ts->su.test_size, 0},
         {"folds", NULL, (double)ts->su.folds, 1},
         {"seed", NULL, (double)ts->su.seed, 1},
@@ -356,6 +432,8 @@ int train_study_write(const struct train_study *ts, const struct train_paths *o,
     if (!rc)
         rc = write_split(ts, cli_path(path, sizeof path, o->out, "split.tsv"), e);
     if (!rc)
+        rc = write_folds(ts, cli_path(path, sizeof path, o->out, "folds.tsv"), e);
+    if (!rc)
         rc = write_kv(ts, o->kv, e);
     return rc;
 }
@@ -379,6 +457,8 @@ void train_study_free(struct train_study *ts)
     search_result_free(ts->res);
     free(ts->cand);
     split_tt_free(ts->sp);
+    split_tt_free(ts->fit);
+    free(ts->group);
     pipe_data_free(ts->d);
     table_free(ts->t);
     search_spaces_free(ts->su.spaces);

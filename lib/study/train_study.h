@@ -15,10 +15,16 @@
 #include "models/split.h"
 
 /* The train section of params.yaml (and the top-level seed). */
+/* Customers identical in every feature (lib/models/groups.h): kept, each
+ * group on one side of every split (groups), or one of each kept (keep_one:
+ * the others are neither fitted nor scored, but stay on their group's side). */
+enum train_twins { TWINS_GROUPS, TWINS_KEEP_ONE };
+extern const char *const train_twins_names[];
+
 struct train_setup {
     double test_size;
     long folds, n_iter, threads, seed;
-    int shuffle, scoring;
+    int shuffle, scoring, twins;
     struct search_spaces *spaces;
 };
 int train_setup_read(const struct params *p, struct train_setup *s, struct err *e);
@@ -36,7 +42,10 @@ struct train_study {
     struct train_setup su;
     struct table *t;
     struct pipe_data *d;
-    struct split_tt *sp;
+    struct split_tt *sp;  /* every customer's side (split.tsv) */
+    struct split_tt *fit; /* the rows fitted and scored: sp, less the twins keep_one drops */
+    size_t *group;        /* each row's twin group: its first row (lib/models/groups.h) */
+    size_t twin_groups, twin_rows, twins_dropped;
     struct search_candidate *cand;
     struct search_result *res;
     struct search_opts so;

@@ -1,8 +1,9 @@
 # The rule that renders a figure: included by mk/figures.mk, and run on its
 # own (make -f mk/figures/render.mk FIGS='...') for a stage whose figure list
 # depends on the data (mk/eda.mk), so that the main DAG needs no generated
-# include. Needs FIG_DIR, FIG_DATA, TEXT (the text file) and TEXT_BIN
-# (bin/text); FIGS names the figures to render.
+# include. Needs FIG_DIR, FIG_DATA, TEXT (the text file), TEXT_ID (the file
+# recording its content, mk/figures.mk) and TEXT_BIN (bin/text); FIGS names
+# the figures to render.
 #
 # The template is the figure name up to its first '_' (second expansion).
 # The stage's NAME.gpv and NAME.tsv hold references to the reader's text;
@@ -15,7 +16,7 @@
 FIG_MARK = $(if $(filter 1,$(SYNTHETIC)),load "report/figures/synthetic.gp"; )
 .SECONDEXPANSION:
 $(FIG_DIR)/%.png: report/figures/$$(firstword $$(subst _, ,$$*)).gp $(FIG_DATA)/%.gpv $(FIG_DATA)/%.tsv \
-                  $(TEXT) $(TEXT_BIN)
+                  $(TEXT_ID) $(TEXT_BIN)
 	@mkdir -p $(@D)
 	@echo "gnuplot $< $(FIG_DATA)/$*.{gpv,tsv} -> $@"
 	@trap 'rm -f $@.tmp $@.gpv $@.tsv; exit 130' INT TERM HUP; \

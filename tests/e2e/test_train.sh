@@ -20,11 +20,31 @@ kv() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$A/train.kv"; }
 
 check "scores_test.tsv: the contract's columns" \
   test "$(head -1 "$A/train/scores_test.tsv")" = "$(printf 'id\ty\tbest\tknn\ttree\tlogreg\tsvc')"
-[ "$(kv n_train)" = 972 ] && [ "$(kv n_test)" = 324 ] && ok "972 train / 324 test rows" \
+# 11 twin groups (22 customers identical in every feature) are units of the
+# split: 1285 units, ceil(0.25 * 1285) = 322 of them in test, 323 rows.
+[ "$(kv twin_groups)" = 11 ] && [ "$(kv twin_rows)" = 22 ] && [ "$(kv twins)" = groups ] \
+  && ok "train.kv: 11 twin groups, 22 customers, kept as groups" || bad "twins: $(kv twin_groups) $(kv twin_rows) $(kv twins)"
+[ "$(kv n_train)" = 973 ] && [ "$(kv n_test)" = 323 ] && ok "973 train / 323 test rows" \
   || bad "n_train $(kv n_train), n_test $(kv n_test)"
-check "scores_test.tsv has the 324 test rows" test "$(($(wc -l <"$A/train/scores_test.tsv") - 1))" = 324
-check "split.tsv: 1296 customers, 324 in test" \
-  test "$(awk -F'\t' 'NR > 1 {n++; t += $2 == "test"} END {print n, t}' "$A/train/split.tsv")" = "1296 324"
+check "scores_test.tsv has the 323 test rows" test "$(($(wc -l <"$A/train/scores_test.tsv") - 1))" = 323
+check "split.tsv: 1296 customers, 323 in test" \
+  test "$(awk -F'\t' 'NR > 1 {n++; t += $2 == "test"} END {print n, t}' "$A/train/split.tsv")" = "1296 323"
+# The twins, found independently: customers.tsv rows equal but for the id and the target.
+awk -F'\t' 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "id") ic = i; else if ($i == "Покупательская активность") tc = i; next}
+  {k = ""; for (i = 1; i <= NF; i++) if (i != ic && i != tc) k = k "\t" $i; print $ic "\t" k}' "$A/customers.tsv" |
+  awk -F'\t' '{id = $1; sub(/^[^\t]*\t/, ""); g[$0] = g[$0] " " id; n[$0]++} END {for (k in g) if (n[k] > 1) print substr(g[k], 2)}' \
+  >"$TMP/twins.txt"
+[ "$(wc -l <"$TMP/twins.txt")" = 11 ] && ok "11 twin groups in customers.tsv" || bad "$(wc -l <"$TMP/twins.txt") twin groups"
+straddles() { # straddles FILE: the twin groups whose customers FILE (id, value) puts in more than one value
+  awk -F'\t' 'NR == FNR {if (FNR > 1) v[$1] = $2; next} {s = ""; for (i = 1; i <= NF; i++) if ($i in v) s = s v[$i] " ";
+    split(s, a, " "); for (i in a) if (a[i] != a[1]) {print; break}}' "$1" FS=' ' "$TMP/twins.txt"
+}
+[ -z "$(straddles "$A/train/split.tsv")" ] && ok "no twin group straddles train and test" \
+  || bad "twins split across train/test: $(straddles "$A/train/split.tsv" | head -3)"
+check "folds.tsv: every training customer, 5 folds" \
+  test "$(awk -F'\t' 'NR > 1 {n++; f[$2]} END {print n, length(f)}' "$A/train/folds.tsv")" = "973 5"
+[ -z "$(straddles "$A/train/folds.tsv")" ] && ok "no twin group straddles two folds" \
+  || bad "twins split across folds: $(straddles "$A/train/folds.tsv" | head -3)"
 check "split.tsv and scores_test.tsv agree on the test ids" bash -c \
   "diff <(awk -F'\t' 'NR > 1 && \$2 == \"test\" {print \$1}' '$A/train/split.tsv' | sort) \
         <(awk -F'\t' 'NR > 1 {print \$1}' '$A/train/scores_test.tsv' | sort)"
@@ -76,7 +96,7 @@ else
 fi
 check "predictions for the 1296 customers" test "$(($(wc -l <"$P") - 1))" = 1296
 check "predict reproduces the test probabilities to the last bit" bash -c \
-  "awk -F'\t' 'NR == FNR {p[\$1] = \$2; next} FNR > 1 {n++; if (p[\$1] != \$3) bad++} END {exit !(n == 324 && bad == 0)}' \
+  "awk -F'\t' 'NR == FNR {p[\$1] = \$2; next} FNR > 1 {n++; if (p[\$1] != \$3) bad++} END {exit !(n == 323 && bad == 0)}' \
    '$P' '$A/train/scores_test.tsv'"
 $BIN/predict --params "$TMP/params.yaml" --model "$A/models/best.pipeline" --table "$A/customers.tsv" \
   --out "$TMP/pred2.tsv" 2>/dev/null
@@ -87,7 +107,7 @@ for f in knn tree logreg svc; do
     --out "$TMP/pred_$f.tsv" 2>/dev/null
   check "the saved $f pipeline reproduces its test column" bash -c \
     "awk -F'\t' -v f=$f 'NR == FNR {p[\$1] = \$2; next} FNR == 1 {for (i = 1; i <= NF; i++) c[\$i] = i; next}
-     {n++; if (p[\$1] != \$c[f]) bad++} END {exit !(n == 324 && bad == 0)}' '$TMP/pred_$f.tsv' '$A/train/scores_test.tsv'"
+     {n++; if (p[\$1] != \$c[f]) bad++} END {exit !(n == 323 && bad == 0)}' '$TMP/pred_$f.tsv' '$A/train/scores_test.tsv'"
 done
 check "no temporary directory left by predict" test -z "$(ls -A "$TMP/tmpdir")"
 # Next month's customers come without the target column.

@@ -268,7 +268,7 @@ static void test_scorer_oof(void **state)
     struct pipeline *final = NULL;
     assert_int_equal(pipeline_fit(&d, tr, ntr, &c, 1, &final, &e), 0);
     struct segment_scorer *sc = NULL;
-    assert_int_equal(segment_scorer_fit(&d, is_train, final, 3, 0, 42, &sc, &e), 0);
+    assert_int_equal(segment_scorer_fit(&d, is_train, NULL, final, 3, 0, 42, &sc, &e), 0);
     double *p = malloc(n * sizeof *p), *pin = malloc(n * sizeof *pin);
     assert_int_equal(segment_scorer_predict(sc, &d, NULL, n, p, &e), 0);
     size_t differ = 0;
@@ -293,7 +293,7 @@ static void test_scorer_oof(void **state)
         assert_true(q[k] == p[rows[k]]);
     /* Too many folds for a class: refused. */
     struct segment_scorer *bad = NULL;
-    assert_int_equal(segment_scorer_fit(&d, is_train, final, 1000, 0, 42, &bad, &e), ERR_PARAMS);
+    assert_int_equal(segment_scorer_fit(&d, is_train, NULL, final, 1000, 0, 42, &bad, &e), ERR_PARAMS);
     assert_null(bad);
     segment_scorer_free(sc);
     pipeline_free(final);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/groups.h"
 #include "models/split.h"
 #include "fixture.h"
 
@@ -318,6 +319,88 @@ static void test_split_file(void **state)
     remove(path);
 }
 
+/* ---- groups: twins stay together ---- */
+
+/* Without a group of two rows, the grouped splits are the plain ones, row for
+ * row (so they equal scikit-learn's; see the tests above). */
+static void test_groups_of_one(void **state)
+{
+    (void)state;
+    size_t n;
+    int *y = real_target(1, &n);
+    assert_non_null(y);
+    size_t *g = malloc(n * sizeof *g);
+    int *f1 = malloc(n * sizeof *f1), *f2 = malloc(n * sizeof *f2);
+    for (size_t i = 0; i < n; i++)
+        g[i] = 1000000 + i; /* any labels, all distinct */
+    struct split_tt *a, *b;
+    struct err e = {0};
+    assert_int_equal(split_train_test(y, n, 0.25, 42, &a, &e), 0);
+    assert_int_equal(split_group_train_test(y, g, n, 0.25, 42, &b, &e), 0);
+    assert_int_equal(a->ntest, b->ntest);
+    assert_memory_equal(a->train, b->train, a->ntrain * sizeof *a->train);
+    assert_memory_equal(a->test, b->test, a->ntest * sizeof *a->test);
+    assert_int_equal(split_stratified_kfold(y, n, 5, 1, 7, f1, &e), 0);
+    assert_int_equal(split_group_kfold(y, g, n, 5, 1, 7, f2, &e), 0);
+    assert_memory_equal(f1, f2, n * sizeof *f1);
+    split_tt_free(a);
+    split_tt_free(b);
+    free(y), free(g), free(f1), free(f2);
+}
+
+/* Hand case: 12 rows, two twin groups {0, 5} and {2, 7, 9}; for many seeds
+ * each group is on one side and in one fold, and the units are stratified. */
+static void test_groups_together(void **state)
+{
+    (void)state;
+    const int y[12] = {1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0};
+    const size_t g[12] = {0, 1, 2, 3, 4, 0, 6, 2, 8, 2, 10, 11};
+    for (unsigned long seed = 1; seed <= 30; seed++) {
+        struct split_tt *s;
+        struct err e = {0};
+        int side[12], fold[12];
+        assert_int_equal(split_group_train_test(y, g, 12, 0.3, seed, &s, &e), 0);
+        /* 9 units, ceil(0.3 * 9) = 3 of them in test */
+        assert_int_equal(s->ntrain + s->ntest, 12);
+        for (size_t i = 0; i < s->ntrain; i++)
+            side[s->train[i]] = 0;
+        for (size_t i = 0; i < s->ntest; i++)
+            side[s->test[i]] = 1;
+        assert_int_equal(side[0], side[5]);
+        assert_int_equal(side[2], side[7]);
+        assert_int_equal(side[2], side[9]);
+        size_t units_test = 0;
+        for (size_t i = 0; i < s->ntest; i++)
+            units_test += g[s->test[i]] == s->test[i];
+        assert_int_equal(units_test, 3);
+        split_tt_free(s);
+        assert_int_equal(split_group_kfold(y, g, 12, 3, 1, seed, fold, &e), 0);
+        assert_int_equal(fold[0], fold[5]);
+        assert_int_equal(fold[2], fold[7]);
+        assert_int_equal(fold[2], fold[9]);
+    }
+}
+
+/* groups_find: equal numbers, a missing number equal only to another, texts
+ * byte for byte, -0 equal to 0. */
+static void test_groups_find(void **state)
+{
+    (void)state;
+    const double x0[7] = {1, 1, 1, NAN, NAN, 0.0, -0.0}, x1[7] = {2, 2, 2, 2, 2, 5, 5};
+    const char *const c[7] = {"a", "a", "b", "a", "a", "z", "z"};
+    struct prep_spec spec[3] = {{.name = "x0", .role = PREP_NUMERIC}, {.name = "x1", .role = PREP_NUMERIC},
+                                {.name = "c", .role = PREP_NOMINAL}};
+    struct prep_input in[3] = {{.num = x0}, {.num = x1}, {.str = c}};
+    struct pipe_data d = {.n = 7, .nfeat = 3, .spec = spec, .in = in};
+    size_t group[7], nmulti, nrows;
+    struct err e = {0};
+    assert_int_equal(groups_find(&d, group, &nmulti, &nrows, &e), 0);
+    const size_t want[7] = {0, 0, 2, 3, 3, 5, 5};
+    assert_memory_equal(group, want, sizeof want);
+    assert_int_equal(nmulti, 3);
+    assert_int_equal(nrows, 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +411,9 @@ int main(void)
         cmocka_unit_test(test_kfold_hand),
         cmocka_unit_test(test_train_test_real),
         cmocka_unit_test(test_kfold_real),
+        cmocka_unit_test(test_groups_of_one),
+        cmocka_unit_test(test_groups_together),
+        cmocka_unit_test(test_groups_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
