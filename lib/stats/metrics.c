@@ -114,37 +114,18 @@ int metrics_roc_auc(const int *y, const double *s, size_t n, double *auc, struct
     return ERR_OK;
 }
 
-static double var_unbiased(const double *v, size_t n)
+/* DeLong's structural components of the scores s: v[0..m) for the positives
+ * (V10_i: share of negatives below positive i, ties 1/2), v[m..n) for the
+ * negatives (V01_j: share of positives above negative j), rows of each class
+ * in row order; *auc their mean. m, k: the class sizes. */
+static int delong_components(const int *y, const double *s, size_t n, size_t m, size_t k, double *v, double *auc)
 {
-    double m = 0;
-    for (size_t i = 0; i < n; i++)
-        m += v[i];
-    m /= (double)n;
-    double ss = 0;
-    for (size_t i = 0; i < n; i++)
-        ss += (v[i] - m) * (v[i] - m);
-    return ss / (double)(n - 1);
-}
-
-int metrics_roc_auc_delong(const int *y, const double *s, size_t n, double level,
-                           struct metrics_auc_ci *out, struct err *e)
-{
-    int rc = check_input(y, s, n, e);
-    if (rc)
-        return rc;
-    if (!(level > 0 && level < 1))
-        return err_set(e, ERR_PARAMS, "expected a confidence level in (0, 1), found %g", level);
-    size_t m, k;
-    count_classes(y, n, &m, &k);
-    if (m < 2 || k < 2)
-        return err_set(e, ERR_DATA, "delong needs at least 2 rows of each class, found %zu positive and %zu negative", m, k);
-
-    /* z = positives then negatives; tx, ty: midranks within each class;
-     * tz: midranks in the pooled sample. */
-    double *buf = malloc(4 * n * sizeof *buf);
+    /* z = positives then negatives; tz: midranks in the pooled sample, txy:
+     * midranks within each class (Sun & Xu's fast DeLong). */
+    double *buf = malloc(2 * n * sizeof *buf);
     if (!buf)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    double *z = buf, *tz = buf + n, *txy = buf + 2 * n, *v = buf + 3 * n;
+        return ERR_NOMEM;
+    double *z = v, *tz = buf, *txy = buf + n;
     size_t a = 0, b = m;
     for (size_t i = 0; i < n; i++) {
         if (y[i])
@@ -154,24 +135,61 @@ int metrics_roc_auc_delong(const int *y, const double *s, size_t n, double level
     }
     if (midrank(z, n, tz) || midrank(z, m, txy) || midrank(z + m, k, txy + m)) {
         free(buf);
-        return err_set(e, ERR_NOMEM, "out of memory");
+        return ERR_NOMEM;
     }
     double r = 0;
     for (size_t i = 0; i < m; i++)
         r += tz[i];
-    double auc = (r - 0.5 * (double)m * (double)(m + 1)) / ((double)m * (double)k);
-
-    /* Structural components: V10_i = share of negatives below positive i
-     * (ties 1/2) = (tz_i - tx_i) / k; V01_j = share of positives above
-     * negative j = 1 - (tz_j - ty_j) / m. */
+    *auc = (r - 0.5 * (double)m * (double)(m + 1)) / ((double)m * (double)k);
     for (size_t i = 0; i < m; i++)
         v[i] = (tz[i] - txy[i]) / (double)k;
     for (size_t j = m; j < n; j++)
         v[j] = 1.0 - (tz[j] - txy[j]) / (double)m;
-    double s10 = var_unbiased(v, m), s01 = var_unbiased(v + m, k);
     free(buf);
+    return ERR_OK;
+}
 
-    double var = s10 / (double)m + s01 / (double)k;
+/* The unbiased covariance of a[0..n) and b[0..n). */
+static double cov_unbiased(const double *a, const double *b, size_t n)
+{
+    double ma = 0, mb = 0, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        ma += a[i], mb += b[i];
+    ma /= (double)n, mb /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (a[i] - ma) * (b[i] - mb);
+    return ss / (double)(n - 1);
+}
+
+/* The checks both DeLong functions make; the class sizes. */
+static int delong_input(const int *y, const double *s, size_t n, size_t *m, size_t *k, struct err *e)
+{
+    int rc = check_input(y, s, n, e);
+    if (rc)
+        return rc;
+    count_classes(y, n, m, k);
+    if (*m < 2 || *k < 2)
+        return err_set(e, ERR_DATA, "delong needs at least 2 rows of each class, found %zu positive and %zu negative",
+                       *m, *k);
+    return ERR_OK;
+}
+
+int metrics_roc_auc_delong(const int *y, const double *s, size_t n, double level,
+                           struct metrics_auc_ci *out, struct err *e)
+{
+    size_t m, k;
+    int rc = delong_input(y, s, n, &m, &k, e);
+    if (rc)
+        return rc;
+    if (!(level > 0 && level < 1))
+        return err_set(e, ERR_PARAMS, "expected a confidence level in (0, 1), found %g", level);
+    double *v = malloc(n * sizeof *v), auc;
+    if (!v || delong_components(y, s, n, m, k, v, &auc)) {
+        free(v);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    double var = cov_unbiased(v, v, m) / (double)m + cov_unbiased(v + m, v + m, k) / (double)k;
+    free(v);
     double z975 = gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * level);
     out->auc = auc;
     out->var = var;
@@ -179,6 +197,38 @@ int metrics_roc_auc_delong(const int *y, const double *s, size_t n, double level
     out->level = level;
     out->lo = fmax(0.0, auc - z975 * out->se);
     out->hi = fmin(1.0, auc + z975 * out->se);
+    return ERR_OK;
+}
+
+int metrics_delong_paired(const int *y, const double *s1, const double *s2, size_t n, struct metrics_auc_diff *out,
+                          struct err *e)
+{
+    size_t m, k;
+    int rc = delong_input(y, s1, n, &m, &k, e);
+    if (!rc)
+        rc = check_input(y, s2, n, e);
+    if (rc)
+        return rc;
+    double *v1 = malloc(n * sizeof *v1), *v2 = malloc(n * sizeof *v2), a1, a2;
+    if (!v1 || !v2 || delong_components(y, s1, n, m, k, v1, &a1) || delong_components(y, s2, n, m, k, v2, &a2)) {
+        free(v1);
+        free(v2);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    /* var(A1 - A2) = var1 + var2 - 2 cov, each over the positives' and the
+     * negatives' components (DeLong, DeLong & Clarke-Pearson 1988). */
+    double var = (cov_unbiased(v1, v1, m) + cov_unbiased(v2, v2, m) - 2 * cov_unbiased(v1, v2, m)) / (double)m +
+                 (cov_unbiased(v1 + m, v1 + m, k) + cov_unbiased(v2 + m, v2 + m, k) -
+                  2 * cov_unbiased(v1 + m, v2 + m, k)) /
+                     (double)k;
+    free(v1);
+    free(v2);
+    out->auc1 = a1;
+    out->auc2 = a2;
+    out->diff = a1 - a2;
+    out->se = var > 0 ? sqrt(var) : 0;
+    out->z = out->se > 0 ? out->diff / out->se : out->diff == 0 ? 0 : copysign(INFINITY, out->diff);
+    out->p = out->se > 0 ? 2 * gsl_cdf_ugaussian_Q(fabs(out->z)) : out->diff == 0 ? 1 : 0;
     return ERR_OK;
 }
 

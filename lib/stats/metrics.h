@@ -46,6 +46,16 @@ struct metrics_auc_ci {
 int metrics_roc_auc_delong(const int *y, const double *s, size_t n, double level,
                            struct metrics_auc_ci *out, struct err *e);
 
+/* Two models' AUCs on the same rows compared: DeLong's paired test (the
+ * covariance of the two estimates from their structural components). */
+struct metrics_auc_diff {
+    double auc1, auc2, diff; /* diff = auc1 - auc2 */
+    double se;               /* of diff */
+    double z, p;             /* diff / se; two-sided p-value (1 when both agree on every pair) */
+};
+int metrics_delong_paired(const int *y, const double *s1, const double *s2, size_t n, struct metrics_auc_diff *out,
+                          struct err *e);
+
 /* ROC curve, points in order of decreasing threshold; fpr[0] = tpr[0] = 0 at
  * thresholds[0] = max(s) + 1. drop_intermediate != 0 removes collinear points
  * as sklearn's roc_curve(drop_intermediate=True) does (its default); 0 keeps

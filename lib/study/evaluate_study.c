@@ -123,7 +123,7 @@ static int write_metrics(const struct evaluate_model *ms, size_t nm, size_t n, s
     static const char *const cols[] = {
         "n", "n_pos", "roc_auc", "ci_low", "ci_high", "roc_auc_se", "average_precision", "log_loss", "brier",
         "accuracy_05", "precision_05", "recall_05", "f1_05", "threshold", "threshold_score",
-        "accuracy", "precision", "recall", "f1", NULL};
+        "accuracy", "precision", "recall", "f1", "delong_diff", "delong_p", NULL};
     struct table *t;
     int rc = long_table(&t, cols, e);
     for (size_t k = 0; !rc && k < nm; k++) {
@@ -132,7 +132,8 @@ static int write_metrics(const struct evaluate_model *ms, size_t nm, size_t n, s
         double v[] = {(double)n, (double)npos, m->auc.auc, m->auc.lo, m->auc.hi, m->auc.se, m->ap, m->log_loss,
                       m->brier, metrics_accuracy(a), metrics_precision(a), metrics_recall(a), metrics_f1(a),
                       m->thr.threshold, m->thr.value, metrics_accuracy(b), metrics_precision(b),
-                      metrics_recall(b), metrics_f1(b)};
+                      metrics_recall(b), metrics_f1(b), m->compared ? m->vs_best.diff : NAN,
+                      m->compared ? m->vs_best.p : NAN};
         rc = long_row(t, m->name, v, e);
     }
     return rc ? (table_free(t), rc) : write_long(t, dir, "metrics.tsv", e);
@@ -278,6 +279,49 @@ static int kv_model(struct kv *kv, const char *prefix, const struct evaluate_mod
     return rc;
 }
 
+/* The chosen pipeline against each other family (DeLong, paired, on the test
+ * rows): per family the difference and p; how many it beats (p < 0.05 and
+ * better), and the families it is tied with, as references to their names
+ * in the reader's text (report.families). */
+static int kv_comparison(struct kv *kv, const struct evaluate_model *ms, size_t nm, struct err *e)
+{
+    char tied[2048] = "", ref[TEXTREF_MAX];
+    size_t ncomp = 0, nbeat = 0, ntied = 0, len = 0;
+    int rc = 0;
+    for (size_t k = 1; !rc && k < nm; k++) {
+        if (!ms[k].compared)
+            continue;
+        const struct metrics_auc_diff *d = &ms[k].vs_best;
+        ncomp++;
+        nbeat += d->p < 0.05 && d->diff > 0;
+        rc = set_d(kv, ms[k].name, "delong_diff", d->diff, e);
+        if (!rc)
+            rc = set_d(kv, ms[k].name, "delong_p", d->p, e);
+        if (!rc && d->p >= 0.05 && !(rc = textref_key(ref, sizeof ref, "report.families", ms[k].name, e)))
+            len += (size_t)snprintf(tied + len, len < sizeof tied ? sizeof tied - len : 0, "%s«%s»",
+                                    !ntied++ ? "" : ", ", ref);
+    }
+    /* "«a», «b» и «c»": the last comma becomes "и". */
+    char *last = ntied > 1 ? strstr(tied, "», «") : NULL;
+    for (char *p = last; p && (p = strstr(p + 1, "», «"));)
+        last = p;
+    if (last && len + 4 < sizeof tied) {
+        memmove(last + 5, last + 3, strlen(last + 3) + 1);
+        memcpy(last, "» и ", 6);
+    }
+    if (!rc)
+        rc = kv_set_long(kv, "n_compared", (long)ncomp, e);
+    if (!rc)
+        rc = kv_set_long(kv, "n_beaten", (long)nbeat, e);
+    if (!rc)
+        rc = kv_set_long(kv, "beats_all", ncomp > 0 && nbeat == ncomp, e);
+    if (!rc)
+        rc = kv_set_long(kv, "n_tied", (long)ntied, e);
+    if (!rc)
+        rc = kv_set_str(kv, "tied_with", tied, e);
+    return rc;
+}
+
 static int write_kv(const struct evaluate_model *ms, size_t nm, size_t n, size_t npos, const struct evaluate_settings *st,
                     const struct kv *train, const char *path, struct err *e)
 {
@@ -315,6 +359,8 @@ static int write_kv(const struct evaluate_model *ms, size_t nm, size_t n, size_t
         rc = kv_set_str(kv, "top_test_family", ms[top].name, e);
     for (size_t k = 1; !rc && k < nm; k++)
         rc = kv_model(kv, ms[k].name, &ms[k], e);
+    if (!rc)
+        rc = kv_comparison(kv, ms, nm, e);
     if (!rc)
         rc = kv_write(kv, path, e);
     kv_free(kv);
@@ -581,6 +627,17 @@ int evaluate_study_read(struct evaluate_study *ev, const char *scores_path, cons
         rc = model_evaluate(&ev->ms[k], ev->y, ev->t->nrows, &ev->st, e);
         if (rc)
             err_prefix(e, "%s: ", scores_path);
+    }
+    /* Is the chosen pipeline better than the others, or tied with them? */
+    const char *chosen = ev->train ? kv_get(ev->train, "best_family") : NULL;
+    for (size_t k = 1; !rc && k < ev->nm; k++) {
+        struct evaluate_model *m = &ev->ms[k];
+        if (chosen && strcmp(m->name, chosen) == 0)
+            continue;
+        m->compared = 1;
+        rc = metrics_delong_paired(ev->y, ev->ms[0].s, m->s, ev->t->nrows, &m->vs_best, e);
+        if (rc)
+            err_prefix(e, "%s: the chosen pipeline against %s: ", scores_path, m->name);
     }
     return rc;
 }

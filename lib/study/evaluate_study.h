@@ -34,6 +34,10 @@ struct evaluate_model {
     struct metrics_pr *pr;
     struct metrics_calib_bin *calib;
     struct metrics_gain_row *gains;
+    /* The chosen pipeline against this family, paired on the test rows
+     * (DeLong; diff = chosen - this), for every family but the chosen one. */
+    int compared;
+    struct metrics_auc_diff vs_best;
 };
 
 struct evaluate_study {

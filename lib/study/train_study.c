@@ -13,14 +13,16 @@
 #include "core/outfile.h"
 #include "io/kv.h"
 #include "models/groups.h"
+#include "out/textref.h"
 #include "stats/metrics.h"
 
 const char *const train_twins_names[] = {"groups", "keep_one", NULL};
+const char *const train_choose_names[] = {"best", "one_se", NULL};
 
 int train_setup_read(const struct params *p, struct train_setup *s, struct err *e)
 {
-    static const char *const keys[] = {"test_size", "folds", "shuffle_folds", "twins", "scoring",
-                                       "n_iter",    "threads", "spaces",       NULL};
+    static const char *const keys[] = {"test_size", "folds",  "shuffle_folds", "twins", "scoring",
+                                       "choose",    "n_iter", "threads",       "spaces", NULL};
     const struct pnode *sp;
     int rc = params_check_keys(p, "train", keys, e);
     if (!rc)
@@ -35,6 +37,8 @@ int train_setup_read(const struct params *p, struct train_setup *s, struct err *
         rc = params_enum(p, "train.twins", train_twins_names, &s->twins, e);
     if (!rc)
         rc = params_enum(p, "train.scoring", search_metric_names, &s->scoring, e);
+    if (!rc)
+        rc = params_enum(p, "train.choose", train_choose_names, &s->choose, e);
     if (!rc)
         rc = params_long(p, "train.n_iter", 1, 100000, &s->n_iter, e);
     if (!rc)
@@ -81,6 +85,26 @@ static int split_twins(struct train_study *ts, struct err *e)
     if (!rc)
         ts->twins_dropped = ts->sp->ntrain + ts->sp->ntest - ts->fit->ntrain - ts->fit->ntest;
     return rc;
+}
+
+/* The family to hand over: the best CV score, or by the one-SE rule the
+ * simplest family within one standard error of it. */
+static void choose_family(struct train_study *ts)
+{
+    static const enum pipe_family simplest_first[] = {PIPE_LOGREG, PIPE_TREE, PIPE_KNN, PIPE_SVC};
+    long b = ts->res->best;
+    enum search_metric m = ts->so.scoring;
+    ts->top_family = ts->best_family = (int)ts->cand[b].cfg.family;
+    ts->one_se_bound = search_mean(ts->res, (size_t)b, m) - search_std(ts->res, (size_t)b, m) / sqrt((double)ts->su.folds);
+    if (ts->su.choose != CHOOSE_ONE_SE)
+        return;
+    for (size_t k = 0; k < PIPE_NFAMILY; k++) {
+        long c = ts->fin[simplest_first[k]].cand;
+        if (c >= 0 && search_mean(ts->res, (size_t)c, m) >= ts->one_se_bound) {
+            ts->best_family = (int)simplest_first[k];
+            return;
+        }
+    }
 }
 
 static void progress(void *ctx, size_t done, size_t total)
@@ -215,7 +239,8 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
         if (ts->fin[f].cand >= 0)
             rc = refit(ts->d, ts->fit, ts->cand, &ts->fin[f], e);
     }
-    ts->best_family = rc ? 0 : (int)ts->cand[ts->res->best].cfg.family;
+    if (!rc)
+        choose_family(ts);
     return rc;
 }
 
@@ -358,7 +383,9 @@ static void svc_scalers(const struct search_spaces *spaces, char *sc, size_t siz
 static int write_kv(const struct train_study *ts, const char *path, struct err *e)
 {
     const struct search_result *res = ts->res;
-    size_t b = (size_t)res->best, failed = 0;
+    char top_ref[TEXTREF_MAX];
+    textref_key(top_ref, sizeof top_ref, "report.families", pipeline_family_names[ts->top_family], e);
+    size_t b = (size_t)ts->fin[ts->best_family].cand, failed = 0;
     for (size_t i = 0; i < res->ncand; i++)
         failed += res->error[i] != NULL;
     int scoring = ts->so.scoring;
@@ -384,6 +411,11 @@ static int write_kv(const struct train_study *ts, const char *path, struct err *
         {"n_failed", NULL, (double)failed, 1},
         {"n_train", NULL, (double)ts->fit->ntrain, 1},
         {"n_test", NULL, (double)ts->fit->ntest, 1},
+        {"choose", train_choose_names[ts->su.choose], 0, 0},
+        {"top_cv_family", pipeline_family_names[ts->top_family], 0, 0},
+        {"top_cv_family_name", top_ref, 0, 0},
+        {"one_se_changed", NULL, (double)(ts->best_family != ts->top_family), 1},
+        {"one_se_bound", NULL, ts->one_se_bound, 0},
         {"twins", train_twins_names[ts->su.twins], 0, 0},
         {"twin_groups", NULL, (double)ts->twin_groups, 1},
         {"twin_rows", NULL, (double)ts->twin_rows, 1},

@@ -20,11 +20,16 @@
  * the others are neither fitted nor scored, but stay on their group's side). */
 enum train_twins { TWINS_GROUPS, TWINS_KEEP_ONE };
 extern const char *const train_twins_names[];
+/* Which family is chosen: the best CV score (best), or the simplest family
+ * (logreg < tree < knn < svc) whose best CV score is within one standard
+ * error of the best's (one_se: the error over the folds, std / sqrt(folds)). */
+enum train_choose { CHOOSE_BEST, CHOOSE_ONE_SE };
+extern const char *const train_choose_names[];
 
 struct train_setup {
     double test_size;
     long folds, n_iter, threads, seed;
-    int shuffle, scoring, twins;
+    int shuffle, scoring, twins, choose;
     struct search_spaces *spaces;
 };
 int train_setup_read(const struct params *p, struct train_setup *s, struct err *e);
@@ -51,7 +56,9 @@ struct train_study {
     struct search_opts so;
     double t0; /* when the search started, for its progress line */
     struct train_final fin[PIPE_NFAMILY];
-    int best_family;
+    int best_family;      /* the chosen one */
+    int top_family;       /* the one with the best CV score */
+    double one_se_bound;  /* the best CV score less its standard error */
 };
 
 /* Read the customers, split, draw, search, refit (params_path names the

@@ -242,6 +242,27 @@ for f in $figs; do
 done
 if ! grep -qi 'warning' "$TMP/fig.log"; then ok "gnuplot without warnings"; else bad "gnuplot warns: $(grep -i warning "$TMP/fig.log" | head -2)"; fi
 if [ "$(kvget "$MI/metrics.kv" best_family)" = logreg ]; then ok "make passes train.kv"; else bad "best_family via make"; fi
+# The chosen pipeline (logreg) against the three other families, paired DeLong
+# (the arithmetic is unit-tested against tests/oracle/delong.py): a p-value and
+# a difference for each, none for logreg itself, and the tallies agree with them.
+M=$MI/metrics.kv
+if [ -z "$(kvget "$M" logreg_delong_p)" ] && [ "$(kvget "$M" n_compared)" = 3 ] &&
+   for f in knn tree svc; do awk -v p="$(kvget "$M" ${f}_delong_p)" 'BEGIN {exit !(p > 0 && p <= 1)}' || exit 1; done; then
+  ok "DeLong: the chosen logreg against knn, tree and svc"
+else
+  bad "DeLong keys: $(grep -E 'delong|compared' "$M" | tr '\n' ' ')"
+fi
+tied=0; beaten=0
+for f in knn tree svc; do
+  p=$(kvget "$M" ${f}_delong_p) d=$(kvget "$M" ${f}_delong_diff)
+  awk -v p="$p" 'BEGIN {exit !(p >= 0.05)}' && tied=$((tied + 1))
+  awk -v p="$p" -v d="$d" 'BEGIN {exit !(p < 0.05 && d > 0)}' && beaten=$((beaten + 1))
+done
+[ "$(kvget "$M" n_tied)" = $tied ] && [ "$(kvget "$M" n_beaten)" = $beaten ] \
+  && [ "$(kvget "$M" tied_with | grep -o '«' | wc -l)" = $tied ] \
+  && ok "ties ($tied) and wins ($beaten) counted from the p-values" || bad "tallies: $(grep -E 'tied|beat' "$M" | tr '\n' ' ')"
+[ "$(awk -F'\t' 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} $1 == "logreg" {print "[" $c["delong_p"] "]"}' "$MI/evaluate/metrics.tsv")" = "[]" ] \
+  && ok "metrics.tsv: no p-value for the chosen family against itself" || bad "metrics.tsv delong_p of logreg"
 before=$(stat -c %Y.%s "$MI/metrics.kv")
 mk "$MI/metrics.kv" >"$TMP/make2.log" 2>&1
 if ! grep -q 'bin/evaluate' "$TMP/make2.log" && [ "$(stat -c %Y.%s "$MI/metrics.kv")" = "$before" ]; then

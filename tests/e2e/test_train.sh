@@ -66,6 +66,28 @@ check "scores_test: best is the $best column" \
 check "candidates.tsv: one row per candidate" \
   test "$(($(wc -l <"$A/train/candidates.tsv") - 1))" = "$(kv n_candidates)"
 
+echo "test_train: the one-standard-error rule"
+# Computed here from the first run's scores: the best CV ROC-AUC less its
+# standard error over the 5 folds; the first family, simplest first, whose
+# best reaches it.
+C=$TMP/c
+mkdir -p "$C/train" "$C/models"
+cp "$TMP/params.yaml" "$TMP/params_1se.yaml" && param set "$TMP/params_1se.yaml" train.choose one_se
+if $BIN/train --params "$TMP/params_1se.yaml" --in "$A/customers.tsv" --out "$C/train" --kv "$C/train.kv" \
+  --models "$C/models" 2>"$TMP/err_1se"; then ok "train with choose: one_se"; else cat "$TMP/err_1se"; bad "one_se"; fi
+read -r bound want <<<"$(awk -F'\t' '{v[$1] = $2} END {
+  b = v["best_cv_roc_auc"] - v["best_cv_roc_auc_std"] / sqrt(5); split("logreg tree knn svc", f, " ")
+  for (i = 1; i <= 4; i++) if (("cv_roc_auc_" f[i]) in v && v["cv_roc_auc_" f[i]] >= b) {printf "%.17g %s\n", b, f[i]; exit}}' "$A/train.kv")"
+ckv() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$C/train.kv"; }
+awk -v a="$(ckv one_se_bound)" -v b="$bound" 'BEGIN {d = a - b; exit !(d < 1e-12 && d > -1e-12)}' \
+  && ok "one-SE bound $bound" || bad "one_se_bound $(ckv one_se_bound), computed $bound"
+[ "$(ckv best_family)" = "$want" ] && [ "$(ckv top_cv_family)" = "$(kv best_family)" ] \
+  && ok "one_se hands over $want (top CV: $(ckv top_cv_family))" || bad "one_se chose $(ckv best_family), expected $want"
+[ "$(ckv one_se_changed)" = "$([ "$want" = "$(kv best_family)" ] && echo 0 || echo 1)" ] \
+  && ok "one_se_changed says whether the rule changed the choice" || bad "one_se_changed $(ckv one_se_changed)"
+cmp -s "$C/models/best.pipeline" "$C/models/$want.pipeline" && ok "best.pipeline is the $want pipeline" \
+  || bad "best.pipeline is not $want's"
+
 echo "test_train: the same result with 1 thread"
 B=$TMP/b
 mkdir -p "$B/train" "$B/models"

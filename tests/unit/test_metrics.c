@@ -405,6 +405,39 @@ static void test_sklearn_fixtures(void **state)
     tsv_free(gain);
 }
 
+/* The paired DeLong test against the direct computation over every pair
+ * (tests/oracle/delong.py -> fixtures/delong_*.tsv). */
+static void test_delong_paired(void **state)
+{
+    (void)state;
+    struct tsv *sc = tsv_read(FIX "delong_scores.tsv"), *ex = tsv_read(FIX "delong_expected.tsv");
+    for (size_t c = 0; c < ex->nrows; c++) {
+        const char *name = tsv_cell(ex, c, 0);
+        size_t n = 0;
+        int *y = malloc(sc->nrows * sizeof *y);
+        double *s1 = malloc(sc->nrows * sizeof *s1), *s2 = malloc(sc->nrows * sizeof *s2);
+        for (size_t r = 0; r < sc->nrows; r++)
+            if (strcmp(tsv_cell(sc, r, 0), name) == 0) {
+                y[n] = (int)tsv_num(sc, r, "y");
+                s1[n] = tsv_num(sc, r, "s1");
+                s2[n++] = tsv_num(sc, r, "s2");
+            }
+        struct metrics_auc_diff d;
+        struct err e = {0};
+        assert_int_equal(metrics_delong_paired(y, s1, s2, n, &d, &e), 0);
+        const double got[] = {d.auc1, d.auc2, d.diff, d.se, d.z, d.p};
+        for (size_t k = 0; k < 6; k++)
+            if (fabs(got[k] - tsv_at(ex, c, k + 1)) > 1e-12)
+                fail_msg("%s %s: %.17g, expected %s", name, ex->head[k + 1], got[k], tsv_cell(ex, c, k + 1));
+        /* A model against itself: no difference, p = 1. */
+        assert_int_equal(metrics_delong_paired(y, s1, s1, n, &d, &e), 0);
+        assert_true(d.diff == 0 && d.p == 1);
+        free(y), free(s1), free(s2);
+    }
+    tsv_free(sc);
+    tsv_free(ex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_gains_hand),
         cmocka_unit_test(test_roc_pr_hand),
         cmocka_unit_test(test_delong_random),
+        cmocka_unit_test(test_delong_paired),
         cmocka_unit_test(test_sklearn_fixtures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
