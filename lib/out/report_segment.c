@@ -455,6 +455,7 @@ static int whatif_table(struct report *r, struct xlsxout_table **out, struct err
     static const char *const codes[] = {"label",
                                         "helps",
                                         "target",
+                                        "max_step",
                                         "n_moved",
                                         "mean_probability_before",
                                         "mean_probability_after",
@@ -462,15 +463,16 @@ static int whatif_table(struct report *r, struct xlsxout_table **out, struct err
                                         "profit_at_risk_before",
                                         "profit_at_risk_after",
                                         "profit_at_risk_saved"};
-    static const enum xlsxout_kind kinds[] = {XLSXOUT_TEXT,    XLSXOUT_TEXT,    XLSXOUT_NUMBER, XLSXOUT_INT,
-                                              XLSXOUT_PERCENT, XLSXOUT_PERCENT, XLSXOUT_NUMBER, XLSXOUT_MONEY,
+    static const enum xlsxout_kind kinds[] = {XLSXOUT_TEXT,    XLSXOUT_TEXT,    XLSXOUT_NUMBER,
+                                              XLSXOUT_NUMBER,  XLSXOUT_INT,     XLSXOUT_PERCENT,
+                                              XLSXOUT_PERCENT, XLSXOUT_NUMBER,  XLSXOUT_MONEY,
                                               XLSXOUT_MONEY,   XLSXOUT_MONEY};
     enum { NC = sizeof codes / sizeof codes[0] };
     const char *h[NC];
     const struct column *c[NC];
     int rc = report_headers(r, "whatif", codes, NC, h, e);
     for (size_t j = 0; j < NC && !rc; j++)
-        rc = report_col(r, WIF, j == 6 ? "mean_change" : codes[j], j < 2 ? COL_STR : COL_NUM, &c[j], e);
+        rc = report_col(r, WIF, j == 7 ? "mean_change" : codes[j], j < 2 ? COL_STR : COL_NUM, &c[j], e);
     struct xlsxout_table *t = rc ? NULL : xlsxout_table_alloc(NC, h, kinds);
     if (!rc && !t)
         rc = err_set(e, ERR_NOMEM, "out of memory");
@@ -481,7 +483,7 @@ static int whatif_table(struct report *r, struct xlsxout_table **out, struct err
         rc = report_word(r, "helps", c[1]->str[i] ? c[1]->str[i] : "", &cells[1], e);
         for (size_t j = 2; j < NC; j++) {
             /* The change in percentage points, as the what-if figure shows it. */
-            report_num(j == 6 ? 100.0 * c[j]->num[i] : c[j]->num[i], b[j], 64);
+            report_num(j == 7 ? 100.0 * c[j]->num[i] : c[j]->num[i], b[j], 64);
             cells[j] = b[j];
         }
         if (!rc)

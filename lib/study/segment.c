@@ -231,11 +231,11 @@ int segment_offer_text(const char *tmpl, const struct schema *s, const struct ta
     return rc;
 }
 
-double segment_whatif_value(double x, double target, int increase)
+double segment_whatif_value(double x, double target, int increase, double max_step)
 {
     if (isnan(x))
         return x;
     if (increase)
-        return x < target ? target : x;
-    return x > target ? target : x;
+        return x < target ? fmin(target, x + max_step) : x;
+    return x > target ? fmax(target, x - max_step) : x;
 }

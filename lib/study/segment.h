@@ -131,9 +131,12 @@ const char *segment_offer_for(const struct segment_lever *l, int denied, enum se
 int segment_offer_text(const char *tmpl, const struct schema *s, const struct table *t, size_t row, char **out,
                        struct err *e);
 
-/* What-if: x moved to target only when that is the helpful direction
- * (increase: max(x, target); else min(x, target)). NaN stays NaN. */
-double segment_whatif_value(double x, double target, int increase);
+/* What-if: x moved towards target only when that is the helpful direction,
+ * by at most max_step (increase: min(target, x + max_step) when x < target;
+ * else max(target, x - max_step) when x > target); a plausible change for one
+ * customer, not a jump to the other group. max_step = INFINITY: all the way.
+ * NaN stays NaN. */
+double segment_whatif_value(double x, double target, int increase, double max_step);
 
 /* ---- the honest scorer (lib/study/segment_score.c) ---------------------------- */
 
@@ -201,6 +204,7 @@ struct segment_params {
     struct segment_lever *lev;
     size_t nlev;
     struct textrefs *refs;       /* the references to the reader's text (names, offers, labels) */
+    double whatif_step;          /* a lever's largest move per customer, in the reference's SDs (INFINITY: none) */
 };
 
 /* Read and check segment.* (strings point into p): every (risk, profit) pair

@@ -212,6 +212,23 @@ int segment_study_offers(struct segment_study *st, struct err *e)
     return rc;
 }
 
+/* The sample standard deviation of x[0..n) (NaN left out); 0 when n < 2. */
+static double sd_of(const double *x, size_t n)
+{
+    double m = 0, ss = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            m += x[i], k++;
+    if (k < 2)
+        return 0;
+    m /= (double)k;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            ss += (x[i] - m) * (x[i] - m);
+    return sqrt(ss / (double)(k - 1));
+}
+
 int segment_study_whatif(struct segment_study *st, struct err *e)
 {
     const struct segment_params *sp = st->sp;
@@ -237,12 +254,13 @@ int segment_study_whatif(struct segment_study *st, struct err *e)
                 ref[nr++] = orig[i];
         if (!rc)
             rc = segment_median(ref, nr, &w->target, e);
+        w->max_step = sp->whatif_step * sd_of(ref, nr);
         /* Only the focus customers move; everyone else keeps their row. */
         for (size_t i = 0; !rc && i < n; i++)
             x[i] = orig[i];
         for (size_t k = 0; !rc && k < nf; k++) {
             size_t i = rows[k];
-            x[i] = segment_whatif_value(orig[i], w->target, sp->lev[l].increase);
+            x[i] = segment_whatif_value(orig[i], w->target, sp->lev[l].increase, w->max_step);
             w->n_moved += x[i] != orig[i];
         }
         memcpy(in, st->d->in, st->d->nfeat * sizeof *in);
@@ -274,6 +292,12 @@ int segment_study_whatif(struct segment_study *st, struct err *e)
         rc = kv_set_double(st->kv, "whatif_best_saved", st->wi[best].par_before - st->wi[best].par_after, e);
     if (!rc && nl)
         rc = kv_set_double(st->kv, "whatif_best_mean_change", st->wi[best].mean_after - st->wi[best].mean_before, e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "whatif_bounded", isfinite(sp->whatif_step), e);
+    if (!rc)
+        rc = kv_set_long(st->kv, "whatif_unbounded", !isfinite(sp->whatif_step), e);
+    if (!rc)
+        rc = kv_set_double(st->kv, "whatif_step", isfinite(sp->whatif_step) ? sp->whatif_step : 0, e);
     free(rows);
     free(x);
     free(ref);

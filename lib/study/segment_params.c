@@ -179,9 +179,45 @@ static const char *offer_ref(struct textrefs *refs, const char *feature, const c
     return textrefs_keep(refs, ref, e);
 }
 
+/* An offer's moves (feature key: increase | decrease) must move its own lever
+ * the way that lowers the risk, and no other lever the other way: a customer
+ * with that lever among their drivers would be pushed towards a decline. */
+static int check_moves(const struct schema *s, const struct segment_params *sp, size_t k, const struct pnode *mv,
+                       const char *name, struct err *e)
+{
+    static const char *const dirs[] = {"decrease", "increase", NULL};
+    const struct segment_lever *own = &sp->lev[k];
+    int rc = pnode_expect(mv, name, PNODE_MAP, e), moves_own = 0;
+    for (size_t i = 0; !rc && i < mv->n; i++) {
+        const struct pnode *c = mv->items[i];
+        const char *col;
+        int up = 0;
+        rc = schema_column_at(s, c, c->key, name, &col, e);
+        if (!rc)
+            rc = pnode_enum(c, name, dirs, &up, e);
+        for (size_t j = 0; !rc && j < sp->nlev; j++) {
+            const struct segment_lever *l = &sp->lev[j];
+            if (strcmp(l->feature, col) != 0)
+                continue;
+            moves_own |= j == k && up == l->increase;
+            if (up != l->increase)
+                rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.levers.%s: the offer for %s %ss %s, whose risk falls "
+                                            "as it %ss: a customer with %s among their drivers would be pushed the "
+                                            "wrong way",
+                             c->file, c->line, c->col, name, schema_key(s, own->feature), dirs[up], c->key,
+                             dirs[l->increase], c->key);
+        }
+    }
+    if (!rc && !moves_own)
+        rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.levers.%s: expected the offer for %s to %s it, found no such "
+                                    "entry", mv->file, mv->line, mv->col, name, schema_key(s, own->feature),
+                     dirs[own->increase]);
+    return rc;
+}
+
 static int read_levers(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
 {
-    static const char *const keys[] = {"feature", "helps", "channel", NULL};
+    static const char *const keys[] = {"feature", "helps", "channel", "moves", "site_moves", NULL};
     static const char *const helps[] = {"decrease", "increase", NULL};
     const char *what = "segment.levers";
     const struct pnode *seq, *n;
@@ -227,13 +263,29 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
     }
     if (!rc)
         sp->nlev = seq->n;
+    /* What each offer moves, checked against every lever (all read by now). */
+    for (size_t k = 0; !rc && k < sp->nlev; k++) {
+        const struct pnode *m = seq->items[k], *mv = pnode_child(m, "moves"), *smv = pnode_child(m, "site_moves");
+        int contact = sp->lev[k].channel == SEGMENT_CONTACT;
+        if (!mv || (contact && !smv))
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected %s, what the offer%s change (feature: increase or "
+                                        "decrease), found none", m->file, m->line, m->col, what,
+                         !mv ? "moves" : "site_moves", !mv ? "" : "'s on-site version");
+        else if (!contact && smv)
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: a site lever has no on-site version: site_moves is not for it",
+                         smv->file, smv->line, smv->col, what);
+        if (!rc)
+            rc = check_moves(s, sp, k, mv, "moves", e);
+        if (!rc && smv)
+            rc = check_moves(s, sp, k, smv, "site_moves", e);
+    }
     return rc;
 }
 
 int segment_params_read(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
 {
     static const char *const keys[] = {"folds", "shuffle_folds", "risk", "profit", "segments", "focus", "offers_for",
-                                       "consent", "levers", NULL};
+                                       "consent", "levers", "whatif_step", NULL};
     static const char *const ckeys[] = {"column", "deny", NULL};
     memset(sp, 0, sizeof *sp);
     if (!(sp->refs = calloc(1, sizeof *sp->refs)))
@@ -243,6 +295,11 @@ int segment_params_read(const struct params *p, const struct schema *s, struct s
     size_t nof = 0;
     const struct pnode *n;
     int rc = params_check_keys(p, "segment", keys, e);
+    /* whatif_step: a number of SDs, or none (all the way to the median). */
+    const struct pnode *ws = rc ? NULL : params_find(p, NULL, "segment.whatif_step");
+    sp->whatif_step = INFINITY;
+    if (ws && !(ws->kind == PNODE_SCALAR && !ws->quoted && strcmp(ws->value, "none") == 0))
+        rc = pnode_double(ws, "segment.whatif_step", 0, 1e6, &sp->whatif_step, e);
     if (!rc)
         rc = params_long(p, "segment.folds", 2, 100, &sp->folds, e);
     if (!rc)

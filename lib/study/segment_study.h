@@ -28,6 +28,7 @@ struct segment_rec {
 /* One lever's what-if on the focus segment (whatif.tsv). */
 struct segment_whatif {
     double target;              /* the active customers' median */
+    double max_step;            /* the most one customer's value moves (INFINITY: no bound) */
     size_t n_moved;             /* focus customers whose value moved */
     double mean_before, mean_after;
     double par_before, par_after;

@@ -162,7 +162,7 @@ static int recommendations_table(const struct segment_study *st, const char *dir
 
 static int whatif_table(const struct segment_study *st, const char *dir, struct err *e)
 {
-    static const char *const cols[] = {"$segment", "$feature", "$label", "$helps", "target", "n_segment", "n_moved",
+    static const char *const cols[] = {"$segment", "$feature", "$label", "$helps", "target", "max_step", "n_segment", "n_moved",
                                        "mean_probability_before", "mean_probability_after", "mean_change",
                                        "profit_at_risk_before", "profit_at_risk_after", "profit_at_risk_saved",
                                        "$note", NULL};
@@ -182,6 +182,7 @@ static int whatif_table(const struct segment_study *st, const char *dir, struct 
         if (!rc)
             rc = put_str(t, "note", l, note, e);
         put_num(t, "target", l, w->target);
+        put_num(t, "max_step", l, w->max_step);
         put_num(t, "n_segment", l, (double)st->sum[sp->focus].n);
         put_num(t, "n_moved", l, (double)w->n_moved);
         put_num(t, "mean_probability_before", l, w->mean_before);

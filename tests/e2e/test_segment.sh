@@ -117,6 +117,11 @@ check "some customers without consent got on-site offers" test "$(kv offers_move
 W=$(worded_file "$C")
 check "offers name the favourite category, not {placeholders}" awk -F'\t' -v o=$OF 'NR > 1 && $o ~ /[{}$]/ {exit 1}' "$W"
 check "the worded offers name the customer's category" grep -qP '\tПерсональные рекомендации на сайте в любимой категории «(Товары для детей|Домашний текстиль|Косметика и аксессуары|Техника для красоты и здоровья|Мелкая бытовая техника и электроника|Кухонная посуда)»' "$W"
+# On the real data: no customer whose drivers include the promo share is
+# offered a discount or a promotion (the catalogue's moves are checked at load).
+DR=$(col drivers)
+check "no discount or promotion for a customer driven by the promo share" \
+  awk -F'\t' -v d=$DR -v o=$OF 'NR > 1 && $d ~ /Акционные_покупки/ && tolower($o) ~ /скидк|акци/ {exit 1}' "$W"
 check "focus segment is hr_hp" test "$(kv focus)" = hr_hp
 check "recommendations: 5 levers in each of 4 segments" test "$(($(wc -l <"$A/segment/recommendations.tsv") - 1))" = 20
 check "what-if: one row per lever, labelled an estimate" \
@@ -169,6 +174,16 @@ cp "$STUDY_PARAMS" "$TMP/bad2.yaml" && param set "$TMP/bad2.yaml" segment.consen
 st=$(run_s "$TMP/bad2.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "bad2.yaml:[0-9]*:[0-9]*: segment.consent.column: expected a column key of schema.columns, found \"Тип клиента\"" "$TMP/err/msg" \
   && ok "consent column not a key of schema.columns: exit 1, located" || bad "consent column key: status $st, $(cat "$TMP/err/msg")"
+# An offer that pushes another lever the wrong way (a discount raises the share
+# of promo purchases) is refused at load, naming the line.
+sed 's/^      moves: {unpaid_items: decrease}$/      moves: {unpaid_items: decrease, promo_share: increase}/' "$STUDY_PARAMS" >"$TMP/bad4.yaml"
+st=$(run_s "$TMP/bad4.yaml" "$A/clean/profit.tsv")
+[ "$st" = 1 ] && grep -q "bad4.yaml:[0-9]*:[0-9]*: segment.levers.moves: the offer for unpaid_items increases promo_share, whose risk falls as it decreases" "$TMP/err/msg" \
+  && ok "an offer against another lever: refused, located" || bad "offer against a lever: status $st, $(cat "$TMP/err/msg")"
+sed 's/^      site_moves: {marketing_6m: increase}$/      site_moves: {promo_share: decrease}/' "$STUDY_PARAMS" >"$TMP/bad5.yaml"
+st=$(run_s "$TMP/bad5.yaml" "$A/clean/profit.tsv")
+[ "$st" = 1 ] && grep -q "segment.levers.site_moves: expected the offer for marketing_6m to increase it" "$TMP/err/msg" \
+  && ok "an offer that does not move its own lever: refused" || bad "own lever: status $st, $(cat "$TMP/err/msg")"
 sed 's/^      helps: increase/      helps: up/' "$STUDY_PARAMS" >"$TMP/bad3.yaml"
 st=$(run_s "$TMP/bad3.yaml" "$A/clean/profit.tsv")
 [ "$st" = 1 ] && grep -q "expected one of decrease, increase" "$TMP/err/msg" \

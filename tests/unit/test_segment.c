@@ -229,11 +229,17 @@ static void test_rank_levers(void **state)
 static void test_whatif_value(void **state)
 {
     (void)state;
-    assert_near(segment_whatif_value(5, 2, 0), 2, 0);  /* decrease: down to the median */
-    assert_near(segment_whatif_value(1, 2, 0), 1, 0);  /* already better: kept */
-    assert_near(segment_whatif_value(3, 10, 1), 10, 0); /* increase: up to the median */
-    assert_near(segment_whatif_value(12, 10, 1), 12, 0);
-    assert_true(isnan(segment_whatif_value(NAN, 10, 1)));
+    assert_near(segment_whatif_value(5, 2, 0, INFINITY), 2, 0);  /* decrease: down to the median */
+    assert_near(segment_whatif_value(1, 2, 0, INFINITY), 1, 0);  /* already better: kept */
+    assert_near(segment_whatif_value(3, 10, 1, INFINITY), 10, 0); /* increase: up to the median */
+    assert_near(segment_whatif_value(12, 10, 1, INFINITY), 12, 0);
+    assert_true(isnan(segment_whatif_value(NAN, 10, 1, INFINITY)));
+    /* Bounded: at most max_step towards the median, never past it. */
+    assert_near(segment_whatif_value(5, 2, 0, 0.5), 4.5, 0);
+    assert_near(segment_whatif_value(2.2, 2, 0, 0.5), 2, 0);
+    assert_near(segment_whatif_value(3, 10, 1, 2), 5, 0);
+    assert_near(segment_whatif_value(12, 10, 1, 2), 12, 0);
+    assert_near(segment_whatif_value(3, 10, 1, 0), 3, 0);
 }
 
 /* ---- the scorer against sklearn's cross_val_predict --------------------- */
