@@ -235,7 +235,10 @@ int explain_rows(const struct pipeline *p, const double *X, size_t n, const doub
     r->n = n;
     r->nfeat = p->prep->nfeat;
     r->nout = p->prep->nout;
-    int rc = explain_resolve(p->cfg.family, o->kind, &r->kind, e);
+    /* A calibrated pipeline's probability is the calibration of its score:
+     * the exact explainers see the model without it, so auto takes
+     * KernelSHAP, which explains the probability handed over. */
+    int rc = explain_resolve(p->cfg.family, p->calib && o->kind == EXPLAIN_AUTO ? EXPLAIN_KERNEL : o->kind, &r->kind, e);
     size_t nn = n ? n : 1;
     if (!rc) {
         r->space = explain_space_of(r->kind);

@@ -212,6 +212,7 @@ void pipeline_free(struct pipeline *p)
     if (!p)
         return;
     prep_free(p->prep);
+    calib_free(p->calib);
     pipe_families[p->cfg.family]->free(p);
     free(p);
 }
@@ -292,7 +293,11 @@ int pipeline_score_transformed(const struct pipeline *p, const double *X, size_t
 {
     if (n == 0)
         return 0;
-    return pipe_families[p->cfg.family]->score(p, X, n, kind, out, e);
+    /* Calibrated: the map from the ranking score (as CalibratedClassifierCV). */
+    int rc = pipe_families[p->cfg.family]->score(p, X, n, p->calib && kind == 0 ? 1 : kind, out, e);
+    for (size_t i = 0; !rc && p->calib && kind == 0 && i < n; i++)
+        out[i] = calib_apply(p->calib, out[i]);
+    return rc;
 }
 
 int pipeline_predict_proba(const struct pipeline *p, const struct pipe_data *d, const size_t *rows,

@@ -42,6 +42,7 @@
 #include "models/cart.h"
 #include "core/err.h"
 #include "models/knn.h"
+#include "models/calib.h"
 #include "models/prep.h"
 #include "io/schema.h"
 #include "io/table.h"
@@ -126,6 +127,9 @@ struct pipeline {
     void *logreg; /* struct logreg * */
     void *svc;    /* struct svc * */
     int probability; /* the svc was fitted with Platt scaling */
+    /* The probabilities' calibration (lib/models/calib.h), or NULL: applied
+     * by every probability this pipeline gives, to the ranking score. */
+    struct calib *calib;
 };
 
 /* Fit on the listed rows (rows = NULL: all), which need labels. probability:

@@ -21,6 +21,8 @@ int pipeline_write(const struct pipeline *p, FILE *fp, struct err *e)
     if (rc)
         return rc;
     rc = pipe_families[p->cfg.family]->write(p, fp, e);
+    if (!rc && p->calib)
+        rc = calib_write(p->calib, fp, e);
     if (!rc && ferror(fp))
         rc = err_set(e, ERR_IO, "cannot write the pipeline: %s", strerror(errno));
     return rc;
@@ -76,6 +78,14 @@ int pipeline_read(FILE *fp, const char *name, struct pipeline **out, struct err 
         rc = prep_read(fp, name, &p->prep, e);
     if (!rc)
         rc = pipe_families[p->cfg.family]->read(p, fp, name, e);
+    /* An optional last block: the calibration. */
+    if (!rc && getline(&buf, &cap, fp) >= 0) {
+        if (strncmp(buf, "calibration\t", 12) == 0)
+            rc = calib_read(buf + 12, fp, name, &p->calib, e);
+        else
+            rc = err_set(e, ERR_DATA, "%s: expected \"calibration\" or the end of the file after the model, found \"%.40s\"",
+                         name, buf);
+    }
     free(buf);
     if (rc) {
         pipeline_free(p);

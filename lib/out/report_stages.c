@@ -274,6 +274,10 @@ int report_sheet_metrics(struct report *r, const char *name, struct err *e)
     snprintf(path, sizeof path, "%s/figures/roc_test.png", r->out);
     if (!rc)
         rc = xlsxout_insert_png(ws, (unsigned)t->nrows + 3, 0, path, 0.8, "ROC", e);
+    /* The reliability diagram: the chosen pipeline calibrated, its family before. */
+    snprintf(path, sizeof path, "%s/figures/calibration_test.png", r->out);
+    if (!rc)
+        rc = xlsxout_insert_png(ws, (unsigned)t->nrows + 3, 12, path, 0.8, "Calibration", e);
     xlsxout_table_free(t);
     return rc;
 }

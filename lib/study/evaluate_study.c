@@ -65,6 +65,10 @@ static int model_evaluate(struct evaluate_model *m, const int *y, size_t n, cons
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
         rc = metrics_calibration(y, m->s, n, (size_t)st->calib_bins, m->calib, e);
+    m->ece = 0;
+    for (long b = 0; !rc && b < st->calib_bins; b++)
+        if (m->calib[b].count)
+            m->ece += (double)m->calib[b].count / (double)n * fabs(m->calib[b].mean_pred - m->calib[b].frac_pos);
     if (!rc && !(m->gains = malloc((size_t)st->gains_groups * sizeof *m->gains)))
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
@@ -123,7 +127,7 @@ static int write_metrics(const struct evaluate_model *ms, size_t nm, size_t n, s
     static const char *const cols[] = {
         "n", "n_pos", "roc_auc", "ci_low", "ci_high", "roc_auc_se", "average_precision", "log_loss", "brier",
         "accuracy_05", "precision_05", "recall_05", "f1_05", "threshold", "threshold_score",
-        "accuracy", "precision", "recall", "f1", "delong_diff", "delong_p", NULL};
+        "accuracy", "precision", "recall", "f1", "ece", "delong_diff", "delong_p", NULL};
     struct table *t;
     int rc = long_table(&t, cols, e);
     for (size_t k = 0; !rc && k < nm; k++) {
@@ -132,7 +136,7 @@ static int write_metrics(const struct evaluate_model *ms, size_t nm, size_t n, s
         double v[] = {(double)n, (double)npos, m->auc.auc, m->auc.lo, m->auc.hi, m->auc.se, m->ap, m->log_loss,
                       m->brier, metrics_accuracy(a), metrics_precision(a), metrics_recall(a), metrics_f1(a),
                       m->thr.threshold, m->thr.value, metrics_accuracy(b), metrics_precision(b),
-                      metrics_recall(b), metrics_f1(b), m->compared ? m->vs_best.diff : NAN,
+                      metrics_recall(b), metrics_f1(b), m->ece, m->compared ? m->vs_best.diff : NAN,
                       m->compared ? m->vs_best.p : NAN};
         rc = long_row(t, m->name, v, e);
     }
@@ -255,6 +259,8 @@ static int kv_model(struct kv *kv, const char *prefix, const struct evaluate_mod
     if (!rc)
         rc = set_d(kv, prefix, "brier", m->brier, e);
     if (!rc)
+        rc = set_d(kv, prefix, "ece", m->ece, e);
+    if (!rc)
         rc = set_d(kv, prefix, "threshold", m->thr.threshold, e);
     if (!rc)
         rc = set_d(kv, prefix, "accuracy_05", metrics_accuracy(a), e);
@@ -359,6 +365,12 @@ static int write_kv(const struct evaluate_model *ms, size_t nm, size_t n, size_t
         rc = kv_set_str(kv, "top_test_family", ms[top].name, e);
     for (size_t k = 1; !rc && k < nm; k++)
         rc = kv_model(kv, ms[k].name, &ms[k], e);
+    /* The chosen family's own column is the chosen pipeline before its
+     * calibration: "raw_*" for the report's before and after. */
+    const char *fam = train ? kv_get(train, "best_family") : NULL;
+    for (size_t k = 1; !rc && fam && k < nm; k++)
+        if (strcmp(ms[k].name, fam) == 0)
+            rc = kv_model(kv, "raw", &ms[k], e);
     if (!rc)
         rc = kv_comparison(kv, ms, nm, e);
     if (!rc)

@@ -28,6 +28,7 @@ struct evaluate_model {
     const double *s;
     struct metrics_auc_ci auc;
     double ap, log_loss, brier;
+    double ece; /* expected calibration error: sum over the calibration bins of share x |mean p - share of 1s| */
     struct metrics_threshold thr;
     struct metrics_confusion at_default, at_thr;
     struct metrics_roc *roc;

@@ -102,9 +102,13 @@ int segment_scorer_predict(const struct segment_scorer *sc, const struct pipe_da
         }
         if (rc || ns == 0)
             continue;
-        rc = pipeline_predict_proba(m < 0 ? sc->final : sc->fold[m], d, sub, ns, p, e);
+        /* A fold's pipeline gets the final one's calibration (fitted on the
+         * same folds' out-of-fold scores by train). */
+        const struct calib *cal = m < 0 ? NULL : sc->final->calib;
+        rc = cal ? pipeline_decision(sc->fold[m], d, sub, ns, p, e)
+                 : pipeline_predict_proba(m < 0 ? sc->final : sc->fold[m], d, sub, ns, p, e);
         for (size_t k = 0; !rc && k < ns; k++)
-            out[pos[k]] = p[k];
+            out[pos[k]] = cal ? calib_apply(cal, p[k]) : p[k];
     }
     free(sub);
     free(pos);

@@ -21,8 +21,8 @@ const char *const train_choose_names[] = {"best", "one_se", NULL};
 
 int train_setup_read(const struct params *p, struct train_setup *s, struct err *e)
 {
-    static const char *const keys[] = {"test_size", "folds",  "shuffle_folds", "twins", "scoring",
-                                       "choose",    "n_iter", "threads",       "spaces", NULL};
+    static const char *const keys[] = {"test_size", "folds",   "shuffle_folds", "twins",  "scoring",
+                                       "choose",    "n_iter",  "threads",       "spaces", "calibration", NULL};
     const struct pnode *sp;
     int rc = params_check_keys(p, "train", keys, e);
     if (!rc)
@@ -39,6 +39,8 @@ int train_setup_read(const struct params *p, struct train_setup *s, struct err *
         rc = params_enum(p, "train.scoring", search_metric_names, &s->scoring, e);
     if (!rc)
         rc = params_enum(p, "train.choose", train_choose_names, &s->choose, e);
+    if (!rc)
+        rc = params_enum(p, "train.calibration", calib_method_names, &s->calibration, e);
     if (!rc)
         rc = params_long(p, "train.n_iter", 1, 100000, &s->n_iter, e);
     if (!rc)
@@ -105,6 +107,58 @@ static void choose_family(struct train_study *ts)
             return;
         }
     }
+}
+
+/* The chosen pipeline's calibration, as CalibratedClassifierCV(ensemble=False):
+ * its config refitted on the training rows of K-1 folds (the search's folds,
+ * twins together) scores the K-th; the calibration maps those out-of-fold
+ * ranking scores to the training labels; the test rows get it applied to the
+ * final pipeline's scores. */
+static int calibrate(struct train_study *ts, struct err *e)
+{
+    const struct split_tt *f = ts->fit;
+    const struct pipeline *final = ts->fin[ts->best_family].pipe;
+    size_t n = f->ntrain, k = (size_t)ts->su.folds;
+    int *y = malloc((n + 1) * sizeof *y), *fold = malloc((n + 1) * sizeof *fold);
+    size_t *g = malloc((n + 1) * sizeof *g), *fit = malloc((n + 1) * sizeof *fit), *held = malloc((n + 1) * sizeof *held);
+    double *oof = malloc((n + 1) * sizeof *oof), *s = malloc((n + 1) * sizeof *s);
+    int rc = y && fold && g && fit && held && oof && s && (ts->best_proba = malloc((f->ntest + 1) * sizeof *ts->best_proba))
+                 ? 0
+                 : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        y[i] = ts->d->y[f->train[i]];
+        g[i] = ts->group[f->train[i]];
+    }
+    if (!rc && ts->su.calibration != CALIB_NONE)
+        rc = split_group_kfold(y, g, n, k, ts->su.shuffle, (unsigned long)ts->su.seed, fold, e);
+    for (size_t q = 0; !rc && ts->su.calibration != CALIB_NONE && q < k; q++) {
+        size_t nf = 0, nh = 0;
+        struct pipeline *p = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (fold[i] == (int)q)
+                held[nh++] = i;
+            else
+                fit[nf++] = f->train[i];
+        rc = pipeline_fit(ts->d, fit, nf, &final->cfg, 0, &p, e);
+        for (size_t i = 0; !rc && i < nh; i++)
+            fit[i] = f->train[held[i]];
+        if (!rc)
+            rc = pipeline_decision(p, ts->d, fit, nh, s, e);
+        for (size_t i = 0; !rc && i < nh; i++)
+            oof[held[i]] = s[i];
+        pipeline_free(p);
+        if (rc)
+            err_prefix(e, "calibration, fold %zu of %zu: ", q + 1, k);
+    }
+    if (!rc && ts->su.calibration != CALIB_NONE)
+        rc = calib_fit((enum calib_method)ts->su.calibration, oof, y, n, &ts->calib, e);
+    /* The test rows: the final pipeline's score through the calibration. */
+    if (!rc && ts->calib)
+        rc = pipeline_decision(final, ts->d, f->test, f->ntest, ts->best_proba, e);
+    for (size_t i = 0; !rc && i < f->ntest; i++)
+        ts->best_proba[i] = ts->calib ? calib_apply(ts->calib, ts->best_proba[i]) : ts->fin[ts->best_family].proba[i];
+    free(y), free(fold), free(g), free(fit), free(held), free(oof), free(s);
+    return rc;
 }
 
 static void progress(void *ctx, size_t done, size_t total)
@@ -241,14 +295,19 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
     }
     if (!rc)
         choose_family(ts);
+    if (!rc)
+        rc = calibrate(ts, e);
     return rc;
 }
 
-/* The pipelines: the best, and each family's best. */
+/* The pipelines: the chosen one with its calibration, and each family's best
+ * as it was fitted. */
 static int write_models(const struct train_study *ts, const char *models, struct err *e)
 {
     char path[4096], name[64];
-    int rc = pipeline_save(ts->fin[ts->best_family].pipe, cli_path(path, sizeof path, models, "best.pipeline"), e);
+    struct pipeline best = *ts->fin[ts->best_family].pipe;
+    best.calib = ts->calib;
+    int rc = pipeline_save(&best, cli_path(path, sizeof path, models, "best.pipeline"), e);
     for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
         snprintf(name, sizeof name, "%s.pipeline", pipeline_family_names[f]);
         if (ts->fin[f].pipe)
@@ -312,7 +371,7 @@ static int write_scores_test(const struct train_study *ts, const char *path, str
         fprintf(of.fp, "\t%s", pipeline_family_names[f]);
     fputc('\n', of.fp);
     for (size_t i = 0; i < sp->ntest; i++) {
-        fprintf(of.fp, "%s\t%d\t%.17g", d->id[sp->test[i]], d->y[sp->test[i]], ts->fin[ts->best_family].proba[i]);
+        fprintf(of.fp, "%s\t%d\t%.17g", d->id[sp->test[i]], d->y[sp->test[i]], ts->best_proba[i]);
         for (int f = 0; f < PIPE_NFAMILY; f++)
             if (ts->fin[f].proba)
                 fprintf(of.fp, "\t%.17g", ts->fin[f].proba[i]);
@@ -383,8 +442,9 @@ static void svc_scalers(const struct search_spaces *spaces, char *sc, size_t siz
 static int write_kv(const struct train_study *ts, const char *path, struct err *e)
 {
     const struct search_result *res = ts->res;
-    char top_ref[TEXTREF_MAX];
+    char top_ref[TEXTREF_MAX], calib_ref[TEXTREF_MAX];
     textref_key(top_ref, sizeof top_ref, "report.families", pipeline_family_names[ts->top_family], e);
+    textref_key(calib_ref, sizeof calib_ref, "report.calibration_methods", calib_method_names[ts->su.calibration], e);
     size_t b = (size_t)ts->fin[ts->best_family].cand, failed = 0;
     for (size_t i = 0; i < res->ncand; i++)
         failed += res->error[i] != NULL;
@@ -412,6 +472,10 @@ static int write_kv(const struct train_study *ts, const char *path, struct err *
         {"n_train", NULL, (double)ts->fit->ntrain, 1},
         {"n_test", NULL, (double)ts->fit->ntest, 1},
         {"choose", train_choose_names[ts->su.choose], 0, 0},
+        {"calibration", calib_method_names[ts->su.calibration], 0, 0},
+        {"calibration_name", calib_ref, 0, 0},
+        {"calibrated", NULL, (double)(ts->calib != NULL), 1},
+        {"uncalibrated", NULL, (double)(ts->calib == NULL), 1},
         {"top_cv_family", pipeline_family_names[ts->top_family], 0, 0},
         {"top_cv_family_name", top_ref, 0, 0},
         {"one_se_changed", NULL, (double)(ts->best_family != ts->top_family), 1},
@@ -491,6 +555,8 @@ void train_study_free(struct train_study *ts)
     split_tt_free(ts->sp);
     split_tt_free(ts->fit);
     free(ts->group);
+    calib_free(ts->calib);
+    free(ts->best_proba);
     pipe_data_free(ts->d);
     table_free(ts->t);
     search_spaces_free(ts->su.spaces);

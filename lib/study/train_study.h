@@ -29,7 +29,7 @@ extern const char *const train_choose_names[];
 struct train_setup {
     double test_size;
     long folds, n_iter, threads, seed;
-    int shuffle, scoring, twins, choose;
+    int shuffle, scoring, twins, choose, calibration;
     struct search_spaces *spaces;
 };
 int train_setup_read(const struct params *p, struct train_setup *s, struct err *e);
@@ -58,6 +58,8 @@ struct train_study {
     struct train_final fin[PIPE_NFAMILY];
     int best_family;      /* the chosen one */
     int top_family;       /* the one with the best CV score */
+    struct calib *calib;  /* the chosen pipeline's calibration (NULL: none), fitted out of fold */
+    double *best_proba;   /* the chosen pipeline's (calibrated) probabilities on the test rows */
     double one_se_bound;  /* the best CV score less its standard error */
 };
 

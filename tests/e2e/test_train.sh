@@ -59,12 +59,21 @@ awk -v a="$auc" 'BEGIN {exit !(a >= 0.90)}' && ok "test ROC-AUC of the chosen mo
 fams=$(awk -F'\t' 'NR > 1 {print $2}' "$A/train/leaderboard.tsv" | sort | tr '\n' ' ')
 [ "$fams" = "knn logreg svc tree " ] && ok "the leaderboard shows the four families" \
   || bad "the leaderboard shows: $fams"
-best=$(kv best_family)
-check "scores_test: best is the $best column" \
-  awk -F'\t' -v b="$best" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR > 1 && $3 != $c[b] {exit 1}' \
-  "$A/train/scores_test.tsv"
 check "candidates.tsv: one row per candidate" \
   test "$(($(wc -l <"$A/train/candidates.tsv") - 1))" = "$(kv n_candidates)"
+
+echo "test_train: calibration"
+# The chosen pipeline carries its sigmoid calibration (fitted out of fold);
+# the family's own pipeline does not, and its test column is the "before".
+check "best.pipeline ends with its calibration" grep -qP '^calibration\tsigmoid\t-?[0-9.e-]+\t-?[0-9.e-]+$' "$A/models/best.pipeline"
+check "the family's pipeline has none" bash -c "! grep -q '^calibration' '$A/models/$(kv best_family).pipeline'"
+[ "$(kv calibrated)" = 1 ] && [ "$(kv calibration)" = sigmoid ] && ok "train.kv: calibrated (sigmoid)" || bad "train.kv calibration $(kv calibration) $(kv calibrated)"
+check "the calibrated best column differs from the family's raw one" \
+  awk -F'\t' -v b="$(kv best_family)" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next} $3 != $c[b] {d++} END {exit !(d > 0)}' \
+  "$A/train/scores_test.tsv"
+check "calibration keeps the ranking (a sigmoid is monotone): the same order of the test rows" bash -c \
+  "diff <(awk -F'\t' 'NR > 1 {print \$1, \$3}' '$A/train/scores_test.tsv' | sort -k2,2g -k1,1 | cut -d' ' -f1) \
+        <(awk -F'\t' -v b=$(kv best_family) 'NR == 1 {for (i = 1; i <= NF; i++) c[\$i] = i; next} {print \$1, \$c[b]}' '$A/train/scores_test.tsv' | sort -k2,2g -k1,1 | cut -d' ' -f1)"
 
 echo "test_train: the one-standard-error rule"
 # Computed here from the first run's scores: the best CV ROC-AUC less its
@@ -85,8 +94,8 @@ awk -v a="$(ckv one_se_bound)" -v b="$bound" 'BEGIN {d = a - b; exit !(d < 1e-12
   && ok "one_se hands over $want (top CV: $(ckv top_cv_family))" || bad "one_se chose $(ckv best_family), expected $want"
 [ "$(ckv one_se_changed)" = "$([ "$want" = "$(kv best_family)" ] && echo 0 || echo 1)" ] \
   && ok "one_se_changed says whether the rule changed the choice" || bad "one_se_changed $(ckv one_se_changed)"
-cmp -s "$C/models/best.pipeline" "$C/models/$want.pipeline" && ok "best.pipeline is the $want pipeline" \
-  || bad "best.pipeline is not $want's"
+cmp -s <(grep -v '^calibration' "$C/models/best.pipeline") "$C/models/$want.pipeline" \
+  && ok "best.pipeline is the $want pipeline (and its calibration)" || bad "best.pipeline is not $want's"
 
 echo "test_train: the same result with 1 thread"
 B=$TMP/b
