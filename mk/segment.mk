@@ -6,7 +6,7 @@
 # train. Four figures, rendered by mk/figures.mk.
 MODELS ?= $(if $(filter data/interim,$(I)),data/models,$(I)/models)
 SEGMENT_FIGS := segmentscatter_all segmentsizes_all segmentprofile_focus segmentwhatif_focus
-SEGMENT_OUT  := $(patsubst %,$(I)/segment/%.tsv,customers segments profile recommendations whatif) \
+SEGMENT_OUT  := $(patsubst %,$(I)/segment/%.tsv,customers segments profile recommendations whatif sensitivity) \
                 $(foreach f,$(SEGMENT_FIGS),$(I)/figures/$(f).tsv $(I)/figures/$(f).gpv) $(I)/segment.kv
 SEGMENT_IN   := $(I)/customers.tsv $(I)/train/split.tsv $(MODELS)/best.pipeline $(I)/clean/profit.tsv \
                 $(I)/explain/shap.tsv $(I)/explain/drivers.tsv

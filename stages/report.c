@@ -57,6 +57,7 @@ static const struct sheet sheets[] = {
     {"importance", "explain", report_sheet_importance},
     {"segments", "segment", report_sheet_segments},
     {"recommendations", "segment", report_sheet_recommendations},
+    {"targeting", "segment", report_sheet_targeting},
     {"customers", "data", report_sheet_customers},
     {"params", NULL, report_sheet_params},
 };

@@ -236,6 +236,8 @@ int report_segment_read(struct report *r, struct err *e)
         rc = focus_facts(r, e);
     if (!rc)
         rc = whatif_facts(r, e);
+    if (!rc)
+        rc = report_target_read(r, e);
     return rc;
 }
 

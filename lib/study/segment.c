@@ -66,7 +66,7 @@ double segment_profit_at_risk(const double *prob, const double *profit, const si
     return s;
 }
 
-int segment_summarize(const double *prob, const double *profit, const size_t *seg, size_t n, size_t nseg,
+int segment_summarize(const double *prob, const double *profit, const size_t *seg, size_t n, size_t nseg, double loss_share,
                       struct segment_summary *out, struct err *e)
 {
     double *psum = calloc(nseg + 1, sizeof *psum);
@@ -85,7 +85,7 @@ int segment_summarize(const double *prob, const double *profit, const size_t *se
         o->n++;
         psum[seg[i]] += prob[i];
         o->profit_total += profit[i];
-        o->profit_at_risk += profit[i] * prob[i];
+        o->profit_at_risk += loss_share * profit[i] * prob[i];
     }
     for (size_t s = 0; s < nseg; s++) {
         struct segment_summary *o = &out[s];

@@ -68,12 +68,12 @@ struct segment_summary {
     double mean_prob;      /* NaN when n = 0 */
     double profit_total;
     double profit_mean;    /* NaN when n = 0 */
-    double profit_at_risk; /* sum of profit x probability */
+    double profit_at_risk; /* the expected loss: sum of loss_share x profit x probability */
 };
 
 /* Per segment 0..nseg-1 (seg[i] = SEGMENT_NONE is counted in no segment but
  * in the shares' denominator n). */
-int segment_summarize(const double *prob, const double *profit, const size_t *seg, size_t n, size_t nseg,
+int segment_summarize(const double *prob, const double *profit, const size_t *seg, size_t n, size_t nseg, double loss_share,
                       struct segment_summary *out, struct err *e);
 
 /* numpy.median of the finite values of x[0..n); NaN when there is none. */
@@ -186,6 +186,15 @@ struct segment_def {
     size_t risk, profit;    /* levels */
 };
 
+/* segment.money: the assumptions behind every rouble figure. */
+struct segment_money {
+    double loss_share; /* of a customer's monthly profit, lost when their activity declines */
+    double offer_cost; /* an offer to one customer, in the profit's unit */
+    double response;   /* the share of a customer's expected loss an offer saves */
+    double *cost_grid, *response_grid; /* the sensitivity table's axes */
+    size_t ncost, nresponse;
+};
+
 struct segment_params {
     long folds;
     int shuffle;
@@ -205,6 +214,7 @@ struct segment_params {
     size_t nlev;
     struct textrefs *refs;       /* the references to the reader's text (names, offers, labels) */
     double whatif_step;          /* a lever's largest move per customer, in the reference's SDs (INFINITY: none) */
+    struct segment_money money;
 };
 
 /* Read and check segment.* (strings point into p): every (risk, profit) pair

@@ -170,10 +170,10 @@ int segment_study_offers(struct segment_study *st, struct err *e)
         for (size_t k = 0; !rc && k < SEGMENT_MAX_DRIVERS; k++)
             if (st->drivers[i][k])
                 rc = append(&st->driver_text[i], "; ", st->drivers[i][k], e);
-        if (rc || st->seg[i] == SEGMENT_NONE || !sp->offers_for[st->risk[i]])
+        if (rc || st->seg[i] == SEGMENT_NONE || !st->targeted[i])
             continue;
-        /* At risk: the levers among the customer's own drivers, else the
-         * segment's first lever. */
+        /* Worth an offer (segment_money.c): the levers among the customer's
+         * own drivers, else the segment's first lever. */
         at_risk++;
         int own = 0;
         size_t m = segment_pick_levers(sp->lev, nl, (const char *const *)st->drivers[i], SEGMENT_MAX_DRIVERS,
@@ -273,8 +273,8 @@ int segment_study_whatif(struct segment_study *st, struct err *e)
             size_t i = rows[k];
             w->mean_before += st->prob[i] / (double)nf;
             w->mean_after += p[k] / (double)nf;
-            w->par_before += st->profit[i] * st->prob[i];
-            w->par_after += st->profit[i] * p[k];
+            w->par_before += sp->money.loss_share * st->profit[i] * st->prob[i];
+            w->par_after += sp->money.loss_share * st->profit[i] * p[k];
         }
         char key[128];
         snprintf(key, sizeof key, "whatif_saved_%zu", l + 1);

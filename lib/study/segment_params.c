@@ -169,6 +169,47 @@ static int is_numeric_feature(const struct schema *s, const char *name)
     return 0;
 }
 
+/* A list of positive numbers at path, ascending. */
+static int positive_list(const struct params *p, const char *path, double **out, size_t *n, struct err *e)
+{
+    const struct pnode *seq;
+    int rc = params_node(p, path, PNODE_SEQ, &seq, e);
+    if (!rc && (seq->n == 0 || !(*out = calloc(seq->n, sizeof **out))))
+        rc = seq->n ? err_set(e, ERR_NOMEM, "out of memory")
+                    : err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected at least one value", seq->file, seq->line,
+                              seq->col, path);
+    for (size_t k = 0; !rc && k < seq->n; k++) {
+        rc = pnode_double(seq->items[k], path, 0, 1e12, &(*out)[k], e);
+        if (!rc && k > 0 && !((*out)[k] > (*out)[k - 1]))
+            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected ascending values", seq->items[k]->file,
+                         seq->items[k]->line, seq->items[k]->col, path);
+    }
+    if (!rc)
+        *n = seq->n;
+    return rc;
+}
+
+/* segment.money: the loss share, the offer's cost and response, the grid. */
+static int read_money(const struct params *p, struct segment_money *m, struct err *e)
+{
+    static const char *const keys[] = {"loss_share", "offer_cost", "response", "sensitivity", NULL};
+    static const char *const grid_keys[] = {"offer_cost", "response", NULL};
+    int rc = params_check_keys(p, "segment.money", keys, e);
+    if (!rc)
+        rc = params_double(p, "segment.money.loss_share", 0, 1, &m->loss_share, e);
+    if (!rc)
+        rc = params_double(p, "segment.money.offer_cost", 0, 1e12, &m->offer_cost, e);
+    if (!rc)
+        rc = params_double(p, "segment.money.response", 0, 1, &m->response, e);
+    if (!rc)
+        rc = params_check_keys(p, "segment.money.sensitivity", grid_keys, e);
+    if (!rc)
+        rc = positive_list(p, "segment.money.sensitivity.offer_cost", &m->cost_grid, &m->ncost, e);
+    if (!rc)
+        rc = positive_list(p, "segment.money.sensitivity.response", &m->response_grid, &m->nresponse, e);
+    return rc;
+}
+
 /* A reference to segment.offers.<feature key>.<what> of the text file. */
 static const char *offer_ref(struct textrefs *refs, const char *feature, const char *what, struct err *e)
 {
@@ -285,7 +326,7 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
 int segment_params_read(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
 {
     static const char *const keys[] = {"folds", "shuffle_folds", "risk", "profit", "segments", "focus", "offers_for",
-                                       "consent", "levers", "whatif_step", NULL};
+                                       "consent", "levers", "whatif_step", "money", NULL};
     static const char *const ckeys[] = {"column", "deny", NULL};
     memset(sp, 0, sizeof *sp);
     if (!(sp->refs = calloc(1, sizeof *sp->refs)))
@@ -300,6 +341,8 @@ int segment_params_read(const struct params *p, const struct schema *s, struct s
     sp->whatif_step = INFINITY;
     if (ws && !(ws->kind == PNODE_SCALAR && !ws->quoted && strcmp(ws->value, "none") == 0))
         rc = pnode_double(ws, "segment.whatif_step", 0, 1e6, &sp->whatif_step, e);
+    if (!rc)
+        rc = read_money(p, &sp->money, e);
     if (!rc)
         rc = params_long(p, "segment.folds", 2, 100, &sp->folds, e);
     if (!rc)
@@ -374,6 +417,8 @@ void segment_params_free(struct segment_params *sp)
     free(sp->cell);
     free(sp->offers_for);
     free(sp->lev);
+    free(sp->money.cost_grid);
+    free(sp->money.response_grid);
     if (sp->refs)
         textrefs_free(sp->refs);
     free(sp->refs);

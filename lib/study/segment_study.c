@@ -198,10 +198,10 @@ static int assign_kv(struct segment_study *st, double med, struct err *e)
         if (st->seg[i] == SEGMENT_NONE)
             continue;
         total += st->profit[i];
-        par += st->profit[i] * st->prob[i];
+        par += sp->money.loss_share * st->profit[i] * st->prob[i];
         if (sp->offers_for[st->risk[i]]) {
             at_risk++;
-            par_at_risk += st->profit[i] * st->prob[i];
+            par_at_risk += sp->money.loss_share * st->profit[i] * st->prob[i];
         }
     }
     if (!rc)
@@ -256,7 +256,7 @@ int segment_study_assign(struct segment_study *st, struct err *e)
     if (!rc)
         rc = segment_assign(&g, st->prob, st->profit, n, st->risk, st->plevel, st->seg, e);
     if (!rc)
-        rc = segment_summarize(st->prob, st->profit, st->seg, n, sp->nseg, st->sum, e);
+        rc = segment_summarize(st->prob, st->profit, st->seg, n, sp->nseg, sp->money.loss_share, st->sum, e);
     if (!rc)
         rc = assign_kv(st, med, e);
     return rc;
@@ -304,6 +304,10 @@ void segment_study_free(struct segment_study *st)
             free(st->driver_text[i]);
     }
     free(st->offers);
+    free(st->loss);
+    free(st->saving);
+    free(st->targeted);
+    free(st->grid);
     free(st->channels);
     free(st->driver_text);
     free(st->offers_from);
@@ -347,6 +351,8 @@ int segment_study_run(struct segment_study *st, const struct segment_inputs *in,
         rc = segment_study_profit(st, in->profit, e);
     if (!rc)
         rc = segment_study_assign(st, e);
+    if (!rc)
+        rc = segment_study_money(st, e);
     /* 4. The focus segment against the active customers. */
     if (!rc)
         rc = segment_study_profile(st, e);

@@ -34,6 +34,13 @@ struct segment_whatif {
     double par_before, par_after;
 };
 
+/* One cell of the targeting sensitivity table. */
+struct segment_grid_cell {
+    double cost, response;
+    size_t n;   /* customers targeted */
+    double net; /* their expected saving less the offers' cost */
+};
+
 struct segment_study {
     /* borrowed */
     const struct params *p;
@@ -67,6 +74,11 @@ struct segment_study {
     unsigned char *denied;
     const char **offers_from;  /* "drivers", "segment" or NULL */
     struct segment_whatif *wi; /* nlev */
+    /* money (segment_money.c) */
+    double *loss, *saving;      /* per customer: expected loss, what an offer saves of it (NaN: no profit) */
+    unsigned char *targeted;    /* the expected saving beats the offer's cost: the customer gets offers */
+    struct segment_grid_cell *grid; /* the sensitivity table, cost by response */
+    size_t ngrid;
 };
 
 /* customers.tsv, split.tsv, the pipeline; checks they agree. */
@@ -79,6 +91,10 @@ int segment_study_score(struct segment_study *st, unsigned long seed, struct err
 int segment_study_profit(struct segment_study *st, const char *profit, struct err *e);
 /* Resolve the thresholds, assign levels and segments, summarize. */
 int segment_study_assign(struct segment_study *st, struct err *e);
+/* The expected loss of every customer (probability x loss share x profit),
+ * who is worth an offer, the comparison with the focus segment as a rule,
+ * and the sensitivity grid (params segment.money). */
+int segment_study_money(struct segment_study *st, struct err *e);
 /* The focus segment against the active customers outside it. */
 int segment_study_profile(struct segment_study *st, struct err *e);
 /* Read shap.tsv and drivers.tsv and tie them to the customers. */

@@ -50,7 +50,8 @@ static int customers_table(const struct segment_study *st, const char *dir, stru
 {
     static const char *const cols[] = {"$id", "probability", "$source", "profit", "$risk", "$profit_level",
                                        "$segment", "$segment_name", "$consent_denied", "$drivers", "$offers",
-                                       "$channels", "$offers_from", "insample_probability", NULL};
+                                       "$channels", "$offers_from", "insample_probability", "expected_loss",
+                                       "expected_saving", "targeted", NULL};
     const struct segment_params *sp = st->sp;
     size_t n = st->d->n;
     struct table *t = NULL;
@@ -61,6 +62,9 @@ static int customers_table(const struct segment_study *st, const char *dir, stru
         put_num(t, "probability", i, st->prob[i]);
         put_num(t, "profit", i, st->profit[i]);
         put_num(t, "insample_probability", i, st->insample[i]);
+        put_num(t, "expected_loss", i, st->loss[i]);
+        put_num(t, "expected_saving", i, st->saving[i]);
+        put_num(t, "targeted", i, st->targeted[i]);
         if (!rc)
             rc = put_str(t, "source", i, st->is_train[i] ? "oof" : "test", e);
         if (!rc && st->risk[i] != SEGMENT_NONE)
@@ -83,6 +87,21 @@ static int customers_table(const struct segment_study *st, const char *dir, stru
             rc = put_str(t, "offers_from", i, st->offers_from[i], e);
     }
     return rc ? (table_free(t), rc) : write_and_free(t, dir, "customers.tsv", e);
+}
+
+/* The targeting rule under every cost and response of the grid. */
+static int sensitivity_table(const struct segment_study *st, const char *dir, struct err *e)
+{
+    static const char *const cols[] = {"offer_cost", "response", "n_targeted", "net_effect", NULL};
+    struct table *t = NULL;
+    int rc = table_with(cols, st->ngrid, &t, e);
+    for (size_t k = 0; !rc && k < st->ngrid; k++) {
+        put_num(t, "offer_cost", k, st->grid[k].cost);
+        put_num(t, "response", k, st->grid[k].response);
+        put_num(t, "n_targeted", k, (double)st->grid[k].n);
+        put_num(t, "net_effect", k, st->grid[k].net);
+    }
+    return rc ? (table_free(t), rc) : write_and_free(t, dir, "sensitivity.tsv", e);
 }
 
 static int segments_table(const struct segment_study *st, const char *dir, struct err *e)
@@ -419,6 +438,8 @@ int segment_study_write(struct segment_study *st, const char *out, const char *f
         rc = recommendations_table(st, out, e);
     if (!rc)
         rc = whatif_table(st, out, e);
+    if (!rc)
+        rc = sensitivity_table(st, out, e);
     if (!rc)
         rc = figures(st, figdir, e);
     return rc;

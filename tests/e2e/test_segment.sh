@@ -101,13 +101,22 @@ check "risk high iff p >= $rt; profit high iff profit >= the median $pt" \
   'NR > 1 && ((($p >= rt) != ($r == "high")) || (($f >= pt) != ($l == "high"))) {exit 1}' "$C"
 check "profit threshold = the median profit" test "$(kv profit_threshold_1)" = "$(kv profit_median)"
 check "segment sizes add up to 1296" test "$(awk -F'\t' 'NR > 1 {s += $5} END {print s}' "$A/segment/segments.tsv")" = 1296
-check "profit at risk = sum of profit x probability" \
-  awk -F'\t' -v p=$P -v f=$PF -v want="$(kv profit_at_risk_total)" \
-  'NR > 1 {s += $f * $p} END {d = s - want; if (d < 0) d = -d; exit !(d < 1e-9 * want)}' "$C"
-check "every at-risk customer has offers" awk -F'\t' -v r=$R -v o=$OF 'NR > 1 && $r == "high" && $o == "" {exit 1}' "$C"
-check "nobody else has offers" awk -F'\t' -v r=$R -v o=$OF 'NR > 1 && $r != "high" && $o != "" {exit 1}' "$C"
-[ "$(kv at_risk_with_offers)" = "$(kv at_risk)" ] && [ "$(kv at_risk)" -gt 0 ] \
-  && ok "$(kv at_risk) customers at risk, all with offers" || bad "at risk $(kv at_risk), with offers $(kv at_risk_with_offers)"
+# Money: the expected loss is probability x loss share x profit; a customer
+# is targeted when response x expected loss > the offer's cost (recomputed here).
+check "expected loss = sum of loss share x profit x probability" \
+  awk -F'\t' -v p=$P -v f=$PF -v s="$(kv loss_share)" -v want="$(kv profit_at_risk_total)" \
+  'NR > 1 {t += s * $f * $p} END {d = t - want; if (d < 0) d = -d; exit !(d < 1e-9 * want)}' "$C"
+TG=$(col targeted) EL=$(col expected_loss)
+check "targeted iff response x expected loss > the offer's cost" \
+  awk -F'\t' -v t=$TG -v l=$EL -v r="$(kv response)" -v c="$(kv offer_cost)" \
+  'NR > 1 && (($t == 1) != (r * $l > c)) {exit 1} NR > 1 {n += $t} END {exit !(n > 0)}' "$C"
+check "every targeted customer has offers" awk -F'\t' -v t=$TG -v o=$OF 'NR > 1 && $t == 1 && $o == "" {exit 1}' "$C"
+check "nobody else has offers" awk -F'\t' -v t=$TG -v o=$OF 'NR > 1 && $t != 1 && $o != "" {exit 1}' "$C"
+[ "$(kv at_risk_with_offers)" = "$(kv target_ev_n)" ] && [ "$(kv target_ev_n)" -gt 0 ] \
+  && ok "$(kv target_ev_n) customers targeted, all with offers" || bad "targeted $(kv target_ev_n), with offers $(kv at_risk_with_offers)"
+check "sensitivity.tsv: 4 costs x 4 responses; the default cell is the rule's count" \
+  awk -F'\t' -v c="$(kv offer_cost)" -v r="$(kv response)" -v n="$(kv target_ev_n)" \
+  'NR > 1 {k++; if ($1 == c && $2 == r) hit = $3 == n} END {exit !(k == 16 && hit)}' "$A/segment/sensitivity.tsv"
 check "consent «нет»: no mail, no calls" \
   awk -F'\t' -v c=$CH -v d=$CD 'NR > 1 && $d == 1 && $c ~ /contact/ {exit 1}' "$C"
 check "consent flag follows «Разрешить сообщать»" bash -c \

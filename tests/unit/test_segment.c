@@ -99,7 +99,7 @@ static void test_profit_at_risk(void **state)
     const size_t seg[] = {0, 1, 1, SEGMENT_NONE, 0};
     struct segment_summary s[2];
     struct err e = {0};
-    assert_int_equal(segment_summarize(prob, profit, seg, 5, 2, s, &e), 0);
+    assert_int_equal(segment_summarize(prob, profit, seg, 5, 2, 1.0, s, &e), 0);
     assert_int_equal(s[0].n, 2);
     assert_near(s[0].share, 0.4, 1e-15);
     assert_near(s[0].mean_prob, (0.9 + 0.75) / 2, 1e-15);
@@ -111,7 +111,7 @@ static void test_profit_at_risk(void **state)
     assert_near(s[1].profit_total, 9, 1e-15);
     assert_near(s[1].profit_at_risk, 3, 1e-15);
     const size_t bad[] = {0, 5, 1, 1, 1};
-    assert_int_equal(segment_summarize(prob, profit, bad, 5, 2, s, &e), ERR_DATA);
+    assert_int_equal(segment_summarize(prob, profit, bad, 5, 2, 1.0, s, &e), ERR_DATA);
 }
 
 static void test_median(void **state)
