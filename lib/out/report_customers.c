@@ -74,8 +74,8 @@ static int words(const struct report *r, const char *list, const char *map, char
 }
 
 /* The segment columns, in the order the sheet shows them after the id. */
-static const char *const seg_codes[] = {"probability", "source", "segment_name", "profit",
-                                        "drivers",     "offers", "channels"};
+static const char *const seg_codes[] = {"probability",     "source", "segment_name", "profit", "lever_drivers",
+                                        "context_drivers", "offers", "channels"};
 enum { NSEG = sizeof seg_codes / sizeof seg_codes[0] };
 
 struct by_prob {
@@ -152,13 +152,14 @@ static int seg_cells(const struct report *r, size_t k, char (*buf)[4096], const 
     cells[2] = c[2]->str[k];
     report_num(c[3]->num[k], buf[3], 4096);
     cells[3] = buf[3];
+    for (size_t j = 4; j <= 5 && !rc; j++) {
+        rc = words(r, c[j]->str[k], NULL, buf[j], 4096, e);
+        cells[j] = buf[j];
+    }
+    cells[6] = c[6]->str[k];
     if (!rc)
-        rc = words(r, c[4]->str[k], NULL, buf[4], 4096, e);
-    cells[4] = buf[4];
-    cells[5] = c[5]->str[k];
-    if (!rc)
-        rc = words(r, c[6]->str[k], "channels", buf[6], 4096, e);
-    cells[6] = buf[6];
+        rc = words(r, c[7]->str[k], "channels", buf[7], 4096, e);
+    cells[7] = buf[7];
     return rc;
 }
 
@@ -182,7 +183,7 @@ static int layout(struct report *r, const struct table *c, long idc, int seg, si
         q++;
         if ((long)j == idc && seg) {
             static const enum xlsxout_kind sk[NSEG] = {XLSXOUT_PERCENT, XLSXOUT_TEXT, XLSXOUT_TEXT, XLSXOUT_MONEY,
-                                                       XLSXOUT_TEXT,    XLSXOUT_TEXT, XLSXOUT_TEXT};
+                                                       XLSXOUT_TEXT,    XLSXOUT_TEXT, XLSXOUT_TEXT, XLSXOUT_TEXT};
             rc = report_headers(r, "customers", seg_codes, NSEG, h + q, e);
             for (size_t s = 0; s < NSEG; s++) {
                 col[q + s] = (size_t)-1;

@@ -73,8 +73,10 @@ static int read_tables(struct report *r, struct err *e)
     static const char *const rec_str[] = {"segment", "segment_name", "feature", "label", "helps",
                                           "channel", "offer",        "site_offer", NULL};
     static const char *const wif_str[] = {"segment", "feature", "label", "helps", "note", NULL};
-    static const char *const cus_str[] = {"id",      "source",  "risk",     "profit_level", "segment",     "segment_name",
-                                          "consent_denied", "drivers", "offers", "channels", "offers_from", NULL};
+    static const char *const cus_str[] = {"id",          "source",        "risk",           "profit_level",
+                                          "segment",     "segment_name",  "consent_denied", "drivers",
+                                          "offers",      "channels",      "offers_from",    "lever_drivers",
+                                          "context_drivers", NULL};
     int rc = report_read_kv(r, "segment", e);
     if (!rc)
         rc = report_read_table(r, SEG, seg_str, e);

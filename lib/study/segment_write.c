@@ -51,7 +51,7 @@ static int customers_table(const struct segment_study *st, const char *dir, stru
     static const char *const cols[] = {"$id", "probability", "$source", "profit", "$risk", "$profit_level",
                                        "$segment", "$segment_name", "$consent_denied", "$drivers", "$offers",
                                        "$channels", "$offers_from", "insample_probability", "expected_loss",
-                                       "expected_saving", "targeted", NULL};
+                                       "expected_saving", "targeted", "$lever_drivers", "$context_drivers", NULL};
     const struct segment_params *sp = st->sp;
     size_t n = st->d->n;
     struct table *t = NULL;
@@ -79,6 +79,21 @@ static int customers_table(const struct segment_study *st, const char *dir, stru
             rc = put_str(t, "consent_denied", i, st->denied[i] ? "1" : "0", e);
         if (!rc)
             rc = put_str(t, "drivers", i, st->driver_text[i], e);
+        /* What the store can act on (levers) apart from the context. */
+        char lv[2048] = "", cx[2048] = "";
+        for (size_t k = 0; k < SEGMENT_MAX_DRIVERS; k++) {
+            const char *d = st->drivers[i][k];
+            int lever = 0;
+            for (size_t l = 0; d && l < sp->nlev; l++)
+                lever |= strcmp(sp->lev[l].feature, d) == 0;
+            char *to = lever ? lv : cx;
+            if (d)
+                snprintf(to + strlen(to), sizeof lv - strlen(to), "%s%s", *to ? "; " : "", d);
+        }
+        if (!rc && *lv)
+            rc = put_str(t, "lever_drivers", i, lv, e);
+        if (!rc && *cx)
+            rc = put_str(t, "context_drivers", i, cx, e);
         if (!rc)
             rc = put_str(t, "offers", i, st->offers[i], e);
         if (!rc)

@@ -131,6 +131,13 @@ check "the worded offers name the customer's category" grep -qP '\tПерсон�
 DR=$(col drivers)
 check "no discount or promotion for a customer driven by the promo share" \
   awk -F'\t' -v d=$DR -v o=$OF 'NR > 1 && $d ~ /Акционные_покупки/ && tolower($o) ~ /скидк|акци/ {exit 1}' "$W"
+# The reasons shown to marketing: the levers apart from the context.
+LD=$(col lever_drivers) CX=$(col context_drivers)
+check "lever_drivers holds only levers, context_drivers none, together the drivers" \
+  awk -F'\t' -v d=$DR -v l=$LD -v x=$CX 'BEGIN {split("Неоплаченные_продукты_штук_квартал Акционные_покупки Страниц_за_визит Средний_просмотр_категорий_за_визит Маркет_актив_6_мес", a, " "); for (i in a) lev[a[i]] = 1}
+    NR > 1 {n = split($l, p, "; "); for (i = 1; i <= n; i++) if (p[i] != "" && !(p[i] in lev)) exit 1
+            m = split($x, q, "; "); for (i = 1; i <= m; i++) if (q[i] in lev) exit 1
+            c = split($d, r, "; "); if ((n * ($l != "")) + (m * ($x != "")) != c * ($d != "")) exit 1}' "$C"
 check "focus segment is hr_hp" test "$(kv focus)" = hr_hp
 check "recommendations: 5 levers in each of 4 segments" test "$(($(wc -l <"$A/segment/recommendations.tsv") - 1))" = 20
 check "what-if: one row per lever, labelled an estimate" \
