@@ -107,11 +107,9 @@ static int grid_table(struct report *r, struct xlsxout_table **out, struct err *
 int report_sheet_targeting(struct report *r, const char *name, struct err *e)
 {
     struct xlsxout_table *rules = NULL, *grid = NULL;
-    char *s_rules = NULL, *s_grid = NULL;
+    char *s_grid = NULL;
     struct kv *none = kv_alloc();
     int rc = none ? 0 : err_set(e, ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = report_fill_row(r, "sentences.targeting_title", none, &s_rules, e);
     if (!rc)
         rc = report_fill_row(r, "sentences.sensitivity_title", none, &s_grid, e);
     kv_free(none);
@@ -124,8 +122,14 @@ int report_sheet_targeting(struct report *r, const char *name, struct err *e)
         rc = err_set(e, ERR_DATA, "sheet \"%s\": cannot add (a duplicate or invalid name?)", name);
     size_t width[17] = {0};
     unsigned row = 0;
+    /* The rules first, a table with its header on row 1 like every sheet;
+     * then the assumptions and the grid over them. */
     if (!rc)
-        rc = report_block(r, ws, 0, s_rules, rules, width, &row, e);
+        rc = report_block(r, ws, 0, NULL, rules, width, &row, e);
+    if (!rc) {
+        worksheet_autofilter(ws, 0, 0, (lxw_row_t)rules->nrows, (lxw_col_t)(rules->ncols - 1));
+        worksheet_freeze_panes(ws, 1, 0);
+    }
     if (!rc)
         rc = report_block(r, ws, row + 1, s_grid, grid, width, &row, e);
     if (!rc)
@@ -136,7 +140,6 @@ int report_sheet_targeting(struct report *r, const char *name, struct err *e)
         rc = report_write_shown(r, grid, NULL, 0, "sensitivity", e);
     xlsxout_table_free(rules);
     xlsxout_table_free(grid);
-    free(s_rules);
     free(s_grid);
     return rc;
 }

@@ -4,8 +4,9 @@
 # (explain's importance, segment's segments, levers, what-if and offers
 # included), label synthetic data, fail on a missing key; only the report
 # reruns when its template changes, only segment and the report when a
-# segment threshold does. The workbook is read with openpyxl when it is
-# installed (tests/oracle/check_study_xlsx.py); without it that part is skipped.
+# segment threshold does. The workbook is read back with openpyxl
+# (tests/oracle/check_study_xlsx.py; `make test` installs python3-openpyxl),
+# and LibreOffice converts it when soffice is on the machine (not in CI).
 # fast_params: a 16-candidate search and a cheap KernelSHAP (the suite's
 # time budget); the report does not depend on the model's quality.
 source "$(dirname "$0")/lib.sh"
@@ -106,15 +107,11 @@ echo "$err" | grep -q "bad.md:.*no_such_key" && ok "the error names the template
 check "no report.html left behind" test ! -e "$TMP/o4/report.html"
 check "no study.xlsx left behind" test ! -e "$TMP/o4/study.xlsx"
 
-if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
-  echo "test_report: the workbook read back with openpyxl"
-  if /usr/bin/python3 tests/oracle/check_study_xlsx.py "$TMP/o3/study.xlsx" "$A" "$REAL" 0 86400 >"$TMP/py" 2>&1; then
-    ok "check_study_xlsx.py ($(grep -c '^  ok' "$TMP/py") checks)"
-  else
-    cat "$TMP/py"; bad "check_study_xlsx.py"
-  fi
+echo "test_report: the workbook read back with openpyxl"
+if /usr/bin/python3 tests/oracle/check_study_xlsx.py "$TMP/o3/study.xlsx" "$A" "$REAL" 0 86400 >"$TMP/py" 2>&1; then
+  ok "check_study_xlsx.py ($(grep -c '^  ok' "$TMP/py") checks)"
 else
-  echo "test_report: openpyxl not installed, workbook read-back skipped"
+  cat "$TMP/py"; bad "check_study_xlsx.py (python3-openpyxl and python3-yaml installed?)"
 fi
 
 # LibreOffice (Debian libreoffice-calc-nogui; not in CI) converts every sheet
@@ -181,11 +178,9 @@ if make -s --no-print-directory report SAN="$SAN" DATA=synthetic INTERIM="$S" SY
   OUT="$TMP/os" PARAMS="$TMP/params.yaml" >"$TMP/logs" 2>&1; then ok "make report on synthetic data"
 else tail -5 "$TMP/logs"; bad "make report on synthetic data"; fi
 check "html: synthetic banner" grep -q 'class="banner">ДАННЫЕ СИНТЕТИЧЕСКИЕ' "$TMP/os/report.html"
-if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
-  if /usr/bin/python3 tests/oracle/check_study_xlsx.py "$TMP/os/study.xlsx" "$S" "$TMP/synth" 1 >"$TMP/py" 2>&1; then
-    ok "synthetic workbook: check_study_xlsx.py, banner on Сводка"
-  else
-    cat "$TMP/py"; bad "synthetic workbook"
-  fi
+if /usr/bin/python3 tests/oracle/check_study_xlsx.py "$TMP/os/study.xlsx" "$S" "$TMP/synth" 1 >"$TMP/py" 2>&1; then
+  ok "synthetic workbook: check_study_xlsx.py, banner on Сводка"
+else
+  cat "$TMP/py"; bad "synthetic workbook"
 fi
 finish

@@ -121,6 +121,32 @@ def main(argv):
     return 1 if FAILS else 0
 
 
+def resolved(s):
+    """A stage's text reference ${labels.columns.KEY|=NAME}, ${segment.names.KEY}
+    as the reader sees it (lib/out/textref.h; the simple forms these tables hold)."""
+    import re
+
+    def one(m):
+        node = text_file()
+        for k in m.group(1).split("."):
+            node = node.get(k) if isinstance(node, dict) else None
+        return node if isinstance(node, str) else (m.group(3) or "")
+    return re.sub(r"\$\{([^|}]*)(\|=([^}]*))?\}", one, s) if isinstance(s, str) else s
+
+
+_TEXT = None
+
+
+def text_file():
+    """report/text.ru.yaml: the reader's text (labels keyed by schema.columns keys)."""
+    global _TEXT
+    if _TEXT is None:
+        import yaml
+        with open("report/text.ru.yaml", encoding="utf-8") as f:
+            _TEXT = yaml.safe_load(f)
+    return _TEXT
+
+
 def section(interim, name):
     """INTERIM/params/NAME.yaml (the params stage's copy; !plain marks plain scalars), or None without PyYAML."""
     try:
@@ -148,10 +174,12 @@ def by_name(rows, header):
 def check_study(wb, interim, c):
     """The sheets of the explain and segment parts."""
     names = wb.sheetnames
-    want = ["Метрики", "Важность признаков", "Сегменты", "Рекомендации", "Клиенты", "Параметры"]
-    check(names[-6:] == want, f"sheet order ends {names[-6:]}")
-    labels = (section(interim, "labels") or {}).get("columns", {})
-    lab = lambda name: labels.get(name, name)
+    want = ["Метрики", "Важность признаков", "Сегменты", "Рекомендации", "Отбор", "Клиенты", "Параметры"]
+    check(names[-7:] == want, f"sheet order ends {names[-7:]}")
+    tx = text_file()
+    labels = tx["labels"]["columns"]
+    key_of = {v: k for k, v in ((section(interim, "schema") or {}).get("columns") or {}).items()}
+    lab = lambda name: labels.get(key_of.get(name, name), name)
 
     imp = tsv(os.path.join(interim, "explain", "importance.tsv"))
     ws = wb["Важность признаков"]
@@ -174,7 +202,7 @@ def check_study(wb, interim, c):
     sh = {k: i for i, k in enumerate(seg[0])}
     ws = wb["Сегменты"]
     rows = list(ws.iter_rows(min_row=2, max_row=len(seg), values_only=True))
-    check([r[0] for r in rows] == [x[sh["name"]] for x in seg[1:]], "Сегменты: the segments in order")
+    check([r[0] for r in rows] == [resolved(x[sh["name"]]) for x in seg[1:]], "Сегменты: the segments in order")
     check([r[1] for r in rows] == [int(x[sh["n"]]) for x in seg[1:]], f"Сегменты: sizes {[r[1] for r in rows]}")
     check(sum(r[1] for r in rows) == len(c) - 1, "Сегменты: sizes add up to the customers")
     check(all(same(r[6], float(x[sh["profit_at_risk"]])) for r, x in zip(rows, seg[1:])),
@@ -185,14 +213,13 @@ def check_study(wb, interim, c):
     check(any("оценка по модели" in t for t in text), "Сегменты: the what-if is labelled as an estimate")
     check(any(t.startswith("Профиль сегмента") for t in text), "Сегменты: the focus profile")
     check(len(ws._images) == 2, f"Сегменты: {len(ws._images)} figures")
-    at_risk = {x[sh["name"]] for x in seg[1:] if x[sh["at_risk"]] == "1"}
 
     rec = tsv(os.path.join(interim, "segment", "recommendations.tsv"))
     rh = {k: i for i, k in enumerate(rec[0])}
     ws = wb["Рекомендации"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     check(len(rows) == len(rec) - 1, f"Рекомендации: {len(rows)} levers, recommendations.tsv {len(rec) - 1}")
-    check([(r[0], r[2], r[3]) for r in rows] == [(x[rh["segment_name"]], int(x[rh["rank"]]), x[rh["label"]])
+    check([(r[0], r[2], r[3]) for r in rows] == [(resolved(x[rh["segment_name"]]), int(x[rh["rank"]]), resolved(x[rh["label"]]))
                                                  for x in rec[1:]], "Рекомендации: segment, rank, lever as ranked")
     check(all(r[11] for r in rows), "Рекомендации: every lever has its offer")
 
@@ -206,8 +233,9 @@ def check_study(wb, interim, c):
     check(len(rows) == 1296 == len(c) - 1, f"Клиенты: {len(rows)} customers")
     check(sorted(str(r[head[0]]) for r in rows) == sorted(x[0] for x in c[1:]), "Клиенты: every customer once")
     P, SEGN, OFF, CHN = head[1], "Сегмент", "Персональные предложения", "Каналы предложений"
-    check(head[1:8] == ["Вероятность снижения активности", "Как получена вероятность", "Сегмент",
-                        "Прибыль в месяц, тыс. руб.", "Главные причины риска (SHAP)", OFF, CHN], f"Клиенты: {head[1:8]}")
+    LEV, CTX = tx["report"]["columns"]["customers"]["lever_drivers"], tx["report"]["columns"]["customers"]["context_drivers"]
+    check(head[1:9] == ["Вероятность снижения активности", "Как получена вероятность", "Сегмент",
+                        "Прибыль в месяц, тыс. руб.", LEV, CTX, OFF, CHN], f"Клиенты: {head[1:9]}")
     check(all(same(r[P], float(by_id[str(r[head[0]])][ch["probability"]])) for r in rows),
           "Клиенты: each probability is the segment stage's")
     probs = [r[P] for r in rows]
@@ -217,19 +245,20 @@ def check_study(wb, interim, c):
     check({r["Как получена вероятность"] for r in rows} == {"вне выборки (кросс-валидация)", "тестовая выборка"},
           "Клиенты: the source of each probability in words")
     check(all(r[SEGN] for r in rows), "Клиенты: every customer has a segment")
-    risky = [r for r in rows if r[SEGN] in at_risk]
-    check(risky and all(r[OFF] for r in risky), f"Клиенты: offers for all {len(risky)} customers at risk")
-    check(all(not r[OFF] for r in rows if r[SEGN] not in at_risk), "Клиенты: no offers for the others")
-    check(all(r["Главные причины риска (SHAP)"] for r in risky), "Клиенты: drivers of the customers at risk")
+    targeted = {x[0] for x in sc[1:] if x[ch["targeted"]] == "1"}
+    risky = [r for r in rows if str(r[head[0]]) in targeted]
+    check(risky and all(r[OFF] for r in risky), f"Клиенты: offers for all {len(risky)} customers targeted")
+    check(all(not r[OFF] for r in rows if str(r[head[0]]) not in targeted), "Клиенты: no offers for the others")
+    check(all(r[LEV] or r[CTX] for r in risky), "Клиенты: the reasons of the customers targeted")
     cf = ws.conditional_formatting
     scales = [rule for rng in cf for rule in rng.rules if rule.type == "colorScale" and str(rng.sqref).startswith("B2:")]
     check(len(scales) == 1 and len(scales[0].colorScale.color) == 3, "Клиенты: a 3-colour scale on the probability")
     check(ws.freeze_panes == "B2" and ws.auto_filter.ref, f"Клиенты: frozen {ws.freeze_panes}, autofilter")
     sp = section(interim, "segment")
     if sp:
-        consent = lab(sp["consent"]["column"])
+        consent = labels[sp["consent"]["column"]]
         denied = [r for r in risky if r[consent] == sp["consent"]["deny"]]
-        contact = [lv["offer"] for lv in sp["levers"] if lv["channel"] == "contact"]
+        contact = [tx["segment"]["offers"][lv["feature"]]["offer"] for lv in sp["levers"] if lv["channel"] == "contact"]
         check(denied and all("рассылка или звонок" not in (r[CHN] or "") and not any(t in r[OFF] for t in contact)
                              for r in denied), f"Клиенты: no mail or call for the {len(denied)} at risk without consent")
         allowed = [r for r in risky if r[consent] != sp["consent"]["deny"]]
@@ -244,10 +273,10 @@ def check_study(wb, interim, c):
     sk = kv(os.path.join(interim, "segment.kv"))
     values = {r[0].value: r[1].value for r in s.iter_rows(min_row=2) if r[0].value}
     focus = str(values.get("Сегмент в фокусе", ""))
-    check(sk["focus_name"] in focus and f"{int(sk['n_' + sk['focus']])} покупател" in focus,
+    check(tx["segment"]["names"][sk["focus"]] in focus and f"{int(sk['n_' + sk['focus']])} покупател" in focus,
           f"Сводка: the focus segment {focus[:80]!r}")
-    check(same(values.get("Прибыль под риском, всего, тыс. руб. в месяц"), float(sk["profit_at_risk_total"])),
-          "Сводка: the total profit at risk")
+    check(same(values.get(tx["report"]["summary"]["profit_at_risk_total"]), float(sk["profit_at_risk_total"])),
+          "Сводка: the total expected loss")
 
 
 if __name__ == "__main__":
