@@ -53,8 +53,7 @@ int schema_column_at(const struct schema *s, const struct pnode *n, const char *
                    n->line, n->col, what, key);
 }
 
-/* The column that the scalar at path names by its key. */
-static int column_at_path(const struct params *p, const struct schema *s, const char *path, const char **out,
+int schema_column_at_path(const struct params *p, const struct schema *s, const char *path, const char **out,
                           struct err *e)
 {
     const struct pnode *n;
@@ -104,9 +103,9 @@ static int read_period(const struct params *p, struct schema *s, const char *rol
     snprintf(path, sizeof path, "schema.periods.%s", role);
     int rc = params_check_keys(p, path, keys, e);
     if (!rc)
-        rc = column_at_path(p, s, (snprintf(key, sizeof key, "%s.period", path), key), &sp->period, e);
+        rc = schema_column_at_path(p, s, (snprintf(key, sizeof key, "%s.period", path), key), &sp->period, e);
     if (!rc)
-        rc = column_at_path(p, s, (snprintf(key, sizeof key, "%s.value", path), key), &sp->value, e);
+        rc = schema_column_at_path(p, s, (snprintf(key, sizeof key, "%s.value", path), key), &sp->value, e);
     const struct pnode *m = NULL;
     if (!rc)
         rc = params_node(p, (snprintf(key, sizeof key, "%s.periods", path), key), PNODE_MAP, &m, e);
@@ -143,11 +142,11 @@ int schema_read(const struct params *p, struct schema *s, struct err *e)
     if (!rc)
         rc = read_columns(p, s, e);
     if (!rc)
-        rc = column_at_path(p, s, "schema.id", &s->id, e);
+        rc = schema_column_at_path(p, s, "schema.id", &s->id, e);
     if (!rc)
         rc = params_check_keys(p, "schema.target", target_keys, e);
     if (!rc)
-        rc = column_at_path(p, s, "schema.target.column", &s->target, e);
+        rc = schema_column_at_path(p, s, "schema.target.column", &s->target, e);
     if (!rc)
         rc = params_string(p, "schema.target.positive", &s->positive, e);
     if (!rc)
@@ -187,7 +186,7 @@ int schema_read(const struct params *p, struct schema *s, struct err *e)
     if (!rc)
         rc = params_check_keys(p, "schema.profit", profit_keys, e);
     if (!rc)
-        rc = column_at_path(p, s, "schema.profit.value", &s->profit_value, e);
+        rc = schema_column_at_path(p, s, "schema.profit.value", &s->profit_value, e);
     if (rc)
         schema_free(s);
     return rc;

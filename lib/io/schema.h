@@ -65,6 +65,10 @@ const char *schema_key(const struct schema *s, const char *column);
 int schema_column_at(const struct schema *s, const struct pnode *n, const char *key, const char *what,
                      const char **out, struct err *e);
 
+/* The column the scalar at `path` of params.yaml names by its key. */
+int schema_column_at_path(const struct params *p, const struct schema *s, const char *path, const char **out,
+                          struct err *e);
+
 /* The schema_period for a file role (FILE_REVENUE or FILE_MINUTES), else NULL. */
 const struct schema_period *schema_period_of(const struct schema *s, enum schema_file_role role);
 

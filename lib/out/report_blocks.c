@@ -100,6 +100,36 @@ void report_block_widths(lxw_worksheet *ws, const size_t *width, size_t n)
             worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, (double)width[j] + 1, NULL);
 }
 
+int report_blocks_sheet(struct report *r, const char *name, const struct report_sheet_block *b, size_t n,
+                        lxw_worksheet **ws, unsigned *next, struct err *e)
+{
+    size_t width[32] = {0};
+    unsigned row = 0;
+    int rc = (*ws = workbook_add_worksheet(r->x->wb, name))
+                 ? 0
+                 : err_set(e, ERR_DATA, "sheet \"%s\": cannot add (a duplicate or invalid name?)", name);
+    for (size_t k = 0; k < n && !rc; k++) {
+        rc = report_block(r, *ws, k ? row + 1 : 0, k ? b[k].title : NULL, b[k].t, width, &row, e);
+        if (!rc && k == 0) {
+            worksheet_autofilter(*ws, 0, 0, (lxw_row_t)b[0].t->nrows, (lxw_col_t)(b[0].t->ncols - 1));
+            worksheet_freeze_panes(*ws, 1, 0);
+        }
+    }
+    if (!rc)
+        report_block_widths(*ws, width, 32);
+    *next = row;
+    return rc;
+}
+
+int report_sentence(const struct report *r, const char *path, char **out, struct err *e)
+{
+    struct kv *none = kv_alloc();
+    *out = NULL;
+    int rc = none ? report_fill_row(r, path, none, out, e) : err_set(e, ERR_NOMEM, "out of memory");
+    kv_free(none);
+    return rc;
+}
+
 /* ---- the HTML's copy ---- */
 
 int report_write_shown(const struct report *r, const struct xlsxout_table *t, const size_t *cols, size_t ncols,

@@ -507,41 +507,24 @@ int report_sheet_segments(struct report *r, const char *name, struct err *e)
     char *s_profile = NULL, *s_categories = NULL, *s_whatif = NULL;
     int rc = report_yes_no(r, yn, e);
     /* The titles cite the kv files ({segment.focus_name}...). */
-    struct kv *none = kv_alloc();
-    if (!rc && !none)
-        rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = report_fill_row(r, "sentences.profile_title", none, &s_profile, e);
+        rc = report_sentence(r, "sentences.profile_title", &s_profile, e);
     if (!rc)
-        rc = report_fill_row(r, "sentences.categories_title", none, &s_categories, e);
+        rc = report_sentence(r, "sentences.categories_title", &s_categories, e);
     if (!rc)
-        rc = report_fill_row(r, "sentences.whatif_title", none, &s_whatif, e);
-    kv_free(none);
+        rc = report_sentence(r, "sentences.whatif_title", &s_whatif, e);
     if (!rc)
         rc = segments_table(r, yn, &seg, e);
     if (!rc)
         rc = profile_tables(r, yn, &num, &cat, e);
     if (!rc)
         rc = whatif_table(r, &wif, e);
+    const struct report_sheet_block b[] = {{NULL, seg}, {s_profile, num}, {s_categories, cat}, {s_whatif, wif}};
     lxw_worksheet *ws = NULL;
-    if (!rc && !(ws = workbook_add_worksheet(r->x->wb, name)))
-        rc = err_set(e, ERR_DATA, "sheet \"%s\": cannot add (a duplicate or invalid name?)", name);
-    size_t width[16] = {0};
     unsigned row = 0;
     if (!rc)
-        rc = report_block(r, ws, 0, NULL, seg, width, &row, e);
+        rc = report_blocks_sheet(r, name, b, 4, &ws, &row, e);
     if (!rc) {
-        worksheet_autofilter(ws, 0, 0, (lxw_row_t)seg->nrows, (lxw_col_t)(seg->ncols - 1));
-        worksheet_freeze_panes(ws, 1, 0);
-    }
-    if (!rc)
-        rc = report_block(r, ws, row + 1, s_profile, num, width, &row, e);
-    if (!rc)
-        rc = report_block(r, ws, row + 1, s_categories, cat, width, &row, e);
-    if (!rc)
-        rc = report_block(r, ws, row + 1, s_whatif, wif, width, &row, e);
-    if (!rc) {
-        report_block_widths(ws, width, 16);
         worksheet_set_landscape(ws);
         worksheet_set_paper(ws, 9);
         worksheet_fit_to_pages(ws, 1, 0);

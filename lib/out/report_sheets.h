@@ -97,6 +97,17 @@ int report_col(const struct report *r, const char *stem, const char *name, enum 
 int report_block(struct report *r, lxw_worksheet *ws, unsigned row, const char *title, const struct xlsxout_table *t,
                  size_t *width, unsigned *next, struct err *e);
 void report_block_widths(lxw_worksheet *ws, const size_t *width, size_t n);
+/* A sheet of tables one under the other: the first, untitled, with its header
+ * on row 1 (frozen, autofilter), the others under their titles; the columns
+ * as wide as the widest. *ws: the sheet; *next: the first row after. */
+struct report_sheet_block {
+    const char *title;
+    const struct xlsxout_table *t;
+};
+int report_blocks_sheet(struct report *r, const char *name, const struct report_sheet_block *b, size_t n,
+                        lxw_worksheet **ws, unsigned *next, struct err *e);
+/* The sentence report.<path> citing only the kv files (*out: free it). */
+int report_sentence(const struct report *r, const char *path, char **out, struct err *e);
 /* The columns cols[0..ncols) of t (all when cols is NULL) as
  * <out>/tables/<stem>.tsv, each number as the reader sees it (12,7 %,
  * 1 234,56, 0,123, 1 296; GENERAL columns are p-values: 0,012, < 0,001),

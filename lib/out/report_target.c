@@ -108,32 +108,17 @@ int report_sheet_targeting(struct report *r, const char *name, struct err *e)
 {
     struct xlsxout_table *rules = NULL, *grid = NULL;
     char *s_grid = NULL;
-    struct kv *none = kv_alloc();
-    int rc = none ? 0 : err_set(e, ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = report_fill_row(r, "sentences.sensitivity_title", none, &s_grid, e);
-    kv_free(none);
+    int rc = report_sentence(r, "sentences.sensitivity_title", &s_grid, e);
     if (!rc)
         rc = rules_table(r, &rules, e);
     if (!rc)
         rc = grid_table(r, &grid, e);
-    lxw_worksheet *ws = NULL;
-    if (!rc && !(ws = workbook_add_worksheet(r->x->wb, name)))
-        rc = err_set(e, ERR_DATA, "sheet \"%s\": cannot add (a duplicate or invalid name?)", name);
-    size_t width[17] = {0};
-    unsigned row = 0;
-    /* The rules first, a table with its header on row 1 like every sheet;
-     * then the assumptions and the grid over them. */
+    /* The rules first; then the assumptions, titling the grid over them. */
+    const struct report_sheet_block b[] = {{NULL, rules}, {s_grid, grid}};
+    lxw_worksheet *ws;
+    unsigned row;
     if (!rc)
-        rc = report_block(r, ws, 0, NULL, rules, width, &row, e);
-    if (!rc) {
-        worksheet_autofilter(ws, 0, 0, (lxw_row_t)rules->nrows, (lxw_col_t)(rules->ncols - 1));
-        worksheet_freeze_panes(ws, 1, 0);
-    }
-    if (!rc)
-        rc = report_block(r, ws, row + 1, s_grid, grid, width, &row, e);
-    if (!rc)
-        report_block_widths(ws, width, 17);
+        rc = report_blocks_sheet(r, name, b, 2, &ws, &row, e);
     if (!rc)
         rc = report_write_shown(r, rules, NULL, 0, "targeting", e);
     if (!rc)

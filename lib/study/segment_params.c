@@ -146,17 +146,6 @@ static int read_segments(const struct params *p, struct segment_params *sp, stru
     return rc;
 }
 
-/* The column a key at path names (schema.columns). */
-static int column_at(const struct params *p, const struct schema *s, const char *path, const char **out, struct err *e)
-{
-    const struct pnode *n;
-    const char *key;
-    int rc = params_node(p, path, PNODE_SCALAR, &n, e);
-    if (!rc)
-        rc = pnode_string(n, path, &key, e);
-    return rc ? rc : schema_column_at(s, n, key, path, out, e);
-}
-
 static int is_numeric_feature(const struct schema *s, const char *name)
 {
     for (size_t j = 0; j < s->n_numeric; j++)
@@ -384,7 +373,7 @@ int segment_params_read(const struct params *p, const struct schema *s, struct s
     if (!rc)
         rc = pnode_check_keys(n, "segment.consent", ckeys, e);
     if (!rc)
-        rc = column_at(p, s, "segment.consent.column", &sp->consent_column, e);
+        rc = schema_column_at_path(p, s, "segment.consent.column", &sp->consent_column, e);
     if (!rc)
         rc = params_string(p, "segment.consent.deny", &sp->consent_deny, e);
     if (!rc) {
