@@ -30,7 +30,7 @@ bench: all $(BENCH_TOOLS)
 # candidates per second (1 and 2 threads) and SHAP of the test set.
 BENCH_REAL  ?= data/raw
 BENCH_MODEL := $(BENCH_DIR)/models
-BENCH_PROGS := $(BUILD)/bench/bench_search $(BUILD)/bench/bench_explain
+BENCH_PROGS := $(BUILD)/bench/bench_search $(BUILD)/bench/bench_explain $(BUILD)/bench/bench_kernel
 
 $(BENCH_PROGS): $(BUILD)/bench/%: tests/bench/%.c $(LIBA)
 	@mkdir -p $(@D)
@@ -44,5 +44,7 @@ bench-models: all $(BENCH_PROGS)
 	@nice -n 10 $(BUILD)/bench/bench_search $(PARAMS) $(BENCH_MODEL)/interim/customers.tsv
 	@echo "Exact explainers on the real test set:"
 	@nice -n 10 $(BUILD)/bench/bench_explain $(BENCH_MODEL)/interim $(BENCH_MODEL)/interim/models
+	@echo "KernelSHAP against every coalition (5 test customers; about 2 minutes):"
+	@nice -n 10 $(BUILD)/bench/bench_kernel $(PARAMS) $(BENCH_MODEL)/interim 5 5,10,20,40 128,256,512,1024,2048
 
 bench: bench-models

@@ -22,8 +22,8 @@
 
 int explain_setup_read(const struct params *p, struct explain_setup *s, struct err *e)
 {
-    static const char *const keys[] = {"explainer", "background_k", "kernel_budget", "threads", "n_repeats",
-                                       "top_k", "show", NULL};
+    static const char *const keys[] = {"explainer", "background_k", "kernel_budget", "kernel_check", "threads",
+                                       "n_repeats", "top_k",        "show",          NULL};
     int rc = params_check_keys(p, "explain", keys, e);
     if (!rc)
         rc = params_long(p, "seed", 0, 4294967295L, &s->seed, e);
@@ -33,6 +33,8 @@ int explain_setup_read(const struct params *p, struct explain_setup *s, struct e
         rc = params_long(p, "explain.background_k", 1, 10000, &s->background_k, e);
     if (!rc)
         rc = params_long(p, "explain.kernel_budget", 2, 10000000, &s->budget, e);
+    if (!rc)
+        rc = params_long(p, "explain.kernel_check", 0, 1000, &s->kernel_check, e);
     if (!rc)
         rc = params_long(p, "explain.threads", 1, 64, &s->threads, e);
     if (!rc)
@@ -492,6 +494,43 @@ static int importance(struct explain_study *st, struct err *e)
     return rc;
 }
 
+/* KernelSHAP samples coalitions when they do not all fit its budget: on the
+ * first kernel_check test customers, the same explanation with every
+ * coalition (the exact Shapley values of the same value function) measures
+ * what the sampling costs. Up to 20 features (2^20 coalitions). */
+static int kernel_check(struct explain_study *st, const struct explain_opts *eo, struct err *e)
+{
+    size_t n = (size_t)st->su.kernel_check < st->nt ? (size_t)st->su.kernel_check : st->nt, m = st->m, q = st->q;
+    if (st->r->kind != EXPLAIN_KERNEL || n == 0 || m > 20)
+        return ERR_OK;
+    struct explain_opts all = *eo;
+    all.kind = EXPLAIN_KERNEL;
+    all.budget = ((size_t)1 << m) - 2;
+    if (all.budget <= eo->budget) /* every coalition fitted already: exact */
+        all.budget = eo->budget;
+    double *X = malloc((n * q + 1) * sizeof *X);
+    struct explain_result *x = NULL;
+    int rc = X ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++)
+        memcpy(X + i * q, st->X + st->test[i] * q, q * sizeof *X);
+    if (!rc)
+        rc = explain_rows(st->pipe, X, n, st->Xtr, st->ntr, &all, &x, e);
+    double sum = 0, max = 0, scale = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        for (size_t j = 0; j < m; j++) {
+            double d = fabs(st->r->phi[st->test[i] * m + j] - x->phi[i * m + j]);
+            sum += d;
+            max = d > max ? d : max;
+            scale += fabs(x->phi[i * m + j]);
+        }
+    if (!rc)
+        st->check.n = n, st->check.coalitions = all.budget, st->check.mean_abs_error = sum / (double)(n * m),
+        st->check.max_abs_error = max, st->check.mean_abs_phi = scale / (double)(n * m);
+    explain_result_free(x);
+    free(X);
+    return rc;
+}
+
 int explain_study_run(struct explain_study *st, struct err *e)
 {
     const struct explain_setup *su = &st->su;
@@ -499,6 +538,8 @@ int explain_study_run(struct explain_study *st, struct err *e)
                               .budget = (size_t)su->budget, .seed = (unsigned long)su->seed,
                               .threads = (int)su->threads};
     int rc = explain_rows(st->pipe, st->X, st->d->n, st->Xtr, st->ntr, &eo, &st->r, e);
+    if (!rc)
+        rc = kernel_check(st, &eo, e);
     return rc ? rc : importance(st, e);
 }
 
@@ -545,6 +586,13 @@ static int write_kv(const struct explain_study *st, const char *path, struct err
         {"test_roc_auc", st->im.test_auc, 0},
         {"n_repeats", (double)st->su.n_repeats, 1},
         {"n_driver_rows", (double)st->n_drivers, 1},
+        {"kernel_check_n", (double)st->check.n, 1},
+        {"kernel_check_coalitions", (double)st->check.coalitions, 1},
+        {"kernel_check_mean_abs_error", st->check.mean_abs_error, 0},
+        {"kernel_check_max_abs_error", st->check.max_abs_error, 0},
+        {"kernel_check_mean_abs_phi", st->check.mean_abs_phi, 0},
+        {"kernel_check_relative_error",
+         st->check.mean_abs_phi > 0 ? st->check.mean_abs_error / st->check.mean_abs_phi : 0, 0},
     };
     for (size_t k = 0; !rc && k < sizeof rows / sizeof *rows; k++)
         rc = rows[k].is_long ? kv_set_long(kv, rows[k].key, (long)rows[k].x, e)

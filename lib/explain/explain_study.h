@@ -18,6 +18,7 @@
 struct explain_setup {
     int explainer;
     long background_k, budget, threads, n_repeats, top_k, show, seed;
+    long kernel_check; /* test customers KernelSHAP is checked on against every coalition */
 };
 int explain_setup_read(const struct params *p, struct explain_setup *s, struct err *e);
 
@@ -42,6 +43,12 @@ struct explain_study {
     struct explain_result *r;
     struct explain_importance im;
     size_t n_drivers;
+    /* KernelSHAP against the exact Shapley values of the same value function
+     * (every coalition, same background) on the first test customers. */
+    struct {
+        size_t n, coalitions;
+        double mean_abs_error, max_abs_error, mean_abs_phi;
+    } check;
 };
 
 /* The customers, the chosen pipeline, train's split; every customer transformed. */
