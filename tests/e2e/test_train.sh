@@ -75,6 +75,19 @@ check "calibration keeps the ranking (a sigmoid is monotone): the same order of 
   "diff <(awk -F'\t' 'NR > 1 {print \$1, \$3}' '$A/train/scores_test.tsv' | sort -k2,2g -k1,1 | cut -d' ' -f1) \
         <(awk -F'\t' -v b=$(kv best_family) 'NR == 1 {for (i = 1; i <= NF; i++) c[\$i] = i; next} {print \$1, \$c[b]}' '$A/train/scores_test.tsv' | sort -k2,2g -k1,1 | cut -d' ' -f1)"
 
+echo "test_train: twins: keep_one"
+K1=$TMP/k1
+mkdir -p "$K1/train" "$K1/models"
+cp "$TMP/params.yaml" "$TMP/params_k1.yaml" && param set "$TMP/params_k1.yaml" train.twins keep_one
+if $BIN/train --params "$TMP/params_k1.yaml" --in "$A/customers.tsv" --out "$K1/train" --kv "$K1/train.kv" \
+  --models "$K1/models" 2>"$TMP/err_k1"; then ok "train with twins: keep_one"; else cat "$TMP/err_k1"; bad "keep_one"; fi
+k1() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$K1/train.kv"; }
+[ "$(k1 twins_dropped)" = 11 ] && [ "$(($(k1 n_train) + $(k1 n_test)))" = 1285 ] \
+  && ok "keep_one: one customer per twin group fitted and scored (11 dropped)" \
+  || bad "keep_one: dropped $(k1 twins_dropped), n_train $(k1 n_train), n_test $(k1 n_test)"
+cmp -s "$A/train/split.tsv" "$K1/train/split.tsv" && ok "keep_one: the same sides as groups (split.tsv)" \
+  || bad "keep_one changed the split"
+
 echo "test_train: the one-standard-error rule"
 # Computed here from the first run's scores: the best CV ROC-AUC less its
 # standard error over the 5 folds; the first family, simplest first, whose
