@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/outfile.h"
+#include "core/strbuf.h"
 #include "io/params.h"
 #include "io/schema.h"
 #include "io/stage.h"
@@ -17,75 +18,50 @@
 static const char *const sections[] = {"seed",  "schema",   "synth",   "load",    "clean",  "merge", "eda", "corr",
                                        "train", "evaluate", "explain", "segment", "report", "bench", NULL};
 
-/* A growing string buffer. */
-struct buf {
-    char *s;
-    size_t n, cap;
-    int oom;
-};
 
-static void put(struct buf *b, const char *s, size_t n)
+static void put_quoted(struct strbuf *b, const char *s)
 {
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->cap + n + 1) * 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void put_quoted(struct buf *b, const char *s)
-{
-    put(b, "\"", 1);
+    strbuf_add(b, "\"", 1);
     for (; *s; s++) {
         char esc[8];
         if (*s == '"' || *s == '\\') {
             esc[0] = '\\';
             esc[1] = *s;
-            put(b, esc, 2);
+            strbuf_add(b, esc, 2);
         } else if ((unsigned char)*s < 0x20) {
             snprintf(esc, sizeof esc, "\\u%04x", (unsigned char)*s);
-            put(b, esc, 6);
+            strbuf_add(b, esc, 6);
         } else {
-            put(b, s, 1);
+            strbuf_add(b, s, 1);
         }
     }
-    put(b, "\"", 1);
+    strbuf_add(b, "\"", 1);
 }
 
 /* Canonical form: JSON (which is YAML), scalars quoted unless plain, so that a
  * change of value or of quoting (a string versus a number) changes the file. */
-static void emit(struct buf *b, const struct pnode *n)
+static void emit(struct strbuf *b, const struct pnode *n)
 {
     if (n->kind == PNODE_SCALAR) {
         if (n->quoted)
             put_quoted(b, n->value);
         else {
-            put(b, "!plain ", 7);
+            strbuf_add(b, "!plain ", 7);
             put_quoted(b, n->value);
         }
         return;
     }
-    put(b, n->kind == PNODE_MAP ? "{" : "[", 1);
+    strbuf_add(b, n->kind == PNODE_MAP ? "{" : "[", 1);
     for (size_t i = 0; i < n->n; i++) {
         if (i)
-            put(b, ", ", 2);
+            strbuf_add(b, ", ", 2);
         if (n->kind == PNODE_MAP) {
             put_quoted(b, n->items[i]->key);
-            put(b, ": ", 2);
+            strbuf_add(b, ": ", 2);
         }
         emit(b, n->items[i]);
     }
-    put(b, n->kind == PNODE_MAP ? "}" : "]", 1);
+    strbuf_add(b, n->kind == PNODE_MAP ? "}" : "]", 1);
 }
 
 /* Write path only if its content differs from text. */
@@ -120,7 +96,7 @@ int main(int argc, char **argv)
     struct err e = {0};
     struct params *p = NULL;
     struct schema s = {0};
-    struct buf b = {0};
+    struct strbuf b = {0};
     int rc = stage_start(argc, argv, "Validate params.yaml and split it into one file per section.", opts, &params_path,
                          &p, NULL, &e);
     if (rc < 0)
@@ -149,8 +125,8 @@ int main(int argc, char **argv)
         if (sec)
             emit(&b, sec);
         else
-            put(&b, "null", 4);
-        put(&b, "\n", 1);
+            strbuf_add(&b, "null", 4);
+        strbuf_add(&b, "\n", 1);
         snprintf(name, sizeof name, "%s.yaml", sections[i]);
         if (b.oom)
             rc = err_set(&e, ERR_NOMEM, "out of memory");

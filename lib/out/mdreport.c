@@ -7,52 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
+
 #include "core/outfile.h"
 #include "core/utf8.h"
 
 /* ---- a growing string; one out-of-memory flag checked at the end ---- */
 
-struct sb {
-    char *s;
-    size_t n, cap;
-    int oom;
-};
 
-static void sb_addn(struct sb *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->oom = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
 
-static void sb_add(struct sb *b, const char *s)
-{
-    sb_addn(b, s, strlen(s));
-}
-
-static void sb_html(struct sb *b, const char *s, size_t n)
+static void sb_html(struct strbuf *b, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         switch (s[i]) {
-        case '&': sb_add(b, "&amp;"); break;
-        case '<': sb_add(b, "&lt;"); break;
-        case '>': sb_add(b, "&gt;"); break;
-        case '"': sb_add(b, "&quot;"); break;
-        default: sb_addn(b, s + i, 1);
+        case '&': strbuf_puts(b, "&amp;"); break;
+        case '<': strbuf_puts(b, "&lt;"); break;
+        case '>': strbuf_puts(b, "&gt;"); break;
+        case '"': strbuf_puts(b, "&quot;"); break;
+        default: strbuf_add(b, s + i, 1);
         }
     }
 }
@@ -147,13 +119,13 @@ static int substitute(struct ctx *c, const char *lit, int line, int bytecol, int
     *out = NULL;
     if (!lit || !strstr(lit, "{{"))
         return ERR_OK;
-    struct sb b = {0};
+    struct strbuf b = {0};
     const char *p = lit, *line_begin = lit;
     char val[4096];
     while (*p) {
         const char *open = strstr(p, "{{");
         if (!open) {
-            sb_add(&b, p);
+            strbuf_puts(&b, p);
             break;
         }
         for (const char *q = p; q < open; q++)
@@ -162,7 +134,7 @@ static int substitute(struct ctx *c, const char *lit, int line, int bytecol, int
                 bytecol = 1;
                 line_begin = q + 1;
             }
-        sb_addn(&b, p, (size_t)(open - p));
+        strbuf_add(&b, p, (size_t)(open - p));
         size_t col = cp_col(c, line, bytecol + (int)(open - line_begin));
         const char *close = strstr(open + 2, "}}");
         const char *nl = strchr(open + 2, '\n');
@@ -185,7 +157,7 @@ static int substitute(struct ctx *c, const char *lit, int line, int bytecol, int
         if (html)
             sb_html(&b, val, strlen(val));
         else
-            sb_add(&b, val);
+            strbuf_puts(&b, val);
         p = close + 2;
     }
     if (b.oom || !b.s) {
@@ -247,11 +219,11 @@ static int read_file(const char *path, char **buf, size_t *len)
     FILE *fp = fopen(outfile_current(path), "rb");
     if (!fp)
         return errno ? errno : EIO;
-    struct sb b = {0};
+    struct strbuf b = {0};
     char chunk[65536];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        sb_addn(&b, chunk, got);
+        strbuf_add(&b, chunk, got);
     int bad = ferror(fp);
     fclose(fp);
     if (bad || b.oom) {
@@ -259,7 +231,7 @@ static int read_file(const char *path, char **buf, size_t *len)
         return bad ? EIO : ENOMEM;
     }
     if (!b.s)
-        sb_addn(&b, "", 0);
+        strbuf_add(&b, "", 0);
     *buf = b.s;
     *len = b.n;
     return b.oom ? ENOMEM : 0;
@@ -279,22 +251,22 @@ static int is_number(const char *s, size_t n, double *x)
     return *end == '\0' && isfinite(*x);
 }
 
-static void table_cell(struct sb *b, const char *s, size_t n, int head, const char *fmt)
+static void table_cell(struct strbuf *b, const char *s, size_t n, int head, const char *fmt)
 {
     double x = 0;
     int num = !head && is_number(s, n, &x);
-    sb_add(b, head ? "<th>" : num ? "<td class=\"num\">" : "<td>");
+    strbuf_puts(b, head ? "<th>" : num ? "<td class=\"num\">" : "<td>");
     char tmp[128];
     /* Integers (ids, counts) stay as they are; the format is for measures. */
     if (num && fmt && x != floor(x) && snprintf(tmp, sizeof tmp, fmt, x) < (int)sizeof tmp)
-        sb_add(b, tmp);
+        strbuf_puts(b, tmp);
     else
         sb_html(b, s, n);
-    sb_add(b, head ? "</th>" : "</td>");
+    strbuf_puts(b, head ? "</th>" : "</td>");
 }
 
 /* {{table:path|N|fmt}} -> an HTML block with the TSV's header and first N rows. */
-static int table_html(struct ctx *c, const char *body, int line, size_t col, struct sb *out)
+static int table_html(struct ctx *c, const char *body, int line, size_t col, struct strbuf *out)
 {
     struct err *e = c->e;
     char *spec = strdup(body + 6), *path = spec, *nstr = NULL, *fmt = NULL;
@@ -336,7 +308,7 @@ static int table_html(struct ctx *c, const char *body, int line, size_t col, str
                      strerror(en));
     size_t ncols = 0, row = 0, lineno = 0;
     if (!rc)
-        sb_add(out, "<div class=\"table-wrap\"><table>\n");
+        strbuf_puts(out, "<div class=\"table-wrap\"><table>\n");
     for (size_t pos = 0; !rc && pos < len && (nmax < 0 || row <= (size_t)nmax);) {
         const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - s) : len - pos;
@@ -352,7 +324,7 @@ static int table_html(struct ctx *c, const char *body, int line, size_t col, str
                          k);
             break;
         }
-        sb_add(out, row == 0 ? "<thead><tr>" : "<tr>");
+        strbuf_puts(out, row == 0 ? "<thead><tr>" : "<tr>");
         for (size_t i = 0, start = 0; i <= n; i++)
             if (i == n || s[i] == '\t') {
                 size_t cn = i - start;
@@ -361,13 +333,13 @@ static int table_html(struct ctx *c, const char *body, int line, size_t col, str
                 table_cell(out, s + start, cn, row == 0, fmt);
                 start = i + 1;
             }
-        sb_add(out, row == 0 ? "</tr></thead>\n<tbody>\n" : "</tr>\n");
+        strbuf_puts(out, row == 0 ? "</tr></thead>\n<tbody>\n" : "</tr>\n");
         row++;
     }
     if (!rc && row == 0)
         rc = err_set(e, ERR_DATA, "%s: expected a header row, found an empty file", full);
     if (!rc)
-        sb_add(out, "</tbody>\n</table></div>\n");
+        strbuf_puts(out, "</tbody>\n</table></div>\n");
     free(buf);
     free(full);
     free(spec);
@@ -403,7 +375,7 @@ static int expand_tables(struct ctx *c, cmark_node *doc)
             continue;
         }
         int line = cmark_node_get_start_line(par);
-        struct sb h = {0};
+        struct strbuf h = {0};
         rc = table_html(c, body, line, cp_col(c, line, cmark_node_get_start_column(t)), &h);
         free(body);
         if (!rc && h.oom)
@@ -483,20 +455,20 @@ static int expand_values(struct ctx *c, cmark_node *doc)
 
 /* ---- figures ---- */
 
-static void plain_text(cmark_node *node, struct sb *b)
+static void plain_text(cmark_node *node, struct strbuf *b)
 {
     for (cmark_node *ch = cmark_node_first_child(node); ch; ch = cmark_node_next(ch)) {
         cmark_node_type t = cmark_node_get_type(ch);
         if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
-            sb_add(b, cmark_node_get_literal(ch));
+            strbuf_puts(b, cmark_node_get_literal(ch));
         else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
-            sb_add(b, " ");
+            strbuf_puts(b, " ");
         else
             plain_text(ch, b);
     }
 }
 
-static void base64(struct sb *b, const unsigned char *s, size_t n)
+static void base64(struct strbuf *b, const unsigned char *s, size_t n)
 {
     static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char q[4];
@@ -506,7 +478,7 @@ static void base64(struct sb *b, const unsigned char *s, size_t n)
         q[1] = a[v >> 12 & 63];
         q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
         q[3] = i + 2 < n ? a[v & 63] : '=';
-        sb_addn(b, q, 4);
+        strbuf_add(b, q, 4);
     }
 }
 
@@ -520,14 +492,14 @@ static int wrap_figure(cmark_node *img)
         if (ch != img && !(cmark_node_get_type(ch) == CMARK_NODE_TEXT &&
                            strspn(cmark_node_get_literal(ch), " \t") == strlen(cmark_node_get_literal(ch))))
             return ERR_OK;
-    struct sb cap = {0}, ex = {0};
+    struct strbuf cap = {0}, ex = {0};
     plain_text(img, &cap);
     if (cap.n) {
-        sb_add(&ex, "<figcaption>");
+        strbuf_puts(&ex, "<figcaption>");
         sb_html(&ex, cap.s, cap.n);
-        sb_add(&ex, "</figcaption>");
+        strbuf_puts(&ex, "</figcaption>");
     }
-    sb_add(&ex, "</figure>");
+    strbuf_puts(&ex, "</figure>");
     cmark_node *fig = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
     int ok = fig && !cap.oom && !ex.oom && cmark_node_set_on_enter(fig, "<figure>") &&
              cmark_node_set_on_exit(fig, ex.s) && cmark_node_insert_before(par, fig);
@@ -573,8 +545,8 @@ static int embed_images(struct ctx *c, cmark_node *doc)
             rc = err_set(c->e, ERR_DATA, "%s:%d:%zu: expected a PNG figure at \"%s\", found another kind of file",
                          c->tname, line, col, full);
         if (!rc) {
-            struct sb d = {0};
-            sb_add(&d, "data:image/png;base64,");
+            struct strbuf d = {0};
+            strbuf_puts(&d, "data:image/png;base64,");
             base64(&d, (const unsigned char *)buf, len);
             if (d.oom || !cmark_node_set_url(img, d.s) || wrap_figure(img))
                 rc = err_set(c->e, ERR_NOMEM, "out of memory");
@@ -609,7 +581,7 @@ static const char css[] =
     "figure,table,tr{page-break-inside:avoid}h1,h2,h3{page-break-after:avoid}a{color:inherit}"
     ".table-wrap{overflow:visible}}\n";
 
-static void first_heading(cmark_node *doc, struct sb *b)
+static void first_heading(cmark_node *doc, struct strbuf *b)
 {
     for (cmark_node *ch = cmark_node_first_child(doc); ch; ch = cmark_node_next(ch))
         if (cmark_node_get_type(ch) == CMARK_NODE_HEADING) {
@@ -649,27 +621,27 @@ int mdreport_render(const char *md, size_t len, const struct mdreport_opts *o, c
     char *body = NULL;
     if (!rc && !(body = cmark_render_html(doc, CMARK_OPT_UNSAFE)))
         rc = err_set(e, ERR_NOMEM, "out of memory");
-    struct sb page = {0}, title = {0};
+    struct strbuf page = {0}, title = {0};
     if (!rc) {
         if (o->title)
-            sb_add(&title, o->title);
+            strbuf_puts(&title, o->title);
         else
             first_heading(doc, &title);
         if (!title.n)
-            sb_add(&title, "Отчёт");
-        sb_add(&page, "<!doctype html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n"
+            strbuf_puts(&title, "Отчёт");
+        strbuf_puts(&page, "<!doctype html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
         sb_html(&page, title.s, title.n);
-        sb_add(&page, "</title>\n<style>\n");
-        sb_add(&page, css);
-        sb_add(&page, "</style>\n</head>\n<body>\n");
+        strbuf_puts(&page, "</title>\n<style>\n");
+        strbuf_puts(&page, css);
+        strbuf_puts(&page, "</style>\n</head>\n<body>\n");
         if (o->banner) {
-            sb_add(&page, "<p class=\"banner\">");
+            strbuf_puts(&page, "<p class=\"banner\">");
             sb_html(&page, o->banner, strlen(o->banner));
-            sb_add(&page, "</p>\n");
+            strbuf_puts(&page, "</p>\n");
         }
-        sb_add(&page, body);
-        sb_add(&page, "</body>\n</html>\n");
+        strbuf_puts(&page, body);
+        strbuf_puts(&page, "</body>\n</html>\n");
         if (page.oom || title.oom)
             rc = err_set(e, ERR_NOMEM, "out of memory");
     }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
+
 int report_plural(long n)
 {
     unsigned long m = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
@@ -17,28 +19,6 @@ int report_plural(long n)
     return 2;
 }
 
-struct buf {
-    char *s;
-    size_t n, cap;
-};
-
-static int put(struct buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p)
-            return -1;
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-    return 0;
-}
 
 /* Look up "stem.key" (split at the first dot). */
 static const char *lookup_ref(mdreport_lookup lookup, void *ctx, const char *ref)
@@ -67,7 +47,7 @@ static int as_long(const char *s, long *x)
 }
 
 /* One {…} body: ref, then optionally |FMT or ~one~few~many. */
-static int expand(const char *body, mdreport_lookup lookup, void *ctx, const char *where, struct buf *b,
+static int expand(const char *body, mdreport_lookup lookup, void *ctx, const char *where, struct strbuf *b,
                   struct err *e)
 {
     char ref[256];
@@ -87,7 +67,7 @@ static int expand(const char *body, mdreport_lookup lookup, void *ctx, const cha
         /* A Russian sentence writes 0,924 (as the pct format does). */
         if (body[rn + 1] == '%')
             text_decimal_comma(tmp);
-        return put(b, tmp, strlen(tmp)) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
+        return strbuf_add(b, tmp, strlen(tmp)) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
     }
     if (body[rn] == '~') {
         const char *forms[3];
@@ -109,21 +89,21 @@ static int expand(const char *body, mdreport_lookup lookup, void *ctx, const cha
         if (mdreport_format(val, "int", tmp, sizeof tmp, e))
             return err_prefix(e, "%s: {%s}: ", where, ref);
         const char *w = forms[report_plural(n)];
-        if (put(b, tmp, strlen(tmp)) || put(b, " ", 1) || put(b, w, strlen(w)))
+        if (strbuf_add(b, tmp, strlen(tmp)) || strbuf_add(b, " ", 1) || strbuf_add(b, w, strlen(w)))
             return err_set(e, ERR_NOMEM, "out of memory");
         return ERR_OK;
     }
-    return put(b, val, strlen(val)) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
+    return strbuf_add(b, val, strlen(val)) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
 }
 
 int report_fill(const char *tmpl, mdreport_lookup lookup, void *ctx, const char *where, char **out, struct err *e)
 {
-    struct buf b = {0};
-    int rc = put(&b, "", 0) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
+    struct strbuf b = {0};
+    int rc = strbuf_add(&b, "", 0) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
     for (const char *s = tmpl; *s && !rc;) {
         const char *open = strchr(s, '{');
         if (!open) {
-            rc = put(&b, s, strlen(s)) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
+            rc = strbuf_add(&b, s, strlen(s)) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
             break;
         }
         const char *close = strchr(open, '}');
@@ -131,7 +111,7 @@ int report_fill(const char *tmpl, mdreport_lookup lookup, void *ctx, const char 
             rc = err_set(e, ERR_PARAMS, "%s: expected a closing } in a sentence, found \"%.60s\"", where, open);
             break;
         }
-        if (put(&b, s, (size_t)(open - s))) {
+        if (strbuf_add(&b, s, (size_t)(open - s))) {
             rc = err_set(e, ERR_NOMEM, "out of memory");
             break;
         }
@@ -195,8 +175,8 @@ int report_conclusion(const struct pnode *node, mdreport_lookup lookup, void *ct
     const struct pnode *one[1] = {node};
     const struct pnode *const *items = node->kind == PNODE_SEQ ? (const struct pnode *const *)node->items : one;
     size_t n = node->kind == PNODE_SEQ ? node->n : 1;
-    struct buf b = {0};
-    int rc = put(&b, "", 0) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
+    struct strbuf b = {0};
+    int rc = strbuf_add(&b, "", 0) ? err_set(e, ERR_NOMEM, "out of memory") : ERR_OK;
     for (size_t i = 0; i < n && !rc; i++) {
         const char *text = NULL;
         char where[512], *s = NULL;
@@ -204,7 +184,7 @@ int report_conclusion(const struct pnode *node, mdreport_lookup lookup, void *ct
         rc = item_said(items[i], lookup, ctx, &text, where, sizeof where, &said, e);
         if (!rc && said)
             rc = report_fill(text, lookup, ctx, where, &s, e);
-        if (!rc && said && *s && ((b.n && put(&b, " ", 1)) || put(&b, s, strlen(s))))
+        if (!rc && said && *s && ((b.n && strbuf_add(&b, " ", 1)) || strbuf_add(&b, s, strlen(s))))
             rc = err_set(e, ERR_NOMEM, "out of memory");
         free(s);
     }

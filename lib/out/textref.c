@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
+
 /* Characters with a meaning inside a reference, and those a file line cannot
  * hold. */
 static int is_special(unsigned char c)
@@ -145,27 +147,6 @@ void textrefs_free(struct textrefs *pool)
 
 /* ---------------------------------------------------------------- resolving */
 
-struct sbuf {
-    char *s;
-    size_t n, cap;
-};
-
-static int sb_add(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *v = realloc(b->s, cap);
-        if (!v)
-            return -1;
-        b->s = v, b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-    return 0;
-}
 
 struct resolver {
     const struct params *text;
@@ -176,7 +157,7 @@ struct resolver {
 
 /* One argument: its name, and its value resolved. */
 struct targ {
-    struct sbuf name, value;
+    struct strbuf name, value;
 };
 
 static int hexval(char c)
@@ -184,11 +165,11 @@ static int hexval(char c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-static int ref_at(struct resolver *r, const char **s, struct sbuf *out);
+static int ref_at(struct resolver *r, const char **s, struct strbuf *out);
 
 /* Text up to one of `stops` at depth 0, %-decoded, nested references
  * resolved, into out; *s is left at the stop. */
-static int text_until(struct resolver *r, const char **s, const char *stops, struct sbuf *out)
+static int text_until(struct resolver *r, const char **s, const char *stops, struct strbuf *out)
 {
     while (**s && !strchr(stops, **s)) {
         const char *p = *s;
@@ -200,12 +181,12 @@ static int text_until(struct resolver *r, const char **s, const char *stops, str
         }
         if (p[0] == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
             char c = (char)(hi * 16 + lo);
-            if (sb_add(out, &c, 1))
+            if (strbuf_add(out, &c, 1))
                 return -1;
             *s += 3;
             continue;
         }
-        if (sb_add(out, p, 1))
+        if (strbuf_add(out, p, 1))
             return -1;
         (*s)++;
     }
@@ -257,7 +238,7 @@ static int lookup(struct resolver *r, const char *paths, const struct targ *a, s
 }
 
 /* The text with each {NAME} replaced by its argument's value, into out. */
-static int fill(const char *text, const struct targ *a, size_t na, struct sbuf *out)
+static int fill(const char *text, const struct targ *a, size_t na, struct strbuf *out)
 {
     while (*text) {
         size_t i = na;
@@ -266,10 +247,10 @@ static int fill(const char *text, const struct targ *a, size_t na, struct sbuf *
                 if (a[i].name.n && strncmp(text + 1, a[i].name.s, a[i].name.n) == 0 && text[1 + a[i].name.n] == '}')
                     break;
         if (i < na) {
-            if (a[i].value.n && sb_add(out, a[i].value.s, a[i].value.n))
+            if (a[i].value.n && strbuf_add(out, a[i].value.s, a[i].value.n))
                 return -1;
             text += a[i].name.n + 2;
-        } else if (sb_add(out, text++, 1)) {
+        } else if (strbuf_add(out, text++, 1)) {
             return -1;
         }
     }
@@ -278,17 +259,17 @@ static int fill(const char *text, const struct targ *a, size_t na, struct sbuf *
 
 enum { TEXTREF_ARGS = 16 };
 
-static int ref_at(struct resolver *r, const char **s, struct sbuf *out)
+static int ref_at(struct resolver *r, const char **s, struct strbuf *out)
 {
     const char *start = *s;
-    struct sbuf paths = {0};
+    struct strbuf paths = {0};
     struct targ a[TEXTREF_ARGS] = {{{0}, {0}}};
     size_t na = 0;
     const char *text = NULL;
     int rc = 0;
     *s += 2;
     size_t plen = strcspn(*s, "|}");
-    rc = sb_add(&paths, *s, plen);
+    rc = strbuf_add(&paths, *s, plen);
     *s += plen;
     while (!rc && **s == '|') {
         (*s)++;
@@ -319,19 +300,19 @@ static int ref_at(struct resolver *r, const char **s, struct sbuf *out)
 int textref_resolve(const struct params *text, const char *in, const char *where, char **out, struct err *e)
 {
     struct resolver r = {text, where, e, 0};
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     int rc = ERR_OK;
     *out = NULL;
     while (*in && !rc) {
         const char *ref = strstr(in, "${");
         size_t n = ref ? (size_t)(ref - in) : strlen(in);
-        if (sb_add(&b, in, n))
+        if (strbuf_add(&b, in, n))
             rc = -1;
         in += n;
         if (!rc && ref && ref_at(&r, &in, &b))
             rc = -1;
     }
-    if (!rc && !b.s && sb_add(&b, "", 0))
+    if (!rc && !b.s && strbuf_add(&b, "", 0))
         rc = -1;
     if (rc) {
         free(b.s);
