@@ -312,11 +312,38 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
     return rc;
 }
 
+/* segment.consent: an ordinal of the schema, and its level that denies contact. */
+static int read_consent(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
+{
+    static const char *const ckeys[] = {"column", "deny", NULL};
+    const struct pnode *n;
+    int rc = params_node(p, "segment.consent", PNODE_MAP, &n, e);
+    if (!rc)
+        rc = pnode_check_keys(n, "segment.consent", ckeys, e);
+    if (!rc)
+        rc = schema_column_at_path(p, s, "segment.consent.column", &sp->consent_column, e);
+    if (!rc)
+        rc = params_string(p, "segment.consent.deny", &sp->consent_deny, e);
+    if (rc)
+        return rc;
+    const struct schema_ordinal *o = NULL;
+    for (size_t j = 0; j < s->n_ordinal; j++)
+        if (strcmp(s->ordinal[j].column, sp->consent_column) == 0)
+            o = &s->ordinal[j];
+    n = params_find(p, NULL, o ? "segment.consent.deny" : "segment.consent.column");
+    if (!o)
+        return err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.consent.column: expected an ordinal of the schema, "
+                                      "found \"%s\"", n->file, n->line, n->col, sp->consent_column);
+    if (index_of(o->levels, o->n_levels, sp->consent_deny) < 0)
+        return err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.consent.deny: expected a level of \"%s\", found \"%s\"",
+                       n->file, n->line, n->col, o->column, sp->consent_deny);
+    return ERR_OK;
+}
+
 int segment_params_read(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
 {
     static const char *const keys[] = {"folds", "shuffle_folds", "risk", "profit", "segments", "focus", "offers_for",
                                        "consent", "levers", "whatif_step", "money", NULL};
-    static const char *const ckeys[] = {"column", "deny", NULL};
     memset(sp, 0, sizeof *sp);
     if (!(sp->refs = calloc(1, sizeof *sp->refs)))
         return err_set(e, ERR_NOMEM, "out of memory");
@@ -369,26 +396,7 @@ int segment_params_read(const struct params *p, const struct schema *s, struct s
     }
     free(of);
     if (!rc)
-        rc = params_node(p, "segment.consent", PNODE_MAP, &n, e);
-    if (!rc)
-        rc = pnode_check_keys(n, "segment.consent", ckeys, e);
-    if (!rc)
-        rc = schema_column_at_path(p, s, "segment.consent.column", &sp->consent_column, e);
-    if (!rc)
-        rc = params_string(p, "segment.consent.deny", &sp->consent_deny, e);
-    if (!rc) {
-        const struct schema_ordinal *o = NULL;
-        for (size_t j = 0; j < s->n_ordinal; j++)
-            if (strcmp(s->ordinal[j].column, sp->consent_column) == 0)
-                o = &s->ordinal[j];
-        n = params_find(p, NULL, o ? "segment.consent.deny" : "segment.consent.column");
-        if (!o)
-            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.consent.column: expected an ordinal of the schema, "
-                                        "found \"%s\"", n->file, n->line, n->col, sp->consent_column);
-        else if (index_of(o->levels, o->n_levels, sp->consent_deny) < 0)
-            rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: segment.consent.deny: expected a level of \"%s\", found \"%s\"",
-                         n->file, n->line, n->col, o->column, sp->consent_deny);
-    }
+        rc = read_consent(p, s, sp, e);
     if (!rc)
         rc = read_levers(p, s, sp, e);
     if (rc)

@@ -41,6 +41,43 @@ static int cmp_size(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* One family's search on the first `cap` of the shuffled training rows: a
+ * line of timings and memory to out. */
+static int run_capped(const struct params *p, struct search_space *sp1, const struct pipe_data *d,
+                      const size_t *rows, size_t ntrain, size_t *use, long n_iter, long folds, long seed, long threads,
+                      FILE *out, struct err *e)
+{
+    struct search_spaces one = {.sp = sp1, .n = 1};
+    struct search_candidate *c = NULL;
+    struct search_result *res = NULL;
+    struct search_opts o = {.folds = (size_t)folds, .seed = (unsigned long)seed, .threads = (int)threads};
+    char key[64];
+    long cap;
+    snprintf(key, sizeof key, "bench.cap.%s", pipeline_family_names[sp1->family]);
+    int rc = params_long(p, key, 10, 100000000L, &cap, e);
+    if (rc)
+        return rc;
+    size_t nrows = ntrain < (size_t)cap ? ntrain : (size_t)cap;
+    memcpy(use, rows, nrows * sizeof *use);
+    qsort(use, nrows, sizeof *use, cmp_size);
+    double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+    rc = search_draw(&one, (size_t)n_iter, (unsigned long)seed, &c, e);
+    if (!rc)
+        rc = search_cv(d, use, nrows, c, (size_t)n_iter, &o, &res, e);
+    double w = clock_s(CLOCK_MONOTONIC) - w0, cp = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    if (!rc) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(out, "%s\t%zu\t%zu\t%ld\t%ld\t%.3f\t%.3f\t%ld\t%.4f\n",
+                pipeline_family_names[sp1->family], d->n, nrows, n_iter, folds, w, cp, ru.ru_maxrss,
+                res->best >= 0 ? search_mean(res, (size_t)res->best, SEARCH_ROC_AUC) : 0.0);
+        fflush(out);
+    }
+    search_result_free(res);
+    free(c);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *pp = NULL, *in = NULL, *outp = NULL;
@@ -94,36 +131,8 @@ int main(int argc, char **argv)
         return 2;
     }
     int rc = 0;
-    for (size_t k = 0; k < spaces->n && !rc; k++) {
-        struct search_spaces one = {.sp = &spaces->sp[k], .n = 1};
-        struct search_candidate *c = NULL;
-        struct search_result *res = NULL;
-        struct search_opts o = {.folds = (size_t)folds, .seed = (unsigned long)seed, .threads = (int)threads};
-        char key[64];
-        long cap;
-        snprintf(key, sizeof key, "bench.cap.%s", pipeline_family_names[spaces->sp[k].family]);
-        rc = params_long(p, key, 10, 100000000L, &cap, &e);
-        if (rc)
-            break;
-        size_t nrows = sp->ntrain < (size_t)cap ? sp->ntrain : (size_t)cap;
-        memcpy(use, rows, nrows * sizeof *use);
-        qsort(use, nrows, sizeof *use, cmp_size);
-        double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-        rc = search_draw(&one, (size_t)n_iter, (unsigned long)seed, &c, &e);
-        if (!rc)
-            rc = search_cv(d, use, nrows, c, (size_t)n_iter, &o, &res, &e);
-        double w = clock_s(CLOCK_MONOTONIC) - w0, cp = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
-        if (!rc) {
-            struct rusage ru;
-            getrusage(RUSAGE_SELF, &ru);
-            fprintf(out, "%s\t%zu\t%zu\t%ld\t%ld\t%.3f\t%.3f\t%ld\t%.4f\n",
-                    pipeline_family_names[spaces->sp[k].family], d->n, nrows, n_iter, folds, w, cp, ru.ru_maxrss,
-                    res->best >= 0 ? search_mean(res, (size_t)res->best, SEARCH_ROC_AUC) : 0.0);
-            fflush(out);
-        }
-        search_result_free(res);
-        free(c);
-    }
+    for (size_t k = 0; k < spaces->n && !rc; k++)
+        rc = run_capped(p, &spaces->sp[k], d, rows, sp->ntrain, use, n_iter, folds, seed, threads, out, &e);
     if (rc)
         fprintf(stderr, "bench_capped: %s\n", e.msg);
     if (outp)

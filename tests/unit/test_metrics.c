@@ -271,8 +271,8 @@ static double scalar(const struct tsv *t, const char *cs, const char *key)
     return NAN;
 }
 
-static void check_case(const struct tsv *sc, const struct tsv *roc, const struct tsv *pr, const struct tsv *cal,
-                       const struct tsv *gain, struct mcase c)
+/* The scalars of a case: AUC, DeLong, AP, log-loss, Brier, thresholds, confusion. */
+static void check_scalars(const struct tsv *sc, struct mcase c)
 {
     struct err e = {0};
     double v;
@@ -310,7 +310,12 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
     assert_close(metrics_precision(&cm), scalar(sc, c.name, "prec"), 1e-15);
     assert_close(metrics_recall(&cm), scalar(sc, c.name, "rec"), 1e-15);
     assert_close(metrics_f1(&cm), scalar(sc, c.name, "f1"), 1e-15);
+}
 
+/* The ROC curves (with and without intermediate points) and the PR curve. */
+static void check_curves(const struct tsv *roc, const struct tsv *pr, struct mcase c)
+{
+    struct err e = {0};
     for (int drop = 0; drop <= 1; drop++) {
         struct metrics_roc *r;
         assert_int_equal(metrics_roc_curve(c.y, c.s, c.n, drop, &r, &e), 0);
@@ -344,7 +349,12 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
     }
     assert_int_equal(k, p->n);
     metrics_pr_free(p);
+}
 
+/* The calibration bins (5 and 10, empty ones dropped as sklearn does) and the gains deciles. */
+static void check_bins(const struct tsv *cal, const struct tsv *gain, struct mcase c)
+{
+    struct err e = {0};
     for (size_t nb = 5; nb <= 10; nb += 5) {
         struct metrics_calib_bin b[10];
         assert_int_equal(metrics_calibration(c.y, c.s, c.n, nb, b, &e), 0);
@@ -365,7 +375,6 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
             nonempty += b[j].count > 0;
         assert_int_equal(seen, nonempty);
     }
-
     struct metrics_gain_row g[10];
     assert_int_equal(metrics_gains(c.y, c.s, c.n, 10, g, &e), 0);
     size_t seen = 0;
@@ -382,6 +391,14 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
         seen++;
     }
     assert_int_equal(seen, 10);
+}
+
+static void check_case(const struct tsv *sc, const struct tsv *roc, const struct tsv *pr, const struct tsv *cal,
+                       const struct tsv *gain, struct mcase c)
+{
+    check_scalars(sc, c);
+    check_curves(roc, pr, c);
+    check_bins(cal, gain, c);
 }
 
 static void test_sklearn_fixtures(void **state)

@@ -309,21 +309,10 @@ static void test_tables_fixture(void **state)
 }
 
 /* market_file.csv: bin edges to the bit, then every pair against phik_ref.py. */
-static void test_market_file(void **state)
+/* The real file's numeric columns binned as phik's numpy edges do (fixture). */
+static void check_market_bins(const struct csvdata *dp, int *const *codes)
 {
-    (void)state;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/market_file.csv", real_dir());
-    struct csvdata d;
-    if (csv_read(path, &d) != 0) {
-        print_message("real data not found at %s: skipped\n", path);
-        skip();
-    }
-    int *codes[64] = {0};
-    for (size_t j = 0; j < d.ncols; j++)
-        if (strcmp(d.cols[j].name, "id") != 0)
-            codes[j] = column_codes(&d, j);
-
+    const struct csvdata d = *dp;
     FILE *f = fopen(FIX "phik_market_bins.tsv", "r");
     assert_non_null(f);
     char line[8192];
@@ -358,8 +347,14 @@ static void test_market_file(void **state)
     }
     fclose(f);
     assert_int_equal(nbinned, 8);
+}
 
-    f = fopen(FIX "phik_market.tsv", "r");
+/* Every pair of the real file's columns: table shape, phi_K and its Z (fixture). */
+static void check_market_pairs(const struct csvdata *dp, int *const *codes)
+{
+    const struct csvdata d = *dp;
+    char line[8192];
+    FILE *f = fopen(FIX "phik_market.tsv", "r");
     assert_non_null(f);
     assert_non_null(fgets(line, sizeof line, f));
     int npairs = 0;
@@ -398,6 +393,25 @@ static void test_market_file(void **state)
     fclose(f);
     assert_int_equal(npairs, 66);
     print_message("phik market_file: %d pairs, max |phik diff| %.3g, max rel Z diff %.3g\n", npairs, maxd, maxz);
+}
+
+static void test_market_file(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/market_file.csv", real_dir());
+    struct csvdata d;
+    if (csv_read(path, &d) != 0) {
+        print_message("real data not found at %s: skipped\n", path);
+        skip();
+    }
+    int *codes[64] = {0};
+    for (size_t j = 0; j < d.ncols; j++)
+        if (strcmp(d.cols[j].name, "id") != 0)
+            codes[j] = column_codes(&d, j);
+
+    check_market_bins(&d, codes);
+    check_market_pairs(&d, codes);
 
     /* the matrix is the pairs, mirrored, with a unit diagonal */
     const int *cols[2] = {codes[1], codes[4]};

@@ -224,71 +224,57 @@ static void test_sklearn_proba(void **state)
 }
 
 /* Save, load, predict: the same bits; the file written again is the same. */
-static void test_save_load(void **state)
+/* One config fitted, saved, reloaded: the same scores and the same file. */
+static void round_trip(struct world *w, const char *family, const char *config, const char *path, const size_t *rows,
+                       const size_t *test)
 {
-    (void)state;
-    struct world *w = world_load();
+    struct pipe_config c;
     struct err e = {0};
-    const char *cfgs[][2] = {
-        {"knn", "scaler=robust n_neighbors=9 weights=distance p=2"},
-        {"knn", "scaler=passthrough n_neighbors=4 drop_first=false"},
-        {"tree", "scaler=minmax max_depth=6 min_samples_leaf=3 max_features=sqrt random_state=17"},
-        {"logreg", "scaler=standard penalty=l1 C=0.7"},
-        {"svc", "scaler=standard kernel=rbf C=3 gamma=0.05 random_state=5"},
-        {"svc", "scaler=minmax kernel=poly C=1 degree=2 gamma=auto"},
-    };
-    char path[] = "/tmp/test_pipeline.XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    size_t rows[300], test[100];
-    for (size_t i = 0; i < 300; i++)
-        rows[i] = i;
-    for (size_t i = 0; i < 100; i++)
-        test[i] = 300 + i;
-    for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++) {
-        struct pipe_config c;
-        int f = 0;
-        while (strcmp(pipeline_family_names[f], cfgs[k][0]))
-            f++;
-        pipeline_config_default(&c, (enum pipe_family)f);
-        assert_int_equal(pipeline_config_parse(&c, cfgs[k][1], &e), 0);
-        struct pipeline *p = NULL, *q = NULL;
-        assert_int_equal(pipeline_fit(w->d, rows, 300, &c, 1, &p, &e), 0);
-        assert_int_equal(pipeline_save(p, path, &e), 0);
-        assert_int_equal(pipeline_load(path, &q, &e), 0);
-        assert_int_equal(pipeline_check_data(q, w->d, &e), 0);
-        double a[100], b[100], da[100], db[100];
-        assert_int_equal(pipeline_predict_proba(p, w->d, test, 100, a, &e), 0);
-        assert_int_equal(pipeline_predict_proba(q, w->d, test, 100, b, &e), 0);
-        assert_int_equal(pipeline_decision(p, w->d, test, 100, da, &e), 0);
-        assert_int_equal(pipeline_decision(q, w->d, test, 100, db, &e), 0);
-        assert_memory_equal(a, b, sizeof a);
-        assert_memory_equal(da, db, sizeof da);
-        char t1[1024], t2[1024];
-        pipeline_config_format(&p->cfg, t1, sizeof t1);
-        pipeline_config_format(&q->cfg, t2, sizeof t2);
-        assert_string_equal(t1, t2);
-        /* Writing the reloaded pipeline gives the same file. */
-        FILE *f1 = fopen(path, "r");
-        char *s1 = NULL, *s2 = NULL;
-        size_t n1 = 0, n2 = 0;
-        FILE *m1 = open_memstream(&s1, &n1), *m2 = open_memstream(&s2, &n2);
-        int ch;
-        while ((ch = fgetc(f1)) != EOF)
-            fputc(ch, m1);
-        fclose(f1);
-        assert_int_equal(pipeline_write(q, m2, &e), 0);
-        fclose(m1);
-        fclose(m2);
-        assert_int_equal(n1, n2);
-        assert_memory_equal(s1, s2, n1);
-        free(s1);
-        free(s2);
-        pipeline_free(p);
-        pipeline_free(q);
-    }
-    /* Another table's features are refused; a damaged file names its line. */
+    int f = 0;
+    while (strcmp(pipeline_family_names[f], family))
+        f++;
+    pipeline_config_default(&c, (enum pipe_family)f);
+    assert_int_equal(pipeline_config_parse(&c, config, &e), 0);
+    struct pipeline *p = NULL, *q = NULL;
+    assert_int_equal(pipeline_fit(w->d, rows, 300, &c, 1, &p, &e), 0);
+    assert_int_equal(pipeline_save(p, path, &e), 0);
+    assert_int_equal(pipeline_load(path, &q, &e), 0);
+    assert_int_equal(pipeline_check_data(q, w->d, &e), 0);
+    double a[100], b[100], da[100], db[100];
+    assert_int_equal(pipeline_predict_proba(p, w->d, test, 100, a, &e), 0);
+    assert_int_equal(pipeline_predict_proba(q, w->d, test, 100, b, &e), 0);
+    assert_int_equal(pipeline_decision(p, w->d, test, 100, da, &e), 0);
+    assert_int_equal(pipeline_decision(q, w->d, test, 100, db, &e), 0);
+    assert_memory_equal(a, b, sizeof a);
+    assert_memory_equal(da, db, sizeof da);
+    char t1[1024], t2[1024];
+    pipeline_config_format(&p->cfg, t1, sizeof t1);
+    pipeline_config_format(&q->cfg, t2, sizeof t2);
+    assert_string_equal(t1, t2);
+    /* Writing the reloaded pipeline gives the same file. */
+    FILE *f1 = fopen(path, "r");
+    char *s1 = NULL, *s2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    FILE *m1 = open_memstream(&s1, &n1), *m2 = open_memstream(&s2, &n2);
+    int ch;
+    while ((ch = fgetc(f1)) != EOF)
+        fputc(ch, m1);
+    fclose(f1);
+    assert_int_equal(pipeline_write(q, m2, &e), 0);
+    fclose(m1);
+    fclose(m2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(s1, s2, n1);
+    free(s1);
+    free(s2);
+    pipeline_free(p);
+    pipeline_free(q);
+}
+
+/* Another table's features are refused; a damaged file names its line. */
+static void check_refusals(struct world *w, const char *path, const size_t *rows)
+{
+    struct err e = {0};
     struct pipeline *p = NULL;
     struct pipe_config c;
     pipeline_config_default(&c, PIPE_KNN);
@@ -310,6 +296,32 @@ static void test_save_load(void **state)
     assert_int_equal(pipeline_load(path, &p, &e), ERR_PARAMS);
     assert_non_null(strstr(e.msg, ":3:8: knn n_neighbors"));
     assert_int_equal(pipeline_load("/nonexistent/x.pipeline", &p, &e), ERR_IO);
+}
+
+static void test_save_load(void **state)
+{
+    (void)state;
+    struct world *w = world_load();
+    const char *cfgs[][2] = {
+        {"knn", "scaler=robust n_neighbors=9 weights=distance p=2"},
+        {"knn", "scaler=passthrough n_neighbors=4 drop_first=false"},
+        {"tree", "scaler=minmax max_depth=6 min_samples_leaf=3 max_features=sqrt random_state=17"},
+        {"logreg", "scaler=standard penalty=l1 C=0.7"},
+        {"svc", "scaler=standard kernel=rbf C=3 gamma=0.05 random_state=5"},
+        {"svc", "scaler=minmax kernel=poly C=1 degree=2 gamma=auto"},
+    };
+    char path[] = "/tmp/test_pipeline.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    size_t rows[300], test[100];
+    for (size_t i = 0; i < 300; i++)
+        rows[i] = i;
+    for (size_t i = 0; i < 100; i++)
+        test[i] = 300 + i;
+    for (size_t k = 0; k < sizeof cfgs / sizeof *cfgs; k++)
+        round_trip(w, cfgs[k][0], cfgs[k][1], path, rows, test);
+    check_refusals(w, path, rows);
     remove(path);
     world_free(w);
 }

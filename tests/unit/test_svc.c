@@ -233,6 +233,54 @@ static void test_row_order(void **state)
     free(y);
 }
 
+/* m written inside a stream: read stops after "end" and counts the lines. */
+static void check_embedded(const struct svc *m)
+{
+    struct svc *r;
+    struct err e = {0};
+    /* 20 header lines, one per support vector, "end". */
+    FILE *fp = tmpfile();
+    fputs("header\n", fp);
+    assert_int_equal(svc_write(m, fp, &e), 0);
+    fputs("after\n", fp);
+    rewind(fp);
+    char buf[16];
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    size_t line = 1;
+    assert_int_equal(svc_read(fp, "pipe", &line, &r, &e), 0);
+    assert_int_equal(line, 1 + 20 + m->n_support + 1);
+    assert_non_null(fgets(buf, sizeof buf, fp));
+    assert_string_equal(buf, "after\n");
+    fclose(fp);
+    svc_free(r);
+}
+
+/* Corrupted files at path: the message names the line, the column and what
+ * was expected; then the file is removed. */
+static void check_corrupt(const struct svc *m, const char *path)
+{
+    struct svc *r;
+    struct err e = {0};
+    FILE *fp = fopen(path, "w");
+    fputs("svc\t1\nkernel\tlaplace\n", fp);
+    fclose(fp);
+    assert_int_equal(svc_load(path, &r, &e), ERR_DATA);
+    assert_null(r);
+    assert_non_null(strstr(e.msg, ":2:8: expected a kernel name, found \"laplace\""));
+    fp = fopen(path, "w");
+    assert_int_equal(svc_write(m, fp, &e), 0);
+    fclose(fp);
+    /* Truncate inside the support vectors. */
+    fp = fopen(path, "r+");
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    fclose(fp);
+    assert_int_equal(truncate(path, size / 2), 0);
+    assert_int_equal(svc_load(path, &r, &e), ERR_DATA);
+    unlink(path);
+    assert_int_equal(svc_load(path, &r, &e), ERR_IO);
+}
+
 static void test_save_load(void **state)
 {
     (void)state;
@@ -283,42 +331,8 @@ static void test_save_load(void **state)
     assert_memory_equal(d1, d2, n * sizeof *d1);
     svc_free(r);
 
-    /* Embedded in a stream: read stops after "end" and counts lines
-     * (20 header lines, one per support vector, "end"). */
-    FILE *fp = tmpfile();
-    fputs("header\n", fp);
-    assert_int_equal(svc_write(m, fp, &e), 0);
-    fputs("after\n", fp);
-    rewind(fp);
-    char buf[16];
-    assert_non_null(fgets(buf, sizeof buf, fp));
-    size_t line = 1;
-    assert_int_equal(svc_read(fp, "pipe", &line, &r, &e), 0);
-    assert_int_equal(line, 1 + 20 + m->n_support + 1);
-    assert_non_null(fgets(buf, sizeof buf, fp));
-    assert_string_equal(buf, "after\n");
-    fclose(fp);
-    svc_free(r);
-
-    /* Corrupted files: the message names the line, the column and what was expected. */
-    fp = fopen(path, "w");
-    fputs("svc\t1\nkernel\tlaplace\n", fp);
-    fclose(fp);
-    assert_int_equal(svc_load(path, &r, &e), ERR_DATA);
-    assert_null(r);
-    assert_non_null(strstr(e.msg, ":2:8: expected a kernel name, found \"laplace\""));
-    fp = fopen(path, "w");
-    assert_int_equal(svc_write(m, fp, &e), 0);
-    fclose(fp);
-    /* Truncate inside the support vectors. */
-    fp = fopen(path, "r+");
-    fseek(fp, 0, SEEK_END);
-    long size = ftell(fp);
-    fclose(fp);
-    assert_int_equal(truncate(path, size / 2), 0);
-    assert_int_equal(svc_load(path, &r, &e), ERR_DATA);
-    unlink(path);
-    assert_int_equal(svc_load(path, &r, &e), ERR_IO);
+    check_embedded(m);
+    check_corrupt(m, path);
 
     svc_free(m);
     free(d1);

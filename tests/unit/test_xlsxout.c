@@ -141,6 +141,61 @@ static void write_workbook(const char *path)
     xlsxout_table_free(t);
 }
 
+/* The Клиенты sheet of the workbook in da: inline strings, no formula, the
+ * frozen header and the filter, numbers as numbers, widths, the colour scale. */
+static void check_sheet(const char *da, size_t na)
+{
+    char *s2 = zip_member(da, na, "xl/worksheets/sheet2.xml");
+    assert_non_null(s2);
+    assert_non_null(strstr(s2, "t=\"inlineStr\"><is><t>=1+1</t></is>"));
+    assert_non_null(strstr(s2, "<is><t>Высокий риск, высокая прибыль</t></is>"));
+    assert_non_null(strstr(s2, "<is><t>+7 (900) 000-00-00</t></is>"));
+    assert_null(strstr(s2, "<f>")); /* no formula anywhere */
+    assert_non_null(strstr(s2, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
+    assert_non_null(strstr(s2, "<autoFilter ref=\"A1:F4\"/>"));
+    /* Numbers are numbers: id, fraction, money, 3-decimal. */
+    assert_non_null(strstr(s2, "<c r=\"A2\" s=\"3\"><v>215348</v></c>"));
+    assert_non_null(strstr(s2, "<c r=\"C2\" s=\"4\"><v>0.9123</v></c>"));
+    assert_non_null(strstr(s2, "<c r=\"D2\" s=\"5\"><v>1234567.891</v></c>"));
+    assert_non_null(strstr(s2, "<c r=\"E4\" s=\"6\"><v>0.001</v></c>"));
+    /* Empty cells stay blank. */
+    assert_null(strstr(s2, "r=\"C4\""));
+    assert_null(strstr(s2, "r=\"D4\""));
+    /* Widths: "Сегмент" column fits its 29-character longest value (+1);
+     * "Вероятность снижения" its 20-character header (+2 +1). */
+    assert_non_null(strstr(s2, "<col min=\"2\" max=\"2\" width=\"30.7109375\" customWidth=\"1\"/>"));
+    assert_non_null(strstr(s2, "<col min=\"3\" max=\"3\" width=\"23.7109375\" customWidth=\"1\"/>"));
+    /* The colour scale, green (low risk) to red. */
+    assert_non_null(strstr(s2, "<conditionalFormatting sqref=\"C2:C4\">"));
+    assert_non_null(strstr(s2, "<color rgb=\"FF63BE7B\"/><color rgb=\"FFFFEB84\"/><color rgb=\"FFF8696B\"/>"));
+    free(s2);
+}
+
+/* The styles, the native chart (bars, top-down) and the embedded image. */
+static void check_parts(const char *da, size_t na)
+{
+    char *styles = zip_member(da, na, "xl/styles.xml");
+    assert_non_null(strstr(styles, "formatCode=\"0.0%\""));
+    assert_non_null(strstr(styles, "formatCode=\"#,##0.00\""));
+    assert_non_null(strstr(styles, "formatCode=\"0.000\""));
+    char *chart = zip_member(da, na, "xl/charts/chart1.xml");
+    assert_non_null(chart);
+    assert_non_null(strstr(chart, "<c:barDir val=\"bar\"/>"));
+    assert_non_null(strstr(chart, "<c:f>'Клиенты'!$B$2:$B$4</c:f>"));
+    assert_non_null(strstr(chart, "<c:f>'Клиенты'!$C$2:$C$4</c:f>"));
+    /* The category axis reads top-down. */
+    const char *cat = strstr(chart, "<c:catAx>");
+    assert_non_null(cat);
+    assert_non_null(strstr(cat, "<c:orientation val=\"maxMin\"/>"));
+    assert_true(strstr(cat, "<c:orientation val=\"maxMin\"/>") < strstr(cat, "</c:catAx>"));
+    char *img = zip_member(da, na, "xl/media/image1.png");
+    assert_non_null(img);
+    assert_memory_equal(img, png1x1, sizeof png1x1);
+    free(styles);
+    free(chart);
+    free(img);
+}
+
 static void test_workbook(void **state)
 {
     (void)state;
@@ -170,52 +225,10 @@ static void test_workbook(void **state)
     assert_non_null(strstr(wb, "'Клиенты'!$A$1:$F$4"));
     /* constant_memory: strings are inline in the sheet, no shared table. */
     assert_null(zip_member(da, na, "xl/sharedStrings.xml"));
-    char *s2 = zip_member(da, na, "xl/worksheets/sheet2.xml");
-    assert_non_null(s2);
-    assert_non_null(strstr(s2, "t=\"inlineStr\"><is><t>=1+1</t></is>"));
-    assert_non_null(strstr(s2, "<is><t>Высокий риск, высокая прибыль</t></is>"));
-    assert_non_null(strstr(s2, "<is><t>+7 (900) 000-00-00</t></is>"));
-    assert_null(strstr(s2, "<f>")); /* no formula anywhere */
-    assert_non_null(strstr(s2, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
-    assert_non_null(strstr(s2, "<autoFilter ref=\"A1:F4\"/>"));
-    /* Numbers are numbers: id, fraction, money, 3-decimal. */
-    assert_non_null(strstr(s2, "<c r=\"A2\" s=\"3\"><v>215348</v></c>"));
-    assert_non_null(strstr(s2, "<c r=\"C2\" s=\"4\"><v>0.9123</v></c>"));
-    assert_non_null(strstr(s2, "<c r=\"D2\" s=\"5\"><v>1234567.891</v></c>"));
-    assert_non_null(strstr(s2, "<c r=\"E4\" s=\"6\"><v>0.001</v></c>"));
-    /* Empty cells stay blank. */
-    assert_null(strstr(s2, "r=\"C4\""));
-    assert_null(strstr(s2, "r=\"D4\""));
-    /* Widths: "Сегмент" column fits its 29-character longest value (+1);
-     * "Вероятность снижения" its 20-character header (+2 +1). */
-    assert_non_null(strstr(s2, "<col min=\"2\" max=\"2\" width=\"30.7109375\" customWidth=\"1\"/>"));
-    assert_non_null(strstr(s2, "<col min=\"3\" max=\"3\" width=\"23.7109375\" customWidth=\"1\"/>"));
-    /* The colour scale, green (low risk) to red. */
-    assert_non_null(strstr(s2, "<conditionalFormatting sqref=\"C2:C4\">"));
-    assert_non_null(strstr(s2, "<color rgb=\"FF63BE7B\"/><color rgb=\"FFFFEB84\"/><color rgb=\"FFF8696B\"/>"));
-    char *styles = zip_member(da, na, "xl/styles.xml");
-    assert_non_null(strstr(styles, "formatCode=\"0.0%\""));
-    assert_non_null(strstr(styles, "formatCode=\"#,##0.00\""));
-    assert_non_null(strstr(styles, "formatCode=\"0.000\""));
-    char *chart = zip_member(da, na, "xl/charts/chart1.xml");
-    assert_non_null(chart);
-    assert_non_null(strstr(chart, "<c:barDir val=\"bar\"/>"));
-    assert_non_null(strstr(chart, "<c:f>'Клиенты'!$B$2:$B$4</c:f>"));
-    assert_non_null(strstr(chart, "<c:f>'Клиенты'!$C$2:$C$4</c:f>"));
-    /* The category axis reads top-down. */
-    const char *cat = strstr(chart, "<c:catAx>");
-    assert_non_null(cat);
-    assert_non_null(strstr(cat, "<c:orientation val=\"maxMin\"/>"));
-    assert_true(strstr(cat, "<c:orientation val=\"maxMin\"/>") < strstr(cat, "</c:catAx>"));
-    char *img = zip_member(da, na, "xl/media/image1.png");
-    assert_non_null(img);
-    assert_memory_equal(img, png1x1, sizeof png1x1);
+    check_sheet(da, na);
+    check_parts(da, na);
     free(core);
     free(wb);
-    free(s2);
-    free(styles);
-    free(chart);
-    free(img);
     free(da);
     /* XLSXOUT_TEST_KEEP=path keeps a copy for tests/oracle/check_xlsx.py. */
     const char *keep = getenv("XLSXOUT_TEST_KEEP");
