@@ -121,6 +121,15 @@ int report_blocks_sheet(struct report *r, const char *name, const struct report_
     return rc;
 }
 
+int report_table_out(int rc, struct xlsxout_table *t, struct xlsxout_table **out)
+{
+    if (rc)
+        xlsxout_table_free(t);
+    else
+        *out = t;
+    return rc;
+}
+
 int report_sentence(const struct report *r, const char *path, char **out, struct err *e)
 {
     struct kv *none = kv_alloc();

@@ -373,11 +373,7 @@ static int segments_table(struct report *r, const char *yn[2], struct xlsxout_ta
             rc = xlsxout_table_add_row(t, cells, e);
         kv_free(kv);
     }
-    if (rc)
-        xlsxout_table_free(t);
-    else
-        *out = t;
-    return rc;
+    return report_table_out(rc, t, out);
 }
 
 /* The focus profile: the numeric features by |standardized difference|,
@@ -493,11 +489,7 @@ static int whatif_table(struct report *r, struct xlsxout_table **out, struct err
         if (!rc)
             rc = xlsxout_table_add_row(t, cells, e);
     }
-    if (rc)
-        xlsxout_table_free(t);
-    else
-        *out = t;
-    return rc;
+    return report_table_out(rc, t, out);
 }
 
 int report_sheet_segments(struct report *r, const char *name, struct err *e)

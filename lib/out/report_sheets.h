@@ -106,6 +106,8 @@ struct report_sheet_block {
 };
 int report_blocks_sheet(struct report *r, const char *name, const struct report_sheet_block *b, size_t n,
                         lxw_worksheet **ws, unsigned *next, struct err *e);
+/* The end of a table builder: *out = t when rc is 0, else t freed; rc. */
+int report_table_out(int rc, struct xlsxout_table *t, struct xlsxout_table **out);
 /* The sentence report.<path> citing only the kv files (*out: free it). */
 int report_sentence(const struct report *r, const char *path, char **out, struct err *e);
 /* The columns cols[0..ncols) of t (all when cols is NULL) as

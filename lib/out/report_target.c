@@ -42,11 +42,7 @@ static int rules_table(struct report *r, struct xlsxout_table **out, struct err 
         if (!rc)
             rc = xlsxout_table_add_row(t, cells, e);
     }
-    if (rc)
-        xlsxout_table_free(t);
-    else
-        *out = t;
-    return rc;
+    return report_table_out(rc, t, out);
 }
 
 /* The grid: a row per cost, a column per response, each cell the customers
@@ -97,11 +93,7 @@ static int grid_table(struct report *r, struct xlsxout_table **out, struct err *
         }
         rc = xlsxout_table_add_row(t, cells, e);
     }
-    if (rc)
-        xlsxout_table_free(t);
-    else
-        *out = t;
-    return rc;
+    return report_table_out(rc, t, out);
 }
 
 int report_sheet_targeting(struct report *r, const char *name, struct err *e)
