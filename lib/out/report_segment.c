@@ -530,7 +530,7 @@ int report_sheet_segments(struct report *r, const char *name, struct err *e)
         rc = xlsxout_insert_png(ws, row + 26, 0, cli_path(path, sizeof path, r->out, "figures/segmentwhatif_focus.png"),
                                 0.7, "what-if", e);
     /* The HTML's copies: the columns that fit a page. */
-    static const size_t seg_cols[] = {0, 1, 2, 3, 4, 6, 7}, wif_cols[] = {0, 1, 4, 5, 6, 9};
+    static const size_t seg_cols[] = {0, 1, 2, 3, 4, 6, 7}, wif_cols[] = {0, 1, 5, 6, 7, 10};
     if (!rc)
         rc = report_write_shown(r, seg, seg_cols, 7, "segments", e);
     if (!rc)

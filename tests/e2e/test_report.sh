@@ -58,6 +58,8 @@ check "conclusions: the money's assumption in words, with the revenue trajectory
   grep -qP "^money\t.*выросла на [0-9]+,[0-9]\x{A0}%.*задана допущением: 30,0\x{A0}%.*всего [0-9]+,[0-9] тыс. руб. в месяц" "$c"
 check "conclusions: targeting by expected value, against the focus segment's rule" \
   grep -qP "^targeting\t.*Предложение получают $(sk target_ev_n) покупател.*оставляет без предложения $(sk target_focus_declined_out) " "$c"
+check "html: the what-if table shows the probability before, after, its change and the expected loss saved" \
+  test "$(head -1 "$TMP/o1/tables/whatif.tsv")" = "$(printf 'Рычаг\tЧто менять\tСредняя вероятность снижения сейчас\tСредняя вероятность снижения после\tИзменение вероятности, п. п.\tСокращение ожидаемых потерь, тыс. руб. в месяц')"
 check "html: the targeting and sensitivity tables" bash -c "grep -q 'По ожидаемой выгоде: экономия больше стоимости предложения' '$h' && grep -q '<td>0,050</td>' '$h'"
 check "every rouble figure of the segments' text states the loss share" \
   bash -c "! grep -P '^(segments|whatif)\t' '$c' | grep -vP 'допущение: при снижении активности теряется 30,0\x{A0}% прибыли' | grep -q ."
