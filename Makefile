@@ -10,7 +10,7 @@ CC      ?= cc
 SAN     ?= 0
 DEPS_PKGS := build-essential pkg-config libgsl-dev liblinear-dev libsvm-dev libyaml-dev \
              libcsv-dev libxlsxwriter-dev libcmark-dev libcmocka-dev gnuplot-nox fonts-dejavu-core valgrind \
-             python3-openpyxl python3-yaml
+             python3-openpyxl python3-yaml libreoffice-calc-nogui
 
 ifeq ($(SAN),1)
 BUILD   := build/san

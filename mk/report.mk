@@ -1,4 +1,5 @@
-# report: the hand-over. study.xlsx (the workbook) and report.html (the
+# report: the hand-over. study.xlsx (the workbook), offers.csv (its CRM list,
+# as the CRM team imports it) and report.html (the
 # literate report from report/report.md), with the sentences they share
 # (conclusions.kv) and the tables the HTML shows (tables/*.tsv).
 #
@@ -22,7 +23,7 @@ REPORT_FIGS   := $(EDA_STAMP) $(patsubst %,$(OUT)/figures/%.png,heatmap_phik roc
 REPORT_TABLES := quality leaderboard metrics importance segments profile profile_categories recommendations whatif \
                  targeting sensitivity
 
-REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv) \
+REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv offers.csv) \
               $(REPORT_TABLES:%=$(OUT)/tables/%.tsv)
 
 # Which toolkit wrote the files: the Параметры sheet records its version and

@@ -2,6 +2,7 @@
  *
  *   <out>/study.xlsx      the workbook a manager opens: Сводка first, one
  *                         sheet per step of the study, Параметры last;
+ *   <out>/offers.csv      its CRM list, as the CRM team imports it;
  *   <out>/report.html     the literate report: report/report.md with the
  *                         values, tables and figures it cites, one file;
  *   <out>/conclusions.kv  the sentences computed from the numbers (params.yaml
@@ -49,6 +50,7 @@ struct sheet {
 /* The workbook, left to right. */
 static const struct sheet sheets[] = {
     {"summary", NULL, report_sheet_summary},
+    {"crm", "segment", report_sheet_crm},
     {"quality", "data", report_sheet_quality},
     {"stats", "eda", report_sheet_stats},
     {"corr", "corr", report_sheet_corr},

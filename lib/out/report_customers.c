@@ -2,8 +2,9 @@
  * part, each row starts with what a manager acts on: the probability of a
  * decline (and whether it is out-of-fold or the test model's), the segment,
  * the profit, the features pushing this customer towards a decline and the
- * personal offers (segment/customers.tsv, consent already respected there);
- * the rows run from the highest probability down, coloured green to red.
+ * personal offers, one per column with its channel (segment/customers.tsv,
+ * consent already respected there); the rows run from the largest expected
+ * loss down, the probability coloured green to red.
  * Then every column of customers.tsv. */
 #include <math.h>
 #include <stdio.h>
@@ -47,9 +48,8 @@ static enum xlsxout_kind column_kind(const struct report *r, const struct column
     return XLSXOUT_GENERAL;
 }
 
-/* "a; b; c" with each item through `map` (labels of columns when map is
- * NULL, else the words of report.<map>), into buf. */
-static int words(const struct report *r, const char *list, const char *map, char *buf, size_t size, struct err *e)
+/* "a; b; c" with each item a column's label, into buf. */
+static void labels(const struct report *r, const char *list, char *buf, size_t size)
 {
     size_t len = 0;
     buf[0] = '\0';
@@ -60,22 +60,14 @@ static int words(const struct report *r, const char *list, const char *map, char
         p += k + (p[k] == ';');
         while (*p == ' ')
             p++;
-        const char *w = item;
-        if (!map)
-            w = report_column_label(r, item);
-        else {
-            int rc = report_word(r, map, item, &w, e);
-            if (rc)
-                return rc;
-        }
-        len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "; " : "", w);
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "; " : "", report_column_label(r, item));
     }
-    return ERR_OK;
 }
 
 /* The segment columns, in the order the sheet shows them after the id. */
-static const char *const seg_codes[] = {"probability",     "source", "segment_name", "profit", "lever_drivers",
-                                        "context_drivers", "offers", "channels"};
+static const char *const seg_codes[] = {"probability",     "source", "segment_name", "profit", "expected_loss",
+                                        "lever_drivers",   "context_drivers", "offer", "channel", "offer2",
+                                        "channel2"};
 enum { NSEG = sizeof seg_codes / sizeof seg_codes[0] };
 
 struct by_prob {
@@ -100,7 +92,7 @@ static int join(const struct report *r, const struct table *c, long idc, size_t 
     const struct column *sid, *prob;
     int rc = report_col(r, SC, "id", COL_STR, &sid, e);
     if (!rc)
-        rc = report_col(r, SC, "probability", COL_NUM, &prob, e);
+        rc = report_col(r, SC, "expected_loss", COL_NUM, &prob, e);
     if (rc)
         return rc;
     struct hashset *h = hashset_alloc(sg->nrows);
@@ -117,7 +109,7 @@ static int join(const struct report *r, const struct table *c, long idc, size_t 
                          r->interim, SC, id ? id : "(missing)");
     }
     hashset_free(h);
-    /* The riskiest first, ties in the data's order (a missing probability
+    /* The most at stake first, ties in the data's order (a missing loss
      * last): sorted by (probability down, row up), which no two rows share,
      * so the order is the one a stable sort gives, in n log n (an insertion
      * sort here took hours at 10^6 customers). */
@@ -143,23 +135,24 @@ static int seg_cells(const struct report *r, size_t k, char (*buf)[4096], const 
     const struct column *c[NSEG];
     int rc = ERR_OK;
     for (size_t j = 0; j < NSEG && !rc; j++)
-        rc = report_col(r, SC, seg_codes[j], j == 0 || j == 3 ? COL_NUM : COL_STR, &c[j], e);
+        rc = report_col(r, SC, seg_codes[j], j == 0 || j == 3 || j == 4 ? COL_NUM : COL_STR, &c[j], e);
     if (rc)
         return rc;
-    report_num(c[0]->num[k], buf[0], 4096);
-    cells[0] = buf[0];
+    for (size_t j = 0; j < NSEG; j++)
+        if (c[j]->type == COL_NUM) {
+            report_num(c[j]->num[k], buf[j], 4096);
+            cells[j] = buf[j];
+        } else {
+            cells[j] = c[j]->str[k];
+        }
     rc = report_word(r, "sources", c[1]->str[k] ? c[1]->str[k] : "", &cells[1], e);
-    cells[2] = c[2]->str[k];
-    report_num(c[3]->num[k], buf[3], 4096);
-    cells[3] = buf[3];
-    for (size_t j = 4; j <= 5 && !rc; j++) {
-        rc = words(r, c[j]->str[k], NULL, buf[j], 4096, e);
+    for (size_t j = 5; j <= 6; j++) {
+        labels(r, c[j]->str[k], buf[j], 4096);
         cells[j] = buf[j];
     }
-    cells[6] = c[6]->str[k];
-    if (!rc)
-        rc = words(r, c[7]->str[k], "channels", buf[7], 4096, e);
-    cells[7] = buf[7];
+    for (size_t j = 8; j < NSEG && !rc; j += 2)
+        if (c[j]->str[k])
+            rc = report_word(r, "channels", c[j]->str[k], &cells[j], e);
     return rc;
 }
 
@@ -183,7 +176,8 @@ static int layout(struct report *r, const struct table *c, long idc, int seg, si
         q++;
         if ((long)j == idc && seg) {
             static const enum xlsxout_kind sk[NSEG] = {XLSXOUT_PERCENT, XLSXOUT_TEXT, XLSXOUT_TEXT, XLSXOUT_MONEY,
-                                                       XLSXOUT_TEXT,    XLSXOUT_TEXT, XLSXOUT_TEXT, XLSXOUT_TEXT};
+                                                       XLSXOUT_MONEY,   XLSXOUT_TEXT, XLSXOUT_TEXT, XLSXOUT_TEXT,
+                                                       XLSXOUT_TEXT,    XLSXOUT_TEXT, XLSXOUT_TEXT};
             rc = report_headers(r, "customers", seg_codes, NSEG, h + q, e);
             for (size_t s = 0; s < NSEG; s++) {
                 col[q + s] = (size_t)-1;

@@ -13,32 +13,48 @@
 
 int report_offer_shown(const struct report *r, const char *tmpl, char **out, struct err *e)
 {
-    /* An offer names the customer's value of a column as {column}; without
-     * a customer it says which column: [its label]. */
+    /* An offer names the customer's value of a column as «{column}»; without
+     * a customer it says whose: segment.any.<column> of the text file, the
+     * quotes dropped ("в любимой категории покупателя"). */
     size_t cap = strlen(tmpl) * 4 + 256, n = 0;
     char *s = malloc(cap);
     if (!s)
         return err_set(e, ERR_NOMEM, "out of memory");
-    for (const char *p = tmpl; *p;) {
+    static const char lq[] = "\u00ab", rq[] = "\u00bb";
+    int rc = ERR_OK;
+    for (const char *p = tmpl; *p && !rc;) {
         const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
         size_t lit = open && close ? (size_t)(open - p) : strlen(p);
-        if (n + lit + 1 > cap)
+        int quoted = open && close && lit >= strlen(lq) && memcmp(open - strlen(lq), lq, strlen(lq)) == 0 &&
+                     strncmp(close + 1, rq, strlen(rq)) == 0;
+        size_t keep = quoted ? lit - strlen(lq) : lit;
+        if (n + keep + 1 > cap)
             break;
-        memcpy(s + n, p, lit);
-        n += lit;
+        memcpy(s + n, p, keep);
+        n += keep;
         p += lit;
         if (!(open && close))
             break;
-        char name[256];
+        char path[300];
         size_t k = (size_t)(close - open - 1);
-        snprintf(name, sizeof name, "%.*s", (int)(k < sizeof name ? k : sizeof name - 1), open + 1);
-        int w = snprintf(s + n, cap - n, "[%s]", report_column_label(r, name));
-        if (w < 0 || (size_t)w >= cap - n)
+        snprintf(path, sizeof path, "segment.any.%.*s", (int)(k < 256 ? k : 256), open + 1);
+        const struct pnode *w = params_find(r->t, NULL, path);
+        if (!w || w->kind != PNODE_SCALAR) {
+            rc = err_set(e, ERR_DATA, "report/text.ru.yaml: expected %s, the words for an offer's «{%.*s}» where no "
+                                      "one customer is meant, found none", path, (int)(k < 256 ? k : 256), open + 1);
             break;
-        n += (size_t)w;
-        p = close + 1;
+        }
+        int wn = snprintf(s + n, cap - n, "%s", w->value);
+        if (wn < 0 || (size_t)wn >= cap - n)
+            break;
+        n += (size_t)wn;
+        p = close + 1 + (quoted ? strlen(rq) : 0);
     }
     s[n] = '\0';
+    if (rc) {
+        free(s);
+        return rc;
+    }
     *out = s;
     return ERR_OK;
 }

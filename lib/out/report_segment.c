@@ -76,7 +76,8 @@ static int read_tables(struct report *r, struct err *e)
     static const char *const cus_str[] = {"id",          "source",        "risk",           "profit_level",
                                           "segment",     "segment_name",  "consent_denied", "drivers",
                                           "offers",      "channels",      "offers_from",    "lever_drivers",
-                                          "context_drivers", NULL};
+                                          "context_drivers", "offer_code", "offer", "channel", "offer2_code",
+                                          "offer2",      "channel2",      "reason", NULL};
     int rc = report_read_kv(r, "segment", e);
     if (!rc)
         rc = report_read_table(r, SEG, seg_str, e);

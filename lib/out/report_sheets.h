@@ -51,6 +51,7 @@ int report_sheet_importance(struct report *r, const char *name, struct err *e); 
 int report_sheet_segments(struct report *r, const char *name, struct err *e);        /* segments, profile, what-if */
 int report_sheet_recommendations(struct report *r, const char *name, struct err *e); /* levers per segment */
 int report_sheet_targeting(struct report *r, const char *name, struct err *e); /* who gets offers, sensitivity */
+int report_sheet_crm(struct report *r, const char *name, struct err *e); /* the CRM list, and offers.csv */
 /* segment/sensitivity.tsv, for report_sheet_targeting (report_target.c). */
 int report_target_read(struct report *r, struct err *e);
 

@@ -129,6 +129,9 @@ static lxw_format *num_format(lxw_workbook *wb, const char *code)
     lxw_format *f = workbook_add_format(wb);
     if (f && code)
         format_set_num_format(f, code);
+    /* A row taller than one line (wrapped text beside) reads from the top. */
+    if (f)
+        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
     return f;
 }
 
@@ -162,7 +165,8 @@ int xlsxout_open(const char *path, time_t created, struct xlsxout **out, struct 
     props.created = created ? created : 1;
     struct xlsxout_formats *f = &x->fmt;
     if (workbook_set_properties(x->wb, &props) != LXW_NO_ERROR || !(f->header = workbook_add_format(x->wb)) ||
-        !(f->title = workbook_add_format(x->wb)) || !(f->text = workbook_add_format(x->wb)) ||
+        !(f->title = workbook_add_format(x->wb)) || !(f->text = num_format(x->wb, NULL)) ||
+        !(f->wrap = workbook_add_format(x->wb)) ||
         !(f->integer = num_format(x->wb, "0")) || !(f->number = num_format(x->wb, "0.000")) ||
         !(f->percent = num_format(x->wb, "0.0%")) || !(f->money = num_format(x->wb, "#,##0.00")) ||
         !(f->general = num_format(x->wb, NULL))) {
@@ -175,6 +179,8 @@ int xlsxout_open(const char *path, time_t created, struct xlsxout **out, struct 
     format_set_align(f->header, LXW_ALIGN_VERTICAL_CENTER);
     format_set_bold(f->title);
     format_set_font_size(f->title, 14);
+    format_set_text_wrap(f->wrap);
+    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
     *out = x;
     return ERR_OK;
 }
@@ -312,6 +318,21 @@ int xlsxout_sheet_from_table(struct xlsxout *x, const char *name, const struct x
     return xlsxout_sheet_from_table_with(x, name, t, NULL, wsp, e);
 }
 
+/* How many lines the tallest text cell of row i takes in columns of these
+ * widths (about a character less than the width fits on a line). */
+static size_t wrapped_lines(const struct xlsxout_table *t, size_t i, const size_t *width)
+{
+    size_t lines = 1;
+    for (size_t j = 0; j < t->ncols; j++) {
+        const char *s = t->cells[i * t->ncols + j];
+        if (t->kinds[j] != XLSXOUT_TEXT || !s || width[j] < 3)
+            continue;
+        size_t per = width[j] - 2, w = xlsxout_width(s), n = (w + per - 1) / per;
+        lines = n > lines ? n : lines;
+    }
+    return lines > 8 ? 8 : lines;
+}
+
 int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const struct xlsxout_table *t,
                                   const struct xlsxout_header *h, lxw_worksheet **wsp, struct err *e)
 {
@@ -342,6 +363,12 @@ int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const str
         width[j] = xlsxout_width(t->header[j]) + 2;
     }
     for (size_t i = 0; i < t->nrows && !rc; i++) {
+        /* With the widths given, a text longer than its column wraps, and the
+         * row gets the height of its lines (set before the row is written:
+         * the workbook streams rows out in order). */
+        size_t lines = fit ? 1 : wrapped_lines(t, i, h->width);
+        if (lines > 1)
+            worksheet_set_row(ws, (lxw_row_t)(i + 1), 15.0 * (double)lines + 2, NULL);
         for (size_t j = 0; j < t->ncols && !rc; j++) {
             const char *s = t->cells[i * t->ncols + j];
             if (!s || !*s)
@@ -350,6 +377,8 @@ int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const str
             lxw_format *f = kind_format(x, k);
             size_t w = 0;
             if (k == XLSXOUT_TEXT) {
+                if (!fit && xlsxout_width(s) + 1 > (size_t)h->width[j])
+                    f = x->fmt.wrap;
                 rc = write_text(ws, name, i + 1, j, s, f, e);
                 if (fit)
                     w = xlsxout_width(s);

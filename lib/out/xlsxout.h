@@ -49,6 +49,7 @@ struct xlsxout_formats {
     lxw_format *header;  /* bold, light blue-grey fill, bottom border */
     lxw_format *title;   /* bold, 14 pt: the first line of a text sheet */
     lxw_format *text;
+    lxw_format *wrap;    /* text wrapped in its column, top-aligned */
     lxw_format *integer; /* "0" */
     lxw_format *number;  /* "0.000" */
     lxw_format *percent; /* "0.0%" */

@@ -8,7 +8,7 @@
 
 #include "stats/stats.h"
 
-const char *const segment_channel_names[3] = {"contact", "site", NULL};
+const char *const segment_channel_names[4] = {"email", "call", "site", NULL};
 
 size_t segment_level(const double *t, size_t nt, double x)
 {
@@ -207,12 +207,17 @@ size_t segment_pick_levers(const struct segment_lever *lev, size_t nlev, const c
 
 const char *segment_offer_for(const struct segment_lever *l, int denied, enum segment_channel *channel)
 {
-    if (l->channel == SEGMENT_CONTACT && denied) {
+    if (l->channel != SEGMENT_SITE && denied) {
         *channel = SEGMENT_SITE;
         return l->site_offer;
     }
     *channel = l->channel;
     return l->offer;
+}
+
+const char *segment_offer_code(const struct segment_lever *l, enum segment_channel channel)
+{
+    return channel == SEGMENT_SITE && l->channel != SEGMENT_SITE ? l->site_code : l->code;
 }
 
 int segment_offer_text(const char *tmpl, const struct schema *s, const struct table *t, size_t row, char **out,

@@ -81,15 +81,18 @@ int segment_median(const double *x, size_t n, double *out, struct err *e);
 
 /* ---- levers ----------------------------------------------------------- */
 
-enum segment_channel { SEGMENT_CONTACT, SEGMENT_SITE };
-extern const char *const segment_channel_names[3]; /* "contact", "site", NULL */
+/* Mail and calls need the customer's consent; the site does not. */
+enum segment_channel { SEGMENT_EMAIL, SEGMENT_CALL, SEGMENT_SITE };
+extern const char *const segment_channel_names[4]; /* "email", "call", "site", NULL */
 
 struct segment_lever {
     const char *feature;
     int increase;                 /* 1: raising the feature lowers the risk; 0: lowering it */
     enum segment_channel channel; /* of `offer` */
     const char *offer;
-    const char *site_offer;       /* on-site version of a contact offer (NULL for a site lever) */
+    const char *site_offer;       /* on-site version of a mail or call offer (NULL for a site lever) */
+    const char *code, *site_code; /* the offers' stable codes for the CRM: KEY-CHANNEL (PROMO_SHARE-EMAIL) */
+    const char *reason;           /* the reference to its reason in plain words */
 };
 
 /* How one lever looks inside one segment. */
@@ -121,8 +124,10 @@ size_t segment_pick_levers(const struct segment_lever *lev, size_t nlev, const c
                            size_t ndrivers, size_t fallback, size_t *out, int *from_drivers);
 
 /* The offer a customer gets from a lever and through which channel: a
- * contact offer goes on-site (site_offer) when the customer denied contact. */
+ * mail or call offer goes on-site (site_offer) when the customer denied contact. */
 const char *segment_offer_for(const struct segment_lever *l, int denied, enum segment_channel *channel);
+/* The stable code of the offer segment_offer_for gives. */
+const char *segment_offer_code(const struct segment_lever *l, enum segment_channel channel);
 
 /* The offer's reference (to the text file) with the row's value of every
  * text column of t as an argument named by its schema key, so that "{key}"
@@ -214,6 +219,7 @@ struct segment_params {
     size_t nlev;
     struct textrefs *refs;       /* the references to the reader's text (names, offers, labels) */
     double whatif_step;          /* a lever's largest move per customer, in the reference's SDs (INFINITY: none) */
+    double control_share;        /* of each segment's targeted customers, held back as a control group */
     struct segment_money money;
 };
 

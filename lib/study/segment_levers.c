@@ -148,6 +148,24 @@ static int append(char **buf, const char *sep, const char *s, struct err *e)
     return 0;
 }
 
+/* A customer offered the segment's lever (none of their own drivers is one):
+ * the reason says it is the segment's. */
+static int segment_reason_of_segment(char **reason, struct err *e)
+{
+    char ref[TEXTREF_MAX];
+    int rc = textref_key(ref, sizeof ref, "segment.reason_of_segment", NULL, e);
+    if (!rc)
+        rc = textref_arg(ref, sizeof ref, "reason", *reason, e);
+    char *copy = rc ? NULL : strdup(ref);
+    if (!rc && !copy)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    if (!rc) {
+        free(*reason);
+        *reason = copy;
+    }
+    return rc;
+}
+
 int segment_study_offers(struct segment_study *st, struct err *e)
 {
     const struct segment_params *sp = st->sp;
@@ -157,7 +175,10 @@ int segment_study_offers(struct segment_study *st, struct err *e)
     int rc = !pick || !(st->offers = calloc(n + 1, sizeof *st->offers)) ||
                      !(st->channels = calloc(n + 1, sizeof *st->channels)) ||
                      !(st->driver_text = calloc(n + 1, sizeof *st->driver_text)) ||
-                     !(st->denied = calloc(n + 1, 1)) || !(st->offers_from = calloc(n + 1, sizeof *st->offers_from))
+                     !(st->denied = calloc(n + 1, 1)) || !(st->offers_from = calloc(n + 1, sizeof *st->offers_from)) ||
+                     !(st->offer = calloc(n + 1, sizeof *st->offer)) ||
+                     !(st->channel = calloc(n + 1, sizeof *st->channel)) ||
+                     !(st->code = calloc(n + 1, sizeof *st->code)) || !(st->reason = calloc(n + 1, sizeof *st->reason))
                  ? err_set(e, ERR_NOMEM, "out of memory")
                  : 0;
     if (!rc && (cc < 0 || st->t->cols[cc].type != COL_STR))
@@ -188,9 +209,20 @@ int segment_study_offers(struct segment_study *st, struct err *e)
                 rc = append(&st->offers[i], "; ", text, e);
             if (!rc)
                 rc = append(&st->channels[i], "; ", segment_channel_names[ch], e);
-            site += ch == SEGMENT_SITE && sp->lev[pick[k]].channel == SEGMENT_CONTACT;
+            if (!rc)
+                rc = append(&st->reason[i], "; ", sp->lev[pick[k]].reason, e);
+            site += ch == SEGMENT_SITE && sp->lev[pick[k]].channel != SEGMENT_SITE;
+            /* The CRM list carries the first two, each in its own columns. */
+            if (!rc && k < 2) {
+                st->offer[i][k] = text;
+                st->channel[i][k] = ch;
+                st->code[i][k] = segment_offer_code(&sp->lev[pick[k]], ch);
+                text = NULL;
+            }
             free(text);
         }
+        if (!rc && m && !own)
+            rc = segment_reason_of_segment(&st->reason[i], e);
         if (m) {
             with++;
             from_drv += own;

@@ -1,5 +1,6 @@
 /* segment_params: the `segment` section of params.yaml, checked (see segment.h
  * and the comments of the section itself). */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +210,27 @@ static const char *offer_ref(struct textrefs *refs, const char *feature, const c
     return textrefs_keep(refs, ref, e);
 }
 
+/* The codes a CRM system files a lever's offers under: the feature's key and
+ * the channel, upper case (PROMO_SHARE-EMAIL, PROMO_SHARE-SITE). */
+static int offer_codes(struct textrefs *refs, const char *key, struct segment_lever *l, struct err *e)
+{
+    char code[160];
+    for (int site = 0; site <= (l->channel != SEGMENT_SITE); site++) {
+        const char *ch = segment_channel_names[site ? SEGMENT_SITE : l->channel];
+        int n = snprintf(code, sizeof code, "%s-%s", key, ch);
+        if (n < 0 || (size_t)n >= sizeof code)
+            return err_set(e, ERR_PARAMS, "segment.levers: expected a feature key of at most 100 characters, found "
+                                          "\"%s\"", key);
+        for (char *c = code; *c; c++)
+            *c = (char)toupper((unsigned char)*c);
+        const char *kept = textrefs_keep(refs, code, e);
+        if (!kept)
+            return e->code;
+        *(site ? &l->site_code : &l->code) = kept;
+    }
+    return ERR_OK;
+}
+
 /* An offer's moves (feature key: increase | decrease) must move its own lever
  * the way that lowers the risk, and no other lever the other way: a customer
  * with that lever among their drivers would be pushed towards a decline. */
@@ -288,15 +310,19 @@ static int read_levers(const struct params *p, const struct schema *s, struct se
          * for customers who denied contact) of the text file. */
         if (!rc && !(l->offer = offer_ref(sp->refs, key, "offer", e)))
             rc = e->code;
-        if (!rc && l->channel == SEGMENT_CONTACT && !(l->site_offer = offer_ref(sp->refs, key, "site_offer", e)))
+        if (!rc && l->channel != SEGMENT_SITE && !(l->site_offer = offer_ref(sp->refs, key, "site_offer", e)))
             rc = e->code;
+        if (!rc && !(l->reason = offer_ref(sp->refs, key, "reason", e)))
+            rc = e->code;
+        if (!rc)
+            rc = offer_codes(sp->refs, key, l, e);
     }
     if (!rc)
         sp->nlev = seq->n;
     /* What each offer moves, checked against every lever (all read by now). */
     for (size_t k = 0; !rc && k < sp->nlev; k++) {
         const struct pnode *m = seq->items[k], *mv = pnode_child(m, "moves"), *smv = pnode_child(m, "site_moves");
-        int contact = sp->lev[k].channel == SEGMENT_CONTACT;
+        int contact = sp->lev[k].channel != SEGMENT_SITE;
         if (!mv || (contact && !smv))
             rc = err_set(e, ERR_PARAMS, "%s:%zu:%zu: %s: expected %s, what the offer%s change (feature: increase or "
                                         "decrease), found none", m->file, m->line, m->col, what,
@@ -343,7 +369,7 @@ static int read_consent(const struct params *p, const struct schema *s, struct s
 int segment_params_read(const struct params *p, const struct schema *s, struct segment_params *sp, struct err *e)
 {
     static const char *const keys[] = {"folds", "shuffle_folds", "risk", "profit", "segments", "focus", "offers_for",
-                                       "consent", "levers", "whatif_step", "money", NULL};
+                                       "consent", "levers", "whatif_step", "money", "control_share", NULL};
     memset(sp, 0, sizeof *sp);
     if (!(sp->refs = calloc(1, sizeof *sp->refs)))
         return err_set(e, ERR_NOMEM, "out of memory");
@@ -359,6 +385,8 @@ int segment_params_read(const struct params *p, const struct schema *s, struct s
         rc = pnode_double(ws, "segment.whatif_step", 0, 1e6, &sp->whatif_step, e);
     if (!rc)
         rc = read_money(p, &sp->money, e);
+    if (!rc)
+        rc = params_double(p, "segment.control_share", 0, 0.5, &sp->control_share, e);
     if (!rc)
         rc = params_long(p, "segment.folds", 2, 100, &sp->folds, e);
     if (!rc)

@@ -302,7 +302,17 @@ void segment_study_free(struct segment_study *st)
             free(st->channels[i]);
         if (st->driver_text)
             free(st->driver_text[i]);
+        if (st->offer)
+            free(st->offer[i][0]), free(st->offer[i][1]);
+        if (st->reason)
+            free(st->reason[i]);
     }
+    free(st->offer);
+    free(st->channel);
+    free(st->code);
+    free(st->reason);
+    free(st->priority);
+    free(st->control);
     free(st->offers);
     free(st->loss);
     free(st->saving);
@@ -363,6 +373,8 @@ int segment_study_run(struct segment_study *st, const struct segment_inputs *in,
         rc = segment_study_levers(st, e);
     if (!rc)
         rc = segment_study_offers(st, e);
+    if (!rc)
+        rc = segment_study_crm(st, seed, e);
     /* 7. What-if on the focus segment. */
     if (!rc)
         rc = segment_study_whatif(st, e);

@@ -79,6 +79,13 @@ struct segment_study {
     unsigned char *targeted;    /* the expected saving beats the offer's cost: the customer gets offers */
     struct segment_grid_cell *grid; /* the sensitivity table, cost by response */
     size_t ngrid;
+    /* the CRM list (segment_crm.c): per targeted customer */
+    char *(*offer)[2];             /* the first two offers, as references (NULL: none) */
+    enum segment_channel (*channel)[2];
+    const char *(*code)[2];        /* their stable codes: LEVER-CHANNEL */
+    char **reason;                 /* the offered levers' reasons, as references */
+    long *priority;                /* 1 = the largest expected saving; 0: not targeted */
+    unsigned char *control;        /* targeted but held back, to measure the campaign's effect */
 };
 
 /* customers.tsv, split.tsv, the pipeline; checks they agree. */
@@ -103,6 +110,10 @@ int segment_study_explain(struct segment_study *st, const char *shap, const char
 int segment_study_levers(struct segment_study *st, struct err *e);
 /* Personal offers for the customers at risk. */
 int segment_study_offers(struct segment_study *st, struct err *e);
+/* The CRM list: each targeted customer's priority by expected saving, and a
+ * seeded random share of each segment's targeted customers held back as a
+ * control group (segment.control_share). */
+int segment_study_crm(struct segment_study *st, unsigned long seed, struct err *e);
 /* What-if on the focus segment. */
 int segment_study_whatif(struct segment_study *st, struct err *e);
 /* The files the study reads. */

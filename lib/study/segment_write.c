@@ -46,12 +46,34 @@ static int write_and_free(struct table *t, const char *dir, const char *name, st
     return rc;
 }
 
+/* The CRM list's columns of customer i: priority, control group, the first
+ * two offers with their codes and channels, the reason. */
+static int crm_cells(const struct segment_study *st, struct table *t, size_t i, struct err *e)
+{
+    static const char *const cols[2][3] = {{"offer_code", "offer", "channel"}, {"offer2_code", "offer2", "channel2"}};
+    int rc = ERR_OK;
+    put_num(t, "priority", i, st->priority[i] ? (double)st->priority[i] : NAN);
+    put_num(t, "control", i, st->targeted[i] ? st->control[i] : NAN);
+    for (size_t k = 0; k < 2 && !rc && st->offer[i][k]; k++) {
+        rc = put_str(t, cols[k][0], i, st->code[i][k], e);
+        if (!rc)
+            rc = put_str(t, cols[k][1], i, st->offer[i][k], e);
+        if (!rc)
+            rc = put_str(t, cols[k][2], i, segment_channel_names[st->channel[i][k]], e);
+    }
+    if (!rc && st->reason[i])
+        rc = put_str(t, "reason", i, st->reason[i], e);
+    return rc;
+}
+
 static int customers_table(const struct segment_study *st, const char *dir, struct err *e)
 {
     static const char *const cols[] = {"$id", "probability", "$source", "profit", "$risk", "$profit_level",
                                        "$segment", "$segment_name", "$consent_denied", "$drivers", "$offers",
                                        "$channels", "$offers_from", "insample_probability", "expected_loss",
-                                       "expected_saving", "targeted", "$lever_drivers", "$context_drivers", NULL};
+                                       "expected_saving", "targeted", "$lever_drivers", "$context_drivers", "priority", "control",
+                                       "$offer_code", "$offer", "$channel", "$offer2_code", "$offer2", "$channel2",
+                                       "$reason", NULL};
     const struct segment_params *sp = st->sp;
     size_t n = st->d->n;
     struct table *t = NULL;
@@ -100,6 +122,8 @@ static int customers_table(const struct segment_study *st, const char *dir, stru
             rc = put_str(t, "channels", i, st->channels[i], e);
         if (!rc)
             rc = put_str(t, "offers_from", i, st->offers_from[i], e);
+        if (!rc)
+            rc = crm_cells(st, t, i, e);
     }
     return rc ? (table_free(t), rc) : write_and_free(t, dir, "customers.tsv", e);
 }

@@ -118,7 +118,7 @@ check "sensitivity.tsv: 4 costs x 4 responses; the default cell is the rule's co
   awk -F'\t' -v c="$(kv offer_cost)" -v r="$(kv response)" -v n="$(kv target_ev_n)" \
   'NR > 1 {k++; if ($1 == c && $2 == r) hit = $3 == n} END {exit !(k == 16 && hit)}' "$A/segment/sensitivity.tsv"
 check "consent «нет»: no mail, no calls" \
-  awk -F'\t' -v c=$CH -v d=$CD 'NR > 1 && $d == 1 && $c ~ /contact/ {exit 1}' "$C"
+  awk -F'\t' -v c=$CH -v d=$CD 'NR > 1 && $d == 1 && $c ~ /email|call/ {exit 1}' "$C"
 check "consent flag follows «Разрешить сообщать»" bash -c \
   "awk -F'\t' 'NR == FNR {if (FNR == 1) for (i = 1; i <= NF; i++) {if (\$i == \"Разрешить сообщать\") k = i} else a[\$1] = \$k == \"нет\"; next}
    FNR > 1 && a[\$1] != \$$CD {exit 1}' '$A/customers.tsv' '$C'"

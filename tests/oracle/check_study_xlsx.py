@@ -21,7 +21,8 @@ customer of a segment that gets them, and no mail or call for a customer
 without consent (the levers' texts from INTERIM/params/segment.yaml); Сводка
 names explain's top features in order and the focus segment's size.
 Prints one line per check; exit status 1 on any failure, 2 on usage.
-Used by tests/e2e/test_report.sh when openpyxl is installed (skipped otherwise).
+Used by tests/e2e/test_report.sh (`make test` installs openpyxl). Also: Список для CRM and
+offers.csv (check_crm).
 """
 import csv
 import datetime
@@ -72,7 +73,7 @@ def main(argv):
     check(not formulas, f"no formulas (found {formulas[:3]})")
     for ws in wb.worksheets[1:]:
         head = [c for c in ws[1] if c.value is not None]
-        check(ws.freeze_panes in ("A2", "B2") and ws.auto_filter.ref and all(c.font.b for c in head),
+        check(ws.freeze_panes in ("A2", "B2", "C2") and ws.auto_filter.ref and all(c.font.b for c in head),
               f"{ws.title}: frozen bold header, autofilter {ws.auto_filter.ref}")
 
     load, merge = kv(os.path.join(interim, "load.kv")), kv(os.path.join(interim, "merge.kv"))
@@ -232,14 +233,20 @@ def check_study(wb, interim, c):
     first = list(ws.iter_rows(min_row=2, max_row=2))[0]
     check(len(rows) == 1296 == len(c) - 1, f"Клиенты: {len(rows)} customers")
     check(sorted(str(r[head[0]]) for r in rows) == sorted(x[0] for x in c[1:]), "Клиенты: every customer once")
-    P, SEGN, OFF, CHN = head[1], "Сегмент", "Персональные предложения", "Каналы предложений"
+    P, SEGN, OFF, CHN, OFF2, CHN2 = head[1], "Сегмент", "Предложение", "Канал", "Второе предложение", \
+        "Канал второго предложения"
+    LOSS = "Ожидаемые потери прибыли, тыс. руб. в месяц"
     LEV, CTX = tx["report"]["columns"]["customers"]["lever_drivers"], tx["report"]["columns"]["customers"]["context_drivers"]
-    check(head[1:9] == ["Вероятность снижения активности", "Как получена вероятность", "Сегмент",
-                        "Прибыль в месяц, тыс. руб.", LEV, CTX, OFF, CHN], f"Клиенты: {head[1:9]}")
+    check(head[1:12] == ["Вероятность снижения активности", "Как получена вероятность", "Сегмент",
+                         "Прибыль в месяц, тыс. руб.", LOSS, LEV, CTX, OFF, CHN, OFF2, CHN2], f"Клиенты: {head[1:12]}")
+    check(all(r[c] in (None, "письмо", "звонок", "на сайте") for r in rows for c in (CHN, CHN2)),
+          "Клиенты: one channel per offer, in words")
     check(all(same(r[P], float(by_id[str(r[head[0]])][ch["probability"]])) for r in rows),
           "Клиенты: each probability is the segment stage's")
     probs = [r[P] for r in rows]
-    check(probs == sorted(probs, reverse=True) and 0 <= probs[-1] and probs[0] <= 1, "Клиенты: riskiest first, in [0, 1]")
+    check(0 <= min(probs) and max(probs) <= 1, "Клиенты: probabilities in [0, 1]")
+    losses = [r[LOSS] for r in rows]
+    check(losses == sorted(losses, reverse=True), "Клиенты: the most at stake first")
     check(first[1].number_format == "0.0%" and first[4].number_format == "#,##0.00",
           f"Клиенты: probability {first[1].number_format}, profit {first[4].number_format}")
     check({r["Как получена вероятность"] for r in rows} == {"вне выборки (кросс-валидация)", "тестовая выборка"},
@@ -258,11 +265,12 @@ def check_study(wb, interim, c):
     if sp:
         consent = labels[sp["consent"]["column"]]
         denied = [r for r in risky if r[consent] == sp["consent"]["deny"]]
-        contact = [tx["segment"]["offers"][lv["feature"]]["offer"] for lv in sp["levers"] if lv["channel"] == "contact"]
-        check(denied and all("рассылка или звонок" not in (r[CHN] or "") and not any(t in r[OFF] for t in contact)
-                             for r in denied), f"Клиенты: no mail or call for the {len(denied)} at risk without consent")
+        contact = [tx["segment"]["offers"][lv["feature"]]["offer"] for lv in sp["levers"] if lv["channel"] != "site"]
+        check(denied and all(r[c] in (None, "на сайте") and not any(t in (r[o] or "") for t in contact)
+                             for r in denied for o, c in ((OFF, CHN), (OFF2, CHN2))),
+              f"Клиенты: no mail or call for the {len(denied)} at risk without consent")
         allowed = [r for r in risky if r[consent] != sp["consent"]["deny"]]
-        check(any("рассылка или звонок" in (r[CHN] or "") for r in allowed), "Клиенты: mail and calls for the others")
+        check(any(r[CHN] in ("письмо", "звонок") for r in allowed), "Клиенты: mail and calls for the others")
 
     ex = kv(os.path.join(interim, "explain.kv"))
     s = wb["Сводка"]
@@ -277,6 +285,58 @@ def check_study(wb, interim, c):
           f"Сводка: the focus segment {focus[:80]!r}")
     check(same(values.get(tx["report"]["summary"]["profit_at_risk_total"]), float(sk["profit_at_risk_total"])),
           "Сводка: the total expected loss")
+    check_crm(wb, interim, sp)
+
+
+def check_crm(wb, interim, sp):
+    """Список для CRM and offers.csv: one row per targeted customer, by priority;
+    one channel a row, none of mail or calls without consent; the control group
+    a seeded share of each segment; the CSV as Excel in a Russian locale opens it."""
+    sc = tsv(os.path.join(interim, "segment", "customers.tsv"))
+    ch = {k: i for i, k in enumerate(sc[0])}
+    cus = {x[0]: x for x in sc[1:]}
+    targeted = [x for x in sc[1:] if x[ch["targeted"]] == "1"]
+    ws = wb["Список для CRM"]
+    sheet = [list(r) for r in ws.iter_rows(values_only=True)]
+    head = sheet[0]
+    with open(os.path.join(os.path.dirname(wb_path), "offers.csv"), "rb") as f:
+        raw = f.read()
+    check(raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw, "offers.csv: UTF-8 with a BOM, CRLF lines")
+    rows = list(csv.reader(raw[3:].decode("utf-8").splitlines(), delimiter=";"))
+    check(rows[0] == head, f"offers.csv: the sheet's header {rows[0][:4]}")
+    check(len(rows) - 1 == len(sheet) - 1 == len(targeted), f"offers.csv: {len(rows) - 1} rows, {len(targeted)} targeted")
+    col = {k: i for i, k in enumerate(head)}
+    ids = [r[col["ID покупателя"]] for r in rows[1:]]
+    check(sorted(ids) == sorted(x[0] for x in targeted), "offers.csv: every targeted customer once")
+    check([int(r[0]) for r in rows[1:]] == list(range(1, len(rows))), "offers.csv: priorities 1..n in order")
+    saving = [float(cus[i][ch["expected_saving"]]) for i in ids]
+    check(saving == sorted(saving, reverse=True), "offers.csv: by expected saving, largest first")
+    check(all(abs(int(r[col["Ожидаемая экономия, руб. в месяц"]]) - round(s * 1000)) <= 1 for r, s in zip(rows[1:], saving)),
+          "offers.csv: the expected saving in roubles")
+    check(all("," in r[col["Вероятность снижения активности"]] or r[col["Вероятность снижения активности"]].isdigit()
+              for r in rows[1:]), "offers.csv: decimal commas")
+    chans = {"письмо": "EMAIL", "звонок": "CALL", "на сайте": "SITE"}
+    one = all(r[col["Канал"]] in chans and r[col["Код предложения"]].endswith("-" + chans[r[col["Канал"]]])
+              and (r[col["Канал второго предложения"]] == "" or
+                   r[col["Код второго предложения"]].endswith("-" + chans[r[col["Канал второго предложения"]]]))
+              for r in rows[1:])
+    check(one, "offers.csv: one channel a row, the code names it")
+    denied = [r for r in rows[1:] if cus[r[col["ID покупателя"]]][ch["consent_denied"]] == "1"]
+    check(denied and all(r[col["Канал"]] == "на сайте" and r[col["Канал второго предложения"]] in ("", "на сайте")
+                         for r in denied), f"offers.csv: no mail or call for the {len(denied)} without consent")
+    check(all(r[col["Причина"]] and r[col["Предложение"]] for r in rows[1:]), "offers.csv: an offer and a reason each")
+    check(all("{" not in r[col["Предложение"]] and "[" not in r[col["Предложение"]] for r in rows[1:]),
+          "offers.csv: offers filled in")
+    share = float(sp["control_share"]) if sp else 0.1
+    ctrl = "контрольная группа — предложение не отправлять"
+    for seg in sorted({cus[i][ch["segment"]] for i in ids}):
+        mine = [r for r in rows[1:] if cus[r[col["ID покупателя"]]][ch["segment"]] == seg]
+        held = sum(r[col["Группа"]] == ctrl for r in mine)
+        check(held == math.floor(share * len(mine) + 0.5), f"offers.csv: {held} of {len(mine)} in {seg} held back")
+    check({r[col["Группа"]] for r in rows[1:]} == {"отправить", ctrl}, "offers.csv: the two groups in words")
+    same_cells = all(str(a if a is not None else "") == b for sr, r in zip(sheet[1:], rows[1:])
+                     for j, (a, b) in enumerate(zip(sr, r)) if head[j] not in ("Вероятность снижения активности",))
+    check(same_cells, "Список для CRM: the rows of offers.csv")
 
 
 if __name__ == "__main__":

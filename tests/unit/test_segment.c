@@ -131,9 +131,10 @@ static void test_median(void **state)
 /* ---- consent, offers ---------------------------------------------------- */
 
 static const struct segment_lever levers[] = {
-    {"unpaid", 0, SEGMENT_CONTACT, "mail: discount on your cart", "site: discount on your cart"},
-    {"pages", 1, SEGMENT_SITE, "site: picks in {cat}", NULL},
-    {"contacts", 1, SEGMENT_CONTACT, "call: campaign", "site: banner"},
+    {"unpaid", 0, SEGMENT_EMAIL, "mail: discount on your cart", "site: discount on your cart", "UNPAID-EMAIL",
+     "UNPAID-SITE", "many unpaid items"},
+    {"pages", 1, SEGMENT_SITE, "site: picks in {cat}", NULL, "PAGES-SITE", NULL, "few pages"},
+    {"contacts", 1, SEGMENT_CALL, "call: campaign", "site: banner", "CONTACTS-CALL", "CONTACTS-SITE", "few contacts"},
 };
 
 static void test_consent_rule(void **state)
@@ -142,12 +143,18 @@ static void test_consent_rule(void **state)
     enum segment_channel ch;
     /* Consent given: the contact offer as it is. */
     assert_string_equal(segment_offer_for(&levers[0], 0, &ch), "mail: discount on your cart");
-    assert_int_equal(ch, SEGMENT_CONTACT);
+    assert_int_equal(ch, SEGMENT_EMAIL);
     /* Denied: no mail, no calls; the on-site version instead. */
     assert_string_equal(segment_offer_for(&levers[0], 1, &ch), "site: discount on your cart");
     assert_int_equal(ch, SEGMENT_SITE);
+    assert_string_equal(segment_offer_code(&levers[0], ch), "UNPAID-SITE");
     assert_string_equal(segment_offer_for(&levers[2], 1, &ch), "site: banner");
     assert_int_equal(ch, SEGMENT_SITE);
+    assert_string_equal(segment_offer_code(&levers[2], ch), "CONTACTS-SITE");
+    /* A call needs consent as a letter does. */
+    assert_string_equal(segment_offer_for(&levers[2], 0, &ch), "call: campaign");
+    assert_int_equal(ch, SEGMENT_CALL);
+    assert_string_equal(segment_offer_code(&levers[2], ch), "CONTACTS-CALL");
     /* A site offer is the same either way. */
     assert_string_equal(segment_offer_for(&levers[1], 1, &ch), "site: picks in {cat}");
     assert_int_equal(ch, SEGMENT_SITE);

@@ -155,9 +155,9 @@ static void check_sheet(const char *da, size_t na)
     assert_non_null(strstr(s2, "<autoFilter ref=\"A1:F4\"/>"));
     /* Numbers are numbers: id, fraction, money, 3-decimal. */
     assert_non_null(strstr(s2, "<c r=\"A2\" s=\"3\"><v>215348</v></c>"));
-    assert_non_null(strstr(s2, "<c r=\"C2\" s=\"4\"><v>0.9123</v></c>"));
-    assert_non_null(strstr(s2, "<c r=\"D2\" s=\"5\"><v>1234567.891</v></c>"));
-    assert_non_null(strstr(s2, "<c r=\"E4\" s=\"6\"><v>0.001</v></c>"));
+    assert_non_null(strstr(s2, "<c r=\"C2\" s=\"5\"><v>0.9123</v></c>"));
+    assert_non_null(strstr(s2, "<c r=\"D2\" s=\"6\"><v>1234567.891</v></c>"));
+    assert_non_null(strstr(s2, "<c r=\"E4\" s=\"7\"><v>0.001</v></c>"));
     /* Empty cells stay blank. */
     assert_null(strstr(s2, "r=\"C4\""));
     assert_null(strstr(s2, "r=\"D4\""));
