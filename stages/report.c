@@ -49,8 +49,9 @@ struct sheet {
 
 /* The workbook, left to right. */
 static const struct sheet sheets[] = {
-    {"summary", NULL, report_sheet_summary},
+    {"summary", NULL, report_sheet_brief},
     {"crm", "segment", report_sheet_crm},
+    {"findings", "segment", report_sheet_summary},
     {"quality", "data", report_sheet_quality},
     {"stats", "eda", report_sheet_stats},
     {"corr", "corr", report_sheet_corr},

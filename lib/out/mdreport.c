@@ -292,7 +292,8 @@ static int table_html(struct ctx *c, const char *body, int line, size_t col, str
     } else if (fmt && mdreport_format("0.5", fmt, check, sizeof check, e) != ERR_OK) {
         rc = err_set(e, ERR_DATA, "%s:%d:%zu: expected a printf format for the table's numbers, found \"%s\"",
                      c->tname, line, col, fmt);
-    } else if (fmt && (strcmp(fmt, "pct") == 0 || strcmp(fmt, "int") == 0 || strcmp(fmt, "money") == 0)) {
+    } else if (fmt && (strcmp(fmt, "pct") == 0 || strcmp(fmt, "int") == 0 || strcmp(fmt, "money") == 0 ||
+                       strcmp(fmt, "rub") == 0)) {
         rc = err_set(e, ERR_DATA, "%s:%d:%zu: expected a printf format for the table's numbers, found \"%s\"",
                      c->tname, line, col, fmt);
     }

@@ -43,8 +43,11 @@ static int printf_spec_ok(const char *f)
     return *f && strchr("fFeEgG", *f) && f[1] == '\0';
 }
 
-/* Rewrite "-1234567.891" as "-1 234 567,891": U+202F between groups of three
- * integer digits when group is set, a decimal comma. "-0,0" loses its sign. */
+#define MINUS "\xE2\x88\x92" /* U+2212 minus sign: never a hyphen before a digit */
+
+/* Rewrite "-1234567.891" as "−1 234 567,891": the minus sign, U+202F between
+ * groups of three integer digits when group is set, a decimal comma. "-0,0"
+ * loses its sign. */
 static int russian_number(const char *c, int group, char *out, size_t size, struct err *e)
 {
     char buf[128];
@@ -56,8 +59,10 @@ static int russian_number(const char *c, int group, char *out, size_t size, stru
     size_t intlen = strspn(p, "0123456789");
     if (neg && strspn(p, "0.,") == strlen(p))
         neg = 0;
-    if (neg)
-        buf[n++] = '-';
+    if (neg) {
+        memcpy(buf + n, MINUS, 3);
+        n += 3;
+    }
     for (size_t i = 0; i < intlen; i++) {
         if (group && i > 0 && (intlen - i) % 3 == 0) {
             memcpy(buf + n, NNBSP, 3);
@@ -91,15 +96,20 @@ int mdreport_format(const char *raw, const char *fmt, char *out, size_t size, st
         return ERR_OK;
     }
     int is_pct = strcmp(fmt, "pct") == 0, is_int = strcmp(fmt, "int") == 0, is_money = strcmp(fmt, "money") == 0;
-    if (!is_pct && !is_int && !is_money && !printf_spec_ok(fmt))
-        return err_set(e, ERR_DATA, "expected a format (%%.3f-like, pct, int, money), found \"%s\"", fmt);
+    int is_rub = strcmp(fmt, "rub") == 0;
+    if (!is_pct && !is_int && !is_money && !is_rub && !printf_spec_ok(fmt))
+        return err_set(e, ERR_DATA, "expected a format (%%.3f-like, pct, int, money, rub), found \"%s\"", fmt);
     if ((rc = parse_number(raw, &x, e)))
         return rc;
     /* Beyond 1e15 %.Nf prints long noise digits; no report number is that big. */
-    if ((is_pct || is_int || is_money) && fabs(x) >= 1e15)
+    if ((is_pct || is_int || is_money || is_rub) && fabs(x) >= 1e15)
         return err_set(e, ERR_DATA, "expected a number below 1e15, found \"%s\"", raw);
     if (is_pct) {
+        /* 30 %, not 30,0 %: a round share has no tenths to show. */
         snprintf(tmp, sizeof tmp, "%.1f", x * 100.0);
+        size_t tl = strlen(tmp);
+        if (tl > 2 && strcmp(tmp + tl - 2, ".0") == 0)
+            tmp[tl - 2] = '\0';
         if ((rc = russian_number(tmp, 0, out, size, e)))
             return rc;
         if (strlen(out) + sizeof NBSP "%" > size)
@@ -107,19 +117,28 @@ int mdreport_format(const char *raw, const char *fmt, char *out, size_t size, st
         strcat(out, NBSP "%");
         return ERR_OK;
     }
-    if (is_int || is_money) {
+    if (is_int || is_money || is_rub) {
         /* round() takes halves away from zero, as people do; "%.0f" alone
-         * would give 2 for 2.5. */
-        snprintf(tmp, sizeof tmp, is_int ? "%.0f" : "%.2f", is_int ? round(x) : x);
+         * would give 2 for 2.5. Money (thousand roubles) in a sentence has
+         * one decimal, a hundred roubles; rub is thousands as whole roubles. */
+        snprintf(tmp, sizeof tmp, is_money ? "%.1f" : "%.0f", is_int ? round(x) : is_rub ? round(x * 1000) : x);
         return russian_number(tmp, 1, out, size, e);
     }
     int len = snprintf(tmp, sizeof tmp, fmt, x);
     if (len < 0 || (size_t)len >= sizeof tmp || (size_t)len + 1 > size)
         return err_set(e, ERR_DATA, "formatted value too long");
-    /* The report is Russian: a decimal comma, as pct and money write it. */
+    /* The report is Russian: a decimal comma and the minus sign, as pct and
+     * money write them. */
     char *dot = strchr(tmp, '.');
     if (dot)
         *dot = ',';
+    int neg = tmp[0] == '-';
+    if (strlen(tmp) + 3 > size)
+        return err_set(e, ERR_DATA, "formatted value too long");
+    if (neg) {
+        memmove(tmp + 3, tmp + 1, strlen(tmp));
+        memcpy(tmp, MINUS, 3);
+    }
     memcpy(out, tmp, strlen(tmp) + 1);
     return ERR_OK;
 }

@@ -235,7 +235,9 @@ int report_sheet_summary(struct report *r, const char *name, struct err *e)
 #undef HEIGHT
     worksheet_set_paper(ws, 9);
     worksheet_fit_to_pages(ws, 1, 1);
-    worksheet_activate(ws);
+    /* The first sheet when there is no brief (report_brief.c) to open on. */
+    if (!report_table(r, "segment/segments"))
+        worksheet_activate(ws);
     return ERR_OK;
 }
 

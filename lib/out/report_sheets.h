@@ -39,7 +39,8 @@ int report_segment_read(struct report *r, struct err *e);
 int report_segment_summary(struct report *r, struct err *e);
 
 /* ---- sheets (report_sheet_fn) ---- */
-int report_sheet_summary(struct report *r, const char *name, struct err *e);
+int report_sheet_summary(struct report *r, const char *name, struct err *e);  /* the findings, line by line */
+int report_sheet_brief(struct report *r, const char *name, struct err *e);    /* the one-page decision brief */
 int report_sheet_quality(struct report *r, const char *name, struct err *e);
 int report_sheet_customers(struct report *r, const char *name, struct err *e);
 int report_sheet_params(struct report *r, const char *name, struct err *e);

@@ -491,25 +491,23 @@ int xlsxout_insert_png(lxw_worksheet *ws, unsigned row, unsigned col, const char
     return ERR_OK;
 }
 
-int xlsxout_bar_chart(struct xlsxout *x, lxw_worksheet *ws, unsigned row, unsigned col, const char *data_sheet,
-                      const struct xlsxout_table *t, size_t label_col, size_t value_col, const char *title,
-                      int horizontal, struct err *e)
+/* A bar (horizontal) or column chart of one series: values and labels in
+ * rows first..last of data_sheet, inserted into ws at (row, col). */
+static int range_chart(struct xlsxout *x, lxw_worksheet *ws, unsigned row, unsigned col, const char *data_sheet,
+                       unsigned first, unsigned last, size_t label_col, size_t value_col, const char *series,
+                       const char *title, int horizontal, int percent, double x_scale, double y_scale,
+                       struct err *e)
 {
-    if (label_col >= t->ncols || value_col >= t->ncols || t->kinds[value_col] == XLSXOUT_TEXT)
-        return err_set(e, ERR_USAGE, "xlsxout: expected a label column and a numeric value column, found %zu and %zu",
-                       label_col, value_col);
-    if (t->nrows == 0)
-        return err_set(e, ERR_DATA, "xlsxout: chart \"%s\": expected data rows, found none", title ? title : "");
     lxw_chart *chart = workbook_add_chart(x->wb, horizontal ? LXW_CHART_BAR : LXW_CHART_COLUMN);
     if (!chart)
         return err_set(e, ERR_NOMEM, "xlsxout: cannot add a chart");
     lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
     if (!s)
         return err_set(e, ERR_NOMEM, "xlsxout: cannot add a chart series");
-    lxw_row_t last = (lxw_row_t)t->nrows;
-    chart_series_set_categories(s, data_sheet, 1, (lxw_col_t)label_col, last, (lxw_col_t)label_col);
-    chart_series_set_values(s, data_sheet, 1, (lxw_col_t)value_col, last, (lxw_col_t)value_col);
-    chart_series_set_name(s, t->header[value_col]);
+    chart_series_set_categories(s, data_sheet, first, (lxw_col_t)label_col, last, (lxw_col_t)label_col);
+    chart_series_set_values(s, data_sheet, first, (lxw_col_t)value_col, last, (lxw_col_t)value_col);
+    if (series)
+        chart_series_set_name(s, series);
     if (title)
         chart_title_set_name(chart, title);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
@@ -517,7 +515,7 @@ int xlsxout_bar_chart(struct xlsxout *x, lxw_worksheet *ws, unsigned row, unsign
      * axis x_axis; a column chart has them the usual way round. */
     lxw_chart_axis *cat = horizontal ? chart->y_axis : chart->x_axis;
     lxw_chart_axis *val = horizontal ? chart->x_axis : chart->y_axis;
-    if (t->kinds[value_col] == XLSXOUT_PERCENT)
+    if (percent)
         chart_axis_set_num_format(val, "0%");
     /* Excel draws a bar chart's first category at the bottom: reverse the
      * category axis so the bars read top-down in the table's order, and keep
@@ -528,11 +526,34 @@ int xlsxout_bar_chart(struct xlsxout *x, lxw_worksheet *ws, unsigned row, unsign
     }
     lxw_chart_options opt;
     memset(&opt, 0, sizeof opt);
-    opt.x_scale = 1.5;
-    /* About 20 px per bar beyond the default 288 px height. */
-    opt.y_scale = horizontal && t->nrows > 12 ? (double)(t->nrows * 20 + 48) / 288.0 : 1.0;
+    opt.x_scale = x_scale;
+    opt.y_scale = y_scale;
     lxw_error le = worksheet_insert_chart_opt(ws, (lxw_row_t)row, (lxw_col_t)col, chart, &opt);
     if (le != LXW_NO_ERROR)
         return err_set(e, ERR_DATA, "xlsxout: cannot insert the chart: %s", lxw_strerror(le));
     return ERR_OK;
+}
+
+int xlsxout_bar_chart(struct xlsxout *x, lxw_worksheet *ws, unsigned row, unsigned col, const char *data_sheet,
+                      const struct xlsxout_table *t, size_t label_col, size_t value_col, const char *title,
+                      int horizontal, struct err *e)
+{
+    if (label_col >= t->ncols || value_col >= t->ncols || t->kinds[value_col] == XLSXOUT_TEXT)
+        return err_set(e, ERR_USAGE, "xlsxout: expected a label column and a numeric value column, found %zu and %zu",
+                       label_col, value_col);
+    if (t->nrows == 0)
+        return err_set(e, ERR_DATA, "xlsxout: chart \"%s\": expected data rows, found none", title ? title : "");
+    /* About 20 px per bar beyond the default 288 px height. */
+    double y_scale = horizontal && t->nrows > 12 ? (double)(t->nrows * 20 + 48) / 288.0 : 1.0;
+    return range_chart(x, ws, row, col, data_sheet, 1, (unsigned)t->nrows, label_col, value_col, t->header[value_col],
+                       title, horizontal, t->kinds[value_col] == XLSXOUT_PERCENT, 1.5, y_scale, e);
+}
+
+int xlsxout_range_chart(struct xlsxout *x, lxw_worksheet *ws, unsigned row, unsigned col, const char *data_sheet,
+                        unsigned first, unsigned last, size_t label_col, size_t value_col, const char *title,
+                        struct err *e)
+{
+    if (last < first)
+        return err_set(e, ERR_DATA, "xlsxout: chart \"%s\": expected data rows, found none", title ? title : "");
+    return range_chart(x, ws, row, col, data_sheet, first, last, label_col, value_col, title, title, 1, 0, 1.0, 1.0, e);
 }

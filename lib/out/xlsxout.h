@@ -122,6 +122,13 @@ int xlsxout_bar_chart(struct xlsxout *x, lxw_worksheet *ws, unsigned row, unsign
                       const struct xlsxout_table *t, size_t label_col, size_t value_col, const char *title,
                       int horizontal, struct err *e);
 
+/* A native bar chart of the cells in rows first..last (0-based) of column
+ * value_col of data_sheet against the labels in label_col, inserted into ws at
+ * (row, col): a chart over a block in the middle of a sheet. */
+int xlsxout_range_chart(struct xlsxout *x, lxw_worksheet *ws, unsigned row, unsigned col, const char *data_sheet,
+                        unsigned first, unsigned last, size_t label_col, size_t value_col, const char *title,
+                        struct err *e);
+
 /* Display width of a UTF-8 string in code points (the column-width unit). */
 size_t xlsxout_width(const char *s);
 

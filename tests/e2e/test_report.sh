@@ -137,7 +137,7 @@ auc=$(awk -F, 'NR == 2 {print $4}' "$lo/csv/study-Метрики.csv")
 awk -v a="$auc" -v b="$(kvget "$A/metrics.kv" test_roc_auc)" 'BEGIN {d = a - b; exit !(a != "" && d < 1e-12 && d > -1e-12)}' \
   && ok "Метрики: test ROC-AUC $auc as in metrics.kv" || bad "Метрики: ROC-AUC '$auc' vs $(kvget "$A/metrics.kv" test_roc_auc)"
 if soffice -env:UserInstallation="file://$lo/profile" --headless --infilter='CSV:59,34,76,1' \
-     --convert-to 'csv:Text - txt - csv (StarCalc):9,34,76,1' --outdir "$lo/offers" "$TMP/o3/offers.csv" \
+     --convert-to 'csv:Text - txt - csv (StarCalc):9,34,76,1,,0,false,true,false,false,false' --outdir "$lo/offers" "$TMP/o3/offers.csv" \
      >"$TMP/lo2.log" 2>&1; then
   ok "soffice opens offers.csv"
 else

@@ -72,18 +72,20 @@ def main(argv):
                 if c.data_type == "f"]
     check(not formulas, f"no formulas (found {formulas[:3]})")
     for ws in wb.worksheets[1:]:
+        if ws.title == "Выводы":  # text, line by line, like Сводка
+            continue
         head = [c for c in ws[1] if c.value is not None]
         check(ws.freeze_panes in ("A2", "B2", "C2") and ws.auto_filter.ref and all(c.font.b for c in head),
               f"{ws.title}: frozen bold header, autofilter {ws.auto_filter.ref}")
 
     load, merge = kv(os.path.join(interim, "load.kv")), kv(os.path.join(interim, "merge.kv"))
-    s = wb["Сводка"]
+    s = wb["Выводы"] if "Выводы" in wb.sheetnames else wb["Сводка"]
     values = {r[0].value: r[1].value for r in s.iter_rows(min_row=2) if r[0].value}
     check(values.get("Покупателей в выгрузке") == int(load["customers_rows"]),
           f"Сводка: customers in = {values.get('Покупателей в выгрузке')}")
     check(values.get("Покупателей в исследовании") == int(merge["rows"]),
           f"Сводка: customers out = {values.get('Покупателей в исследовании')}")
-    banner = str(s["A2"].value or "")
+    banner = str(wb["Сводка"]["A2"].value or "")
     check(banner.startswith("ДАННЫЕ СИНТЕТИЧЕСКИЕ") == synthetic, f"Сводка: synthetic label {synthetic}: {banner[:40]!r}")
 
     q = tsv(os.path.join(interim, "quality.tsv"))
@@ -273,7 +275,7 @@ def check_study(wb, interim, c):
         check(any(r[CHN] in ("письмо", "звонок") for r in allowed), "Клиенты: mail and calls for the others")
 
     ex = kv(os.path.join(interim, "explain.kv"))
-    s = wb["Сводка"]
+    s = wb["Выводы"]
     col_a = [r[0].value for r in s.iter_rows(min_row=1)]
     at = col_a.index("Что сильнее всего влияет на прогноз (по убыванию)") if "Что сильнее всего влияет на прогноз (по убыванию)" in col_a else -1
     top = [f"{k}. {lab(ex[f'top{k}'])}" for k in range(1, 6)]
@@ -286,6 +288,33 @@ def check_study(wb, interim, c):
     check(same(values.get(tx["report"]["summary"]["profit_at_risk_total"]), float(sk["profit_at_risk_total"])),
           "Сводка: the total expected loss")
     check_crm(wb, interim, sp)
+    check_brief(wb, interim, tx)
+
+
+def check_brief(wb, interim, tx):
+    """Сводка, the brief: headline numbers stored as numbers and equal to the
+    stages' values; one action row per segment and a total; two native charts."""
+    s = wb["Сводка"]
+    br = tx["report"]["brief"]
+    sk, merge = kv(os.path.join(interim, "segment.kv")), kv(os.path.join(interim, "merge.kv"))
+    got = {r[0].value: r[3].value for r in s.iter_rows() if r[0].value}
+    want = {br["customers"]: float(merge["rows"]), br["expected_loss"]: float(sk["expected_loss_total"]),
+            br["targeted"]: float(sk["target_ev_n"]), br["campaign_n"]: float(sk["campaign_n_all"]),
+            br["control_n"]: float(sk["control_n_all"]), br["campaign_net"]: float(sk["campaign_net_all"])}
+    for k, v in want.items():
+        check(isinstance(got.get(k), (int, float)) and same(got[k], v), f"Сводка: {k} = {got.get(k)!r}, a number ({v})")
+    seg = tsv(os.path.join(interim, "segment", "segments.tsv"))
+    names = [tx["segment"]["names"][x[0]] for x in seg[1:]]
+    rows = {r[0].value: [c.value for c in r] for r in s.iter_rows() if r[0].value in names + [br["total"]]}
+    check(sorted(rows) == sorted(names + [br["total"]]), f"Сводка: an action row per segment and a total {sorted(rows)}")
+    check(all(isinstance(v[j], (int, float)) for v in rows.values() for j in (1, 3, 4, 5, 8)),
+          "Сводка: the action table's numbers are numbers")
+    total = rows.get(br["total"]) or [0] * 9
+    check(same(total[4], float(sk["campaign_n_all"])) and same(total[5], float(sk["control_n_all"])),
+          "Сводка: the total row's customers")
+    check(all(str(v[6] or "").count("[") == 0 and "{" not in str(v[6] or "") for v in rows.values()),
+          "Сводка: offers without placeholders")
+    check(len(s._charts) == 2, f"Сводка: {len(s._charts)} charts (customers and money by segment)")
 
 
 def check_crm(wb, interim, sp):

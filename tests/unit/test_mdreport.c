@@ -16,6 +16,7 @@
 #include "out/mdreport.h"
 
 #define NNBSP "\xE2\x80\xAF"
+#define MINUS "\xE2\x88\x92"
 #define NBSP "\xC2\xA0"
 
 static char dir[] = "/tmp/test_mdreport.XXXXXX";
@@ -69,28 +70,32 @@ static void test_format(void **state)
     fmt_ok("12345.678", "%.2e", "1,23e+04");
     fmt_ok("0.5", "%+8.2f", "   +0,50");
     fmt_ok("0.1234", "pct", "12,3" NBSP "%");
-    fmt_ok("1", "pct", "100,0" NBSP "%");
+    fmt_ok("1", "pct", "100" NBSP "%"); /* a round share: no ",0" */
+    fmt_ok("0.3", "pct", "30" NBSP "%");
     fmt_ok("0.0005", "pct", "0,1" NBSP "%"); /* 0.05 rounds up: 0.0005*100 = 0.05000000000000000277 */
-    fmt_ok("-0.0001", "pct", "0,0" NBSP "%");
-    fmt_ok("-0.25", "pct", "-25,0" NBSP "%");
+    fmt_ok("-0.0001", "pct", "0" NBSP "%");
+    fmt_ok("-0.25", "pct", MINUS "25" NBSP "%"); /* the minus sign, never a hyphen */
+    fmt_ok("-0.057", "%.1f", MINUS "0,1");
     fmt_ok("1300", "int", "1" NNBSP "300");
     fmt_ok("999", "int", "999");
     fmt_ok("1299.6", "int", "1" NNBSP "300");
     fmt_ok("2.5", "int", "3");
-    fmt_ok("-2.5", "int", "-3");
+    fmt_ok("-2.5", "int", MINUS "3");
     fmt_ok("-0.4", "int", "0");
-    fmt_ok("-1234567", "int", "-1" NNBSP "234" NNBSP "567");
-    fmt_ok("1234567.891", "money", "1" NNBSP "234" NNBSP "567,89");
-    fmt_ok("-1234.5", "money", "-1" NNBSP "234,50");
-    fmt_ok("0", "money", "0,00");
-    fmt_ok("100000", "money", "100" NNBSP "000,00");
+    fmt_ok("-1234567", "int", MINUS "1" NNBSP "234" NNBSP "567");
+    fmt_ok("1234567.891", "money", "1" NNBSP "234" NNBSP "567,9"); /* one decimal: a hundred roubles */
+    fmt_ok("-1234.5", "money", MINUS "1" NNBSP "234,5");
+    fmt_ok("0.05", "rub", "50");
+    fmt_ok("1.2345", "rub", "1" NNBSP "235");
+    fmt_ok("0", "money", "0,0");
+    fmt_ok("100000", "money", "100" NNBSP "000,0");
     fmt_err("abc", "pct", "expected a number, found \"abc\"");
     fmt_err("", "int", "expected a number, found \"\"");
     fmt_err("1.5x", "%.3f", "expected a number, found \"1.5x\"");
     fmt_err("nan", "money", "expected a finite number, found \"nan\"");
-    fmt_err("1", "%d", "expected a format (%.3f-like, pct, int, money), found \"%d\"");
-    fmt_err("1", "%.3f%s", "expected a format (%.3f-like, pct, int, money), found \"%.3f%s\"");
-    fmt_err("1", "percent", "expected a format (%.3f-like, pct, int, money), found \"percent\"");
+    fmt_err("1", "%d", "expected a format (%.3f-like, pct, int, money, rub), found \"%d\"");
+    fmt_err("1", "%.3f%s", "expected a format (%.3f-like, pct, int, money, rub), found \"%.3f%s\"");
+    fmt_err("1", "percent", "expected a format (%.3f-like, pct, int, money, rub), found \"percent\"");
     fmt_err("1e300", "int", "expected a number below 1e15, found \"1e300\"");
 }
 
@@ -141,7 +146,7 @@ static void test_values(void **state)
     assert_non_null(strstr(html, "<body>\n<p class=\"banner\">Данные синтетические</p>\n<h1>Отчёт 1" NNBSP
                                  "300</h1>\n"));
     assert_non_null(strstr(html, "<p>ROC AUC на тесте: 0,873, доля 38,5" NBSP "%,\nприбыль 1" NNBSP "234" NNBSP
-                                 "567,89 руб.</p>\n"));
+                                 "567,9 руб.</p>\n"));
     /* Raw values are literal text: Markdown in them is not interpreted,
      * HTML in them is escaped, in text and in raw HTML alike. */
     assert_non_null(strstr(html, "<p>Сырое: 0.87344999999999995; <code>1300</code>; &lt;b&gt;&amp;*x*_y_</p>\n"));
@@ -185,7 +190,7 @@ static void test_errors(void **state)
     render_err("Доля {{metrics.weird|pct}}\n", ERR_DATA,
                "study.md:1:6: {{metrics.weird|pct}}: expected a number, found \"<b>&*x*_y_\"");
     render_err("Доля {{metrics.share|pcnt}}\n", ERR_DATA,
-               "study.md:1:6: {{metrics.share|pcnt}}: expected a format (%%.3f-like, pct, int, money), found "
+               "study.md:1:6: {{metrics.share|pcnt}}: expected a format (%%.3f-like, pct, int, money, rub), found "
                "\"pcnt\"");
     render_err("x {{metrics}}\n", ERR_DATA, "study.md:1:3: expected {{name.key}} or {{name.key|format}}, found {{metrics}}");
     render_err("x {{metrics.share\n", ERR_DATA, "study.md:1:3: expected }} closing the placeholder, found end of line");
