@@ -52,6 +52,7 @@ static const struct sheet sheets[] = {
     {"summary", NULL, report_sheet_brief},
     {"crm", "segment", report_sheet_crm},
     {"findings", "segment", report_sheet_summary},
+    {"glossary", NULL, report_sheet_glossary},
     {"quality", "data", report_sheet_quality},
     {"stats", "eda", report_sheet_stats},
     {"corr", "corr", report_sheet_corr},

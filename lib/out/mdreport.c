@@ -256,11 +256,20 @@ static void table_cell(struct strbuf *b, const char *s, size_t n, int head, cons
     double x = 0;
     int num = !head && is_number(s, n, &x);
     strbuf_puts(b, head ? "<th>" : num ? "<td class=\"num\">" : "<td>");
-    char tmp[128];
-    /* Integers (ids, counts) stay as they are; the format is for measures. */
-    if (num && fmt && x != floor(x) && snprintf(tmp, sizeof tmp, fmt, x) < (int)sizeof tmp)
+    char raw[64], tmp[128];
+    struct err quiet = {0};
+    /* Integers (ids, counts) stay as they are; the format is for measures,
+     * written the Russian way (decimal comma, minus sign) like every number. */
+    if (num && x != floor(x)) {
+        memcpy(raw, s, n);
+        raw[n] = '\0';
+    }
+    if (num && x != floor(x) && mdreport_format(raw, fmt ? fmt : "%.10g", tmp, sizeof tmp, &quiet) == ERR_OK)
         strbuf_puts(b, tmp);
-    else
+    else if (num && s[0] == '-') {
+        strbuf_puts(b, "\xE2\x88\x92");
+        sb_html(b, s + 1, n - 1);
+    } else
         sb_html(b, s, n);
     strbuf_puts(b, head ? "</th>" : "</td>");
 }

@@ -84,6 +84,34 @@ static int russian_number(const char *c, int group, char *out, size_t size, stru
     return ERR_OK;
 }
 
+/* x as a reader writes it: 4,4·10⁻¹⁶ (two significant digits), never the
+ * programmer's 4.4e-16; 0 as "0". */
+static int scientific(double x, char *out, size_t size, struct err *e)
+{
+    static const char *const sup[] = {"\u2070", "\u00b9", "\u00b2", "\u00b3", "\u2074",
+                                      "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
+    char tmp[64], mant[32], res[128];
+    if (x == 0)
+        return snprintf(out, size, "0") < (int)size ? ERR_OK : err_set(e, ERR_DATA, "formatted value too long");
+    snprintf(tmp, sizeof tmp, "%.1e", x);
+    char *ex = strchr(tmp, 'e');
+    int exp10 = ex ? atoi(ex + 1) : 0;
+    if (ex)
+        *ex = '\0';
+    int rc = russian_number(tmp, 0, mant, sizeof mant, e);
+    if (rc)
+        return rc;
+    int n = snprintf(res, sizeof res, "%s\u00b710%s", mant, exp10 < 0 ? "\u207b" : "");
+    char digits[16];
+    snprintf(digits, sizeof digits, "%d", abs(exp10));
+    for (const char *d = digits; *d && n > 0 && (size_t)n < sizeof res - 4; d++)
+        n += snprintf(res + n, sizeof res - (size_t)n, "%s", sup[*d - '0']);
+    if (n < 0 || (size_t)n + 1 > size)
+        return err_set(e, ERR_DATA, "formatted value too long");
+    memcpy(out, res, (size_t)n + 1);
+    return ERR_OK;
+}
+
 int mdreport_format(const char *raw, const char *fmt, char *out, size_t size, struct err *e)
 {
     char tmp[128];
@@ -96,14 +124,16 @@ int mdreport_format(const char *raw, const char *fmt, char *out, size_t size, st
         return ERR_OK;
     }
     int is_pct = strcmp(fmt, "pct") == 0, is_int = strcmp(fmt, "int") == 0, is_money = strcmp(fmt, "money") == 0;
-    int is_rub = strcmp(fmt, "rub") == 0;
-    if (!is_pct && !is_int && !is_money && !is_rub && !printf_spec_ok(fmt))
-        return err_set(e, ERR_DATA, "expected a format (%%.3f-like, pct, int, money, rub), found \"%s\"", fmt);
+    int is_rub = strcmp(fmt, "rub") == 0, is_sci = strcmp(fmt, "sci") == 0;
+    if (!is_pct && !is_int && !is_money && !is_rub && !is_sci && !printf_spec_ok(fmt))
+        return err_set(e, ERR_DATA, "expected a format (%%.3f-like, pct, int, money, rub, sci), found \"%s\"", fmt);
     if ((rc = parse_number(raw, &x, e)))
         return rc;
     /* Beyond 1e15 %.Nf prints long noise digits; no report number is that big. */
     if ((is_pct || is_int || is_money || is_rub) && fabs(x) >= 1e15)
         return err_set(e, ERR_DATA, "expected a number below 1e15, found \"%s\"", raw);
+    if (is_sci)
+        return scientific(x, out, size, e);
     if (is_pct) {
         /* 30 %, not 30,0 %: a round share has no tenths to show. */
         snprintf(tmp, sizeof tmp, "%.1f", x * 100.0);

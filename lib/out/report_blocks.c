@@ -46,6 +46,7 @@ static lxw_format *kind_format(const struct report *r, enum xlsxout_kind k)
     case XLSXOUT_PERCENT: return f->percent;
     case XLSXOUT_MONEY: return f->money;
     case XLSXOUT_GENERAL: return f->general;
+    case XLSXOUT_PVALUE: return f->number;
     default: return f->text;
     }
 }
@@ -86,7 +87,10 @@ int report_block(struct report *r, lxw_worksheet *ws, unsigned row, const char *
             if (*end)
                 return err_set(e, ERR_DATA, "sheet block \"%s\": row %zu, column \"%s\": expected a number, found \"%s\"",
                                title ? title : "", i + 1, t->header[j], s);
-            worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)j, v, f);
+            if (t->kinds[j] == XLSXOUT_PVALUE && v < 0.001)
+                worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)j, XLSXOUT_PVALUE_SMALL, r->x->fmt.text);
+            else
+                worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)j, v, f);
         }
     }
     *next = row;
@@ -146,7 +150,8 @@ int report_write_shown(const struct report *r, const struct xlsxout_table *t, co
 {
     static const char *const fmts[] = {[XLSXOUT_TEXT] = NULL,     [XLSXOUT_INT] = "int",
                                        [XLSXOUT_NUMBER] = "%.3f", [XLSXOUT_PERCENT] = "pct",
-                                       [XLSXOUT_MONEY] = "money", [XLSXOUT_GENERAL] = "%.3f"};
+                                       [XLSXOUT_MONEY] = "money", [XLSXOUT_GENERAL] = "%.3f",
+                                       [XLSXOUT_PVALUE] = "%.3f"};
     size_t nc = cols ? ncols : t->ncols;
     const char **h = calloc(nc + 1, sizeof *h), **cells = calloc(nc + 1, sizeof *cells);
     enum xlsxout_kind *k = calloc(nc + 1, sizeof *k);
@@ -169,9 +174,8 @@ int report_write_shown(const struct report *r, const struct xlsxout_table *t, co
             size_t j = cols ? cols[q] : q;
             const char *v = t->cells[i * t->ncols + j], *f = fmts[t->kinds[j]];
             cells[q] = v;
-            /* GENERAL holds p-values: below 0.001 they are all "< 0,001". */
-            if (v && *v && t->kinds[j] == XLSXOUT_GENERAL && strtod(v, NULL) < 0.001)
-                cells[q] = "< 0,001";
+            if (v && *v && t->kinds[j] == XLSXOUT_PVALUE && strtod(v, NULL) < 0.001)
+                cells[q] = XLSXOUT_PVALUE_SMALL;
             else if (v && *v && f) {
                 rc = mdreport_format(v, f, buf + 128 * q, 128, e);
                 cells[q] = buf + 128 * q;

@@ -169,7 +169,11 @@ int report_sheet_crm(struct report *r, const char *name, struct err *e)
         rc = crm_cols(r, &c, e);
     if (!rc)
         rc = by_priority(st, c.priority, &rows, &n, e);
-    struct xlsxout_table *t = rc ? NULL : xlsxout_table_alloc(NC, h, kinds);
+    enum xlsxout_kind k[NC];
+    memcpy(k, kinds, sizeof k);
+    if (!rc)
+        k[1] = report_id_kind(c.id->str, st->nrows);
+    struct xlsxout_table *t = rc ? NULL : xlsxout_table_alloc(NC, h, k);
     if (!rc && !t)
         rc = err_set(e, ERR_NOMEM, "out of memory");
     for (size_t k = 0; k < n && !rc; k++) {

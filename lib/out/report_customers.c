@@ -167,12 +167,8 @@ static int layout(struct report *r, const struct table *c, long idc, int seg, si
         col[q] = j;
         h[q] = report_column_label(r, c->cols[j].name);
         k[q] = column_kind(r, &c->cols[j]);
-        /* An id that is not an integer is shown as text, as it is. */
-        for (size_t i = 0; k[q] == XLSXOUT_INT && c->cols[j].type == COL_STR && i < c->nrows; i++) {
-            const char *s = c->cols[j].str[i];
-            if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 15 || (s[0] == '0' && s[1]))
-                k[q] = XLSXOUT_TEXT;
-        }
+        if (k[q] == XLSXOUT_INT && c->cols[j].type == COL_STR)
+            k[q] = report_id_kind(c->cols[j].str, c->nrows);
         q++;
         if ((long)j == idc && seg) {
             static const enum xlsxout_kind sk[NSEG] = {XLSXOUT_PERCENT, XLSXOUT_TEXT, XLSXOUT_TEXT, XLSXOUT_MONEY,

@@ -385,9 +385,9 @@ static int profile_tables(struct report *r, const char *yn[2], struct xlsxout_ta
     static const char *const ncodes[] = {"label", "segment", "reference", "smd", "p_holm", "significant"};
     static const char *const ccodes[] = {"label", "level", "segment_share", "reference_share", "p_holm", "significant"};
     static const enum xlsxout_kind nk[] = {XLSXOUT_TEXT,   XLSXOUT_NUMBER,  XLSXOUT_NUMBER,
-                                           XLSXOUT_NUMBER, XLSXOUT_GENERAL, XLSXOUT_TEXT};
+                                           XLSXOUT_NUMBER, XLSXOUT_PVALUE, XLSXOUT_TEXT};
     static const enum xlsxout_kind ck[] = {XLSXOUT_TEXT,    XLSXOUT_TEXT,    XLSXOUT_PERCENT,
-                                           XLSXOUT_PERCENT, XLSXOUT_GENERAL, XLSXOUT_TEXT};
+                                           XLSXOUT_PERCENT, XLSXOUT_PVALUE, XLSXOUT_TEXT};
     const char *nh[6], *ch[6];
     const struct column *kind, *label, *level, *sv, *rv, *smd, *ph;
     int rc = report_headers(r, "profile_numeric", ncodes, 6, nh, e);

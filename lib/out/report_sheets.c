@@ -18,6 +18,16 @@ void report_num(double x, char *buf, size_t size)
         snprintf(buf, size, "%.17g", x);
 }
 
+enum xlsxout_kind report_id_kind(char *const *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = ids[i];
+        if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 15 || (s[0] == '0' && s[1]))
+            return XLSXOUT_TEXT;
+    }
+    return XLSXOUT_INT;
+}
+
 size_t report_longest_word(const char *s)
 {
     size_t best = 0, cur = 0;

@@ -41,6 +41,7 @@ int report_segment_summary(struct report *r, struct err *e);
 /* ---- sheets (report_sheet_fn) ---- */
 int report_sheet_summary(struct report *r, const char *name, struct err *e);  /* the findings, line by line */
 int report_sheet_brief(struct report *r, const char *name, struct err *e);    /* the one-page decision brief */
+int report_sheet_glossary(struct report *r, const char *name, struct err *e); /* the terms in plain words */
 int report_sheet_quality(struct report *r, const char *name, struct err *e);
 int report_sheet_customers(struct report *r, const char *name, struct err *e);
 int report_sheet_params(struct report *r, const char *name, struct err *e);
@@ -74,6 +75,9 @@ void report_num(double x, char *buf, size_t size);
 /* Longest word of s, in code points; what a cell shows, in characters,
  * roughly as Excel formats it. */
 size_t report_longest_word(const char *s);
+/* Ids that are all plain integers (no leading zero, at most 15 digits) are
+ * shown as numbers (no "number stored as text"); any other id as text. */
+enum xlsxout_kind report_id_kind(char *const *ids, size_t n);
 size_t report_shown_width(enum xlsxout_kind k, const char *s);
 /* Column widths for t's header wrapped over its data: each column fits its
  * data, the longest word of its header and a third of the header, within

@@ -155,6 +155,21 @@ int report_corr_read(struct report *r, struct err *e)
     int rc = report_read_kv(r, "corr", e);
     if (!rc)
         rc = report_read_table(r, "corr/phik", str, e);
+    /* The reader sees labels, never the export's column names: the matrix's
+     * rows (its header already has them) and the features the text names. */
+    struct table *t = rc ? NULL : (struct table *)report_table(r, "corr/phik");
+    long fc = t ? table_find(t, "feature") : -1;
+    for (size_t i = 0; fc >= 0 && i < t->nrows && !rc; i++)
+        if (t->cols[fc].str[i])
+            rc = table_set_str(t, (size_t)fc, i, report_column_label(r, t->cols[fc].str[i]), e);
+    static const char *const named[][2] = {
+        {"phik_target_1_name", "corr_target"}, {"phik_top1_x", "corr_top_x"}, {"phik_top1_y", "corr_top_y"}};
+    for (size_t k = 0; k < 3 && !rc; k++) {
+        const char *v;
+        rc = report_value(r, "corr", named[k][0], &v, e);
+        if (!rc)
+            rc = report_fact(r, named[k][1], report_column_label(r, v), e);
+    }
     return rc;
 }
 
@@ -208,7 +223,9 @@ int report_sheet_models(struct report *r, const char *name, struct err *e)
     int rc = report_tsv_sheet(r, name, "train/candidates", NULL, skip, &ws, &t, e);
     xlsxout_table_free(t);
     /* The leaderboard (each family's best) is the report's table. */
-    static const char *const lskip[] = {"scoring", "candidate", "cv_score", "candidates", NULL};
+    /* The hyperparameters stay on the sheet: in the HTML they would push the
+     * table past the page. */
+    static const char *const lskip[] = {"scoring", "candidate", "cv_score", "candidates", "params", NULL};
     struct xlsxout_table *lt = NULL;
     char path[4096];
     snprintf(path, sizeof path, "%s/tables/leaderboard.tsv", r->out);

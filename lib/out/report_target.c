@@ -63,18 +63,20 @@ static int grid_table(struct report *r, struct xlsxout_table **out, struct err *
         nr++;
     if (!rc && (nr == 0 || nr > 16 || s->nrows % nr))
         rc = err_set(e, ERR_DATA, "%s/%s.tsv: expected a full grid of costs by responses", r->interim, SENS);
-    const char *corner = NULL, *h[17];
+    const char *corner = NULL, *resp_word = NULL, *h[17];
     char head[17][96];
     enum xlsxout_kind kinds[17];
     if (!rc)
         rc = report_label(r, "targeting_grid_corner", &corner, e);
+    if (!rc)
+        rc = report_label(r, "targeting_grid_response", &resp_word, e);
     h[0] = corner, kinds[0] = XLSXOUT_NUMBER;
     for (size_t j = 0; !rc && j < nr; j++) {
         char num[32];
         report_num(100 * resp->num[j], num, sizeof num);
         for (char *c = num; *c; c++)
             *c = *c == '.' ? ',' : *c;
-        snprintf(head[j], sizeof head[j], "%s %%", num);
+        snprintf(head[j], sizeof head[j], "%s %s\u00a0%%", resp_word, num);
         h[j + 1] = head[j], kinds[j + 1] = XLSXOUT_TEXT;
     }
     struct xlsxout_table *t = rc ? NULL : xlsxout_table_alloc(nr + 1, h, kinds);

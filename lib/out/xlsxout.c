@@ -258,6 +258,7 @@ static lxw_format *kind_format(const struct xlsxout *x, enum xlsxout_kind k)
     case XLSXOUT_NUMBER: return x->fmt.number;
     case XLSXOUT_PERCENT: return x->fmt.percent;
     case XLSXOUT_MONEY: return x->fmt.money;
+    case XLSXOUT_PVALUE: return x->fmt.number;
     default: return x->fmt.general;
     }
 }
@@ -387,6 +388,10 @@ int xlsxout_sheet_from_table_with(struct xlsxout *x, const char *name, const str
                 if (!parse_number(s, &v) || (k == XLSXOUT_INT && (v != floor(v) || fabs(v) > 9007199254740992.0))) {
                     rc = cell_error(name, i + 1, j, kind_name(k), s, e);
                     break;
+                }
+                if (k == XLSXOUT_PVALUE && v < 0.001) {
+                    rc = write_text(ws, name, i + 1, j, XLSXOUT_PVALUE_SMALL, x->fmt.text, e);
+                    continue;
                 }
                 lxw_error le = worksheet_write_number(ws, (lxw_row_t)(i + 1), (lxw_col_t)j, v, f);
                 if (le != LXW_NO_ERROR)

@@ -26,8 +26,12 @@ enum xlsxout_kind {
     XLSXOUT_NUMBER,  /* a number, 3 decimals "0.000" */
     XLSXOUT_PERCENT, /* a fraction shown as "0.0%" (0.123 -> 12.3%) */
     XLSXOUT_MONEY,   /* "#,##0.00": Excel shows the locale's group separator */
-    XLSXOUT_GENERAL  /* a number in Excel's General format */
+    XLSXOUT_GENERAL, /* a number in Excel's General format */
+    XLSXOUT_PVALUE   /* a p-value: "0.000", and below 0.001 the text "< 0,001" (never 1.4E-80) */
 };
+
+/* How a p-value below 0.001 is shown. */
+#define XLSXOUT_PVALUE_SMALL "< 0,001"
 
 /* An in-memory table of strings: the rows a sheet is written from. */
 struct xlsxout_arena;

@@ -109,6 +109,31 @@ echo "$err" | grep -q "bad.md:.*no_such_key" && ok "the error names the template
 check "no report.html left behind" test ! -e "$TMP/o4/report.html"
 check "no study.xlsx left behind" test ! -e "$TMP/o4/study.xlsx"
 
+echo "test_report: every string a reader sees is finished (tests/oracle/check_strings.py)"
+if /usr/bin/python3 tests/oracle/check_strings.py "$TMP/o3/study.xlsx" "$TMP/o3/report.html" "$A" >"$TMP/strings" 2>&1; then
+  ok "no placeholder, E-notation, raw column name, hyphen-minus, number as text or decimal point"
+else
+  head -20 "$TMP/strings"; bad "check_strings.py: $(tail -1 "$TMP/strings")"
+fi
+
+# The checker itself finds each kind of fault in a workbook and a page made to have them.
+/usr/bin/python3 - "$TMP/bad.xlsx" "$TMP/bad.html" <<'PY'
+import sys, openpyxl
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Сводка"
+for i, v in enumerate(["в категории «[Популярная категория]»", "p = 3.0073641055473E-24", "Страниц_за_визит",
+                       "разница -5,7 п. п.", "1 300", 1.4e-80], start=1):
+    ws.cell(i, 1, v)
+wb.save(sys.argv[1])
+open(sys.argv[2], "w", encoding="utf-8").write("<p>порог 0.53 и {category}</p>")
+PY
+/usr/bin/python3 tests/oracle/check_strings.py "$TMP/bad.xlsx" "$TMP/bad.html" "$A" >"$TMP/bad.out" 2>&1
+rc=$?
+for what in "unfilled placeholder" "E-notation" "raw column name" "hyphen as minus" "number stored as text" \
+            "E-notation (General format)" "decimal point"; do
+  grep -qF "$what" "$TMP/bad.out" || { bad "check_strings.py misses: $what"; rc=0; }
+done
+[ "$rc" = 1 ] && ok "check_strings.py finds every kind of fault it names" || bad "check_strings.py on faults: exit $rc"
+
 echo "test_report: the workbook read back with openpyxl"
 if /usr/bin/python3 tests/oracle/check_study_xlsx.py "$TMP/o3/study.xlsx" "$A" "$REAL" 0 86400 >"$TMP/py" 2>&1; then
   ok "check_study_xlsx.py ($(grep -c '^  ok' "$TMP/py") checks)"
@@ -129,7 +154,7 @@ else
   bad "soffice: $(tail -2 "$TMP/lo.log")"
 fi
 n_sheets=$(find "$lo/csv" -name 'study-*.csv' | wc -l)
-[ "$n_sheets" = 13 ] && ok "13 sheets converted" || bad "$n_sheets sheets converted, expected 13"
+[ "$n_sheets" = 15 ] && ok "15 sheets converted" || bad "$n_sheets sheets converted, expected 15"
 want=$(($(wc -l <"$A/customers.tsv") - 1))
 got=$(($(wc -l <"$lo/csv/study-Клиенты.csv") - 1))
 [ "$got" = "$want" ] && ok "Клиенты: $got customers, as in customers.tsv" || bad "Клиенты: $got rows, expected $want"

@@ -86,6 +86,9 @@ static void test_format(void **state)
     fmt_ok("1234567.891", "money", "1" NNBSP "234" NNBSP "567,9"); /* one decimal: a hundred roubles */
     fmt_ok("-1234.5", "money", MINUS "1" NNBSP "234,5");
     fmt_ok("0.05", "rub", "50");
+    fmt_ok("4.44e-16", "sci", "4,4\u00b710\u207b\u00b9\u2076");
+    fmt_ok("-12345", "sci", MINUS "1,2\u00b710\u2074");
+    fmt_ok("0", "sci", "0");
     fmt_ok("1.2345", "rub", "1" NNBSP "235");
     fmt_ok("0", "money", "0,0");
     fmt_ok("100000", "money", "100" NNBSP "000,0");
@@ -93,9 +96,9 @@ static void test_format(void **state)
     fmt_err("", "int", "expected a number, found \"\"");
     fmt_err("1.5x", "%.3f", "expected a number, found \"1.5x\"");
     fmt_err("nan", "money", "expected a finite number, found \"nan\"");
-    fmt_err("1", "%d", "expected a format (%.3f-like, pct, int, money, rub), found \"%d\"");
-    fmt_err("1", "%.3f%s", "expected a format (%.3f-like, pct, int, money, rub), found \"%.3f%s\"");
-    fmt_err("1", "percent", "expected a format (%.3f-like, pct, int, money, rub), found \"percent\"");
+    fmt_err("1", "%d", "expected a format (%.3f-like, pct, int, money, rub, sci), found \"%d\"");
+    fmt_err("1", "%.3f%s", "expected a format (%.3f-like, pct, int, money, rub, sci), found \"%.3f%s\"");
+    fmt_err("1", "percent", "expected a format (%.3f-like, pct, int, money, rub, sci), found \"percent\"");
     fmt_err("1e300", "int", "expected a number below 1e15, found \"1e300\"");
 }
 
@@ -190,7 +193,7 @@ static void test_errors(void **state)
     render_err("Доля {{metrics.weird|pct}}\n", ERR_DATA,
                "study.md:1:6: {{metrics.weird|pct}}: expected a number, found \"<b>&*x*_y_\"");
     render_err("Доля {{metrics.share|pcnt}}\n", ERR_DATA,
-               "study.md:1:6: {{metrics.share|pcnt}}: expected a format (%%.3f-like, pct, int, money, rub), found "
+               "study.md:1:6: {{metrics.share|pcnt}}: expected a format (%%.3f-like, pct, int, money, rub, sci), found "
                "\"pcnt\"");
     render_err("x {{metrics}}\n", ERR_DATA, "study.md:1:3: expected {{name.key}} or {{name.key|format}}, found {{metrics}}");
     render_err("x {{metrics.share\n", ERR_DATA, "study.md:1:3: expected }} closing the placeholder, found end of line");
@@ -234,13 +237,13 @@ static void test_table_and_figure(void **state)
     assert_non_null(strstr(html, "<div class=\"table-wrap\"><table>\n"
                                  "<thead><tr><th>признак</th><th>&lt;значение&gt;</th></tr></thead>\n"
                                  "<tbody>\n"
-                                 "<tr><td>Маркет&amp;актив</td><td class=\"num\">0.12</td></tr>\n"
+                                 "<tr><td>Маркет&amp;актив</td><td class=\"num\">0,12</td></tr>\n"
                                  "<tr><td>id</td><td class=\"num\">215348</td></tr>\n"
                                  "</tbody>\n</table></div>\n"));
     /* Without N: all rows, cells as written. */
     assert_non_null(strstr(html, "<tr><td>id</td><td class=\"num\">215348</td></tr>\n"
                                  "<tr><td>нет</td><td></td></tr>\n"
-                                 "<tr><td>x</td><td class=\"num\">0.98765</td></tr>\n"
+                                 "<tr><td>x</td><td class=\"num\">0,98765</td></tr>\n"
                                  "</tbody>"));
     /* base64 of the 68 bytes (Python's base64.b64encode). */
     const char *b64 = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR42mNgAAIAAAUAAen63NgAAAAASUVORK5CYII=";
