@@ -18,9 +18,9 @@ REPORT_IN     := $(I)/load.kv $(I)/clean.kv $(I)/merge.kv $(I)/quality.tsv $(I)/
                  $(I)/segment.kv $(patsubst %,$(I)/segment/%.tsv,segments profile recommendations whatif customers sensitivity)
 # (eda's figures, balance_target among them, come through its render stamp.)
 REPORT_FIGS   := $(EDA_STAMP) $(patsubst %,$(OUT)/figures/%.png,heatmap_phik roc_test gains_test calibration_test \
-                   shapbee_test shapbar_test shapwf_top \
+                   confusion_test shapbee_test shapbar_test shapwf_top shapdep_1 shapdep_2 \
                    segmentscatter_all segmentsizes_all segmentprofile_focus segmentwhatif_focus)
-REPORT_TABLES := quality leaderboard metrics importance segments profile profile_categories recommendations whatif \
+REPORT_TABLES := brief quality leaderboard metrics importance segments profile profile_categories recommendations whatif \
                  targeting sensitivity
 
 REPORT_OUT := $(patsubst %,$(OUT)/%,study.xlsx report.html conclusions.kv offers.csv) \

@@ -251,11 +251,34 @@ static int is_number(const char *s, size_t n, double *x)
     return *end == '\0' && isfinite(*x);
 }
 
+/* A number as the report writes it ("1 296", "92,9 %", "−0,5", "< 0,001"):
+ * digits, with only separators, signs and a percent sign around them. */
+static int looks_numeric(const char *s, size_t n)
+{
+    static const char *const skip[] = {"\xE2\x80\xAF", "\xC2\xA0", "\xE2\x88\x92", " ", "%", ",", ".", "-", "<", NULL};
+    int digits = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            digits = 1;
+            i++;
+            continue;
+        }
+        size_t k = 0;
+        while (skip[k] && strncmp(s + i, skip[k], strlen(skip[k])) != 0)
+            k++;
+        if (!skip[k])
+            return 0;
+        i += strlen(skip[k]);
+    }
+    return digits;
+}
+
 static void table_cell(struct strbuf *b, const char *s, size_t n, int head, const char *fmt)
 {
     double x = 0;
     int num = !head && is_number(s, n, &x);
-    strbuf_puts(b, head ? "<th>" : num ? "<td class=\"num\">" : "<td>");
+    int right = num || (!head && looks_numeric(s, n));
+    strbuf_puts(b, head ? "<th>" : right ? "<td class=\"num\">" : "<td>");
     char raw[64], tmp[128];
     struct err quiet = {0};
     /* Integers (ids, counts) stay as they are; the format is for measures,
@@ -576,7 +599,9 @@ static const char css[] =
     "max-width:52em;margin:2em auto;padding:0 1em}\n"
     "h1,h2,h3{line-height:1.25}\n"
     ".banner{background:#fff3cd;border:1px solid #d9b44a;padding:.5em 1em;font-weight:bold}\n"
-    ".table-wrap{overflow-x:auto}\n"
+    /* A wide table may leave the text column, centred on it, up to the window. */
+    ".table-wrap{overflow-x:auto;width:min(70em,96vw);position:relative;left:50%;transform:translateX(-50%)}\n"
+    ".table-wrap table{margin:1em auto}\n"
     "table{border-collapse:collapse;margin:1em 0;font-size:.9em}\n"
     "th,td{border:1px solid #999;padding:.25em .5em;vertical-align:top}\n"
     "th{background:#e8eef5;text-align:left}\n"
@@ -589,7 +614,7 @@ static const char css[] =
     "pre{background:#f4f4f4;padding:.5em;overflow-x:auto}\n"
     "@media print{body{max-width:none;margin:0;font-size:11pt}.banner{border:1px solid #000}"
     "figure,table,tr{page-break-inside:avoid}h1,h2,h3{page-break-after:avoid}a{color:inherit}"
-    ".table-wrap{overflow:visible}}\n";
+    ".table-wrap{overflow:visible;width:auto;left:0;transform:none}}\n";
 
 static void first_heading(cmark_node *doc, struct strbuf *b)
 {

@@ -163,10 +163,26 @@ static double kv_num(const struct report *r, const char *key, const char *seg, i
     return strtod(v, NULL);
 }
 
-/* The action table's rows; *next is the row after the total. */
+/* A row of the action table as text: v = customers, mean probability, loss,
+ * sent, held back, effect (NaN: empty). */
+static int html_row(struct xlsxout_table *t, const char *name, const double *v, const char *offer,
+                    const char *channel, struct err *e)
+{
+    char num[6][64];
+    for (size_t k = 0; k < 6; k++)
+        report_num(v[k], num[k], sizeof num[k]);
+    const char *cells[NCOL] = {name, num[0], num[1], num[2], num[3], num[4], offer, channel, num[5]};
+    return xlsxout_table_add_row(t, cells, e);
+}
+
+/* The action table's rows; *next is the row after the total. The same rows
+ * go to tables/brief.tsv for the HTML (report_write_shown). */
 static int action_table(struct report *r, lxw_worksheet *ws, lxw_row_t row, const struct brief_fmt *f,
                         lxw_row_t *next, struct err *e)
 {
+    static const enum xlsxout_kind hk[NCOL] = {XLSXOUT_TEXT, XLSXOUT_INT,  XLSXOUT_PERCENT, XLSXOUT_MONEY, XLSXOUT_INT,
+                                               XLSXOUT_INT,  XLSXOUT_TEXT, XLSXOUT_TEXT,    XLSXOUT_MONEY};
+    struct xlsxout_table *ht = NULL;
     static const char *const codes[NCOL] = {"segment", "n", "mean_probability", "expected_loss", "campaign_n",
                                             "control_n", "offer", "channel", "campaign_net"};
     const char *h[NCOL];
@@ -183,6 +199,8 @@ static int action_table(struct report *r, lxw_worksheet *ws, lxw_row_t row, cons
         rc = report_col(r, SEG, "mean_probability", COL_NUM, &prob, e);
     if (!rc)
         rc = report_col(r, SEG, "profit_at_risk", COL_NUM, &loss, e);
+    if (!rc && !(ht = xlsxout_table_alloc(NCOL, h, hk)))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
     if (rc)
         return rc;
     double hl = 1;
@@ -212,6 +230,8 @@ static int action_table(struct report *r, lxw_worksheet *ws, lxw_row_t row, cons
                 worksheet_write_string(ws, row, 7, channel, f->text);
             }
             worksheet_write_number(ws, row, 8, net, f->money);
+            rc = html_row(ht, name->str[i], (double[]){n->num[i], prob->num[i], loss->num[i], sent, held, net},
+                          offer && sent > 0 ? offer : NULL, offer && sent > 0 ? channel : NULL, e);
         }
         free(offer);
     }
@@ -235,7 +255,11 @@ static int action_table(struct report *r, lxw_worksheet *ws, lxw_row_t row, cons
         worksheet_write_blank(ws, row, 6, f->total_text);
         worksheet_write_blank(ws, row, 7, f->total_text);
         worksheet_write_number(ws, row, 8, net, f->total_money);
+        rc = html_row(ht, total, (double[]){n_all, NAN, strtod(loss_all, NULL), sent, held, net}, NULL, NULL, e);
     }
+    if (!rc)
+        rc = report_write_shown(r, ht, NULL, 0, "brief", e);
+    xlsxout_table_free(ht);
     *next = row + 1;
     return rc;
 }
@@ -312,22 +336,22 @@ static int opening(struct report *r, lxw_worksheet *ws, lxw_row_t *row, const st
     return ERR_OK;
 }
 
+/* The three next steps (conclusions.next_*, set by the segment part). */
 static int next_steps(struct report *r, lxw_worksheet *ws, lxw_row_t *row, const struct brief_fmt *f, struct err *e)
 {
-    static const char *const keys[] = {"brief.next.crm", "brief.next.control", "brief.next.money"};
+    static const char *const keys[] = {"next_crm", "next_control", "next_money"};
     double page = 0;
     for (size_t j = 0; j < NCOL; j++)
         page += col_width[j];
     int rc = ERR_OK;
     for (size_t k = 0; k < 3 && !rc; k++) {
-        char *s = NULL;
-        rc = report_sentence(r, keys[k], &s, e);
+        const char *s;
+        rc = report_value(r, "conclusions", keys[k], &s, e);
         if (!rc) {
             worksheet_set_row(ws, *row, 15.0 * lines_of(s, page) + 2, NULL);
             worksheet_merge_range(ws, *row, 0, *row, NCOL - 1, s, f->text);
             (*row)++;
         }
-        free(s);
     }
     return rc;
 }

@@ -241,6 +241,16 @@ int report_segment_read(struct report *r, struct err *e)
         rc = whatif_facts(r, e);
     if (!rc)
         rc = report_target_read(r, e);
+    /* What to do next: the brief's three sentences, for the HTML too. */
+    static const char *const next[][2] = {
+        {"brief.next.crm", "next_crm"}, {"brief.next.control", "next_control"}, {"brief.next.money", "next_money"}};
+    for (size_t k = 0; k < 3 && !rc; k++) {
+        char *s = NULL;
+        rc = report_sentence(r, next[k][0], &s, e);
+        if (!rc)
+            rc = report_fact(r, next[k][1], s, e);
+        free(s);
+    }
     return rc;
 }
 

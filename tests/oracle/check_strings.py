@@ -82,8 +82,8 @@ def check_html(path):
         doc = f.read()
     doc = re.sub(r"<(script|style)\b.*?</\1>", "", doc, flags=re.S)
     doc = re.sub(r"data:[a-z]+/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", doc)
-    # The provenance paragraph names files, the version and the commit as they are.
-    doc = re.sub(r'<p class="provenance">.*?</p>', "", doc, flags=re.S)
+    # Code spans name files, the version and the commit as they are.
+    doc = re.sub(r"<code>.*?</code>", "", doc, flags=re.S)
     for k, chunk in enumerate(re.split(r"<[^>]+>", doc)):
         s = html.unescape(chunk).strip()
         if not s:
