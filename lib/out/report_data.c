@@ -1,6 +1,6 @@
 /* The data part of the report: what load, clean and merge wrote (load.kv,
  * clean.kv, merge.kv, quality.tsv, customers.tsv). Its summary lines and
- * the sheet Качество данных (the quality log in words); the sheet Клиенты
+ * the sheet Качество данных (the quality log in words); the sheet Покупатели
  * is report_customers.c. */
 #include <math.h>
 #include <stdio.h>

@@ -23,11 +23,19 @@ static int top_count(const struct report *r, size_t nrows, size_t *n, struct err
 }
 
 /* The direction of a feature in words: explain writes +1 (the higher the
- * value, the higher its SHAP value towards a decline), -1, or 0 (a
- * category: no order). */
-static int direction_word(const struct report *r, double d, const char **out, struct err *e)
+ * value, the higher its SHAP value towards a decline), -1, or 0. A category
+ * has no "more": a nominal one depends on its category, an ordinal one on
+ * its level (стандарт < премиум). */
+static int direction_word(const struct report *r, const char *feature, double d, const char **out, struct err *e)
 {
-    return report_word(r, "importance_directions", d > 0 ? "higher" : d < 0 ? "lower" : "category", out, e);
+    int ordinal = 0;
+    for (size_t k = 0; feature && k < r->s->n_ordinal; k++)
+        ordinal |= strcmp(r->s->ordinal[k].column, feature) == 0;
+    for (size_t k = 0; feature && k < r->s->n_nominal; k++)
+        if (strcmp(r->s->nominal[k], feature) == 0)
+            d = 0;
+    const char *code = d == 0 ? "category" : ordinal ? (d > 0 ? "higher_level" : "lower_level") : d > 0 ? "higher" : "lower";
+    return report_word(r, "importance_directions", code, out, e);
 }
 
 int report_explain_read(struct report *r, struct err *e)
@@ -63,7 +71,7 @@ int report_explain_read(struct report *r, struct err *e)
     for (size_t k = 0; k < n && !rc; k++) {
         char key[64];
         const char *label = report_column_label(r, feat->str[k] ? feat->str[k] : "");
-        rc = direction_word(r, dir->num[k], &word, e);
+        rc = direction_word(r, feat->str[k], dir->num[k], &word, e);
         snprintf(key, sizeof key, "shap_%zu_label", k + 1);
         if (!rc)
             rc = report_fact(r, key, label, e);
@@ -98,7 +106,7 @@ int report_explain_summary(struct report *r, struct err *e)
         const char *word;
         char label[512];
         snprintf(label, sizeof label, "%zu. %s", k + 1, report_column_label(r, feat->str[k] ? feat->str[k] : ""));
-        rc = direction_word(r, dir->num[k], &word, e);
+        rc = direction_word(r, feat->str[k], dir->num[k], &word, e);
         if (!rc)
             rc = report_line_add(r, label, word, XLSXOUT_TEXT, e);
     }
@@ -152,7 +160,7 @@ int report_sheet_importance(struct report *r, const char *name, struct err *e)
     for (size_t i = 0; i < nrows && !rc; i++) {
         char num[4][64];
         const char *word, *cells[6];
-        rc = direction_word(r, dir->num[i], &word, e);
+        rc = direction_word(r, feat->str[i], dir->num[i], &word, e);
         report_num(rank->num[i], num[0], 64);
         report_num(mean->num[i], num[1], 64);
         report_num(pm->num[i], num[2], 64);

@@ -205,8 +205,10 @@ static int whatif_facts(struct report *r, struct err *e)
 static int threshold_facts(struct report *r, struct err *e)
 {
     static const char *const kinds[] = {"risk", "profit"};
-    const char *median;
+    const char *median, *unit;
     int rc = report_label(r, "median", &median, e);
+    if (!rc)
+        rc = report_label(r, "profit_threshold_unit", &unit, e);
     for (size_t k = 0; k < 2 && !rc; k++) {
         char text[2048] = "", key[64], out[128];
         size_t len = 0;
@@ -215,13 +217,13 @@ static int threshold_facts(struct report *r, struct err *e)
             const char *v = kvset_get(r->kv, "segment", key);
             if (!v)
                 break;
-            rc = mdreport_format(v, k ? "%.3f" : "%.2f", out, sizeof out, e);
+            rc = mdreport_format(v, k ? "money" : "%.2f", out, sizeof out, e);
             snprintf(key, sizeof key, "%s_threshold_%d_rule", kinds[k], i);
             const char *rule = kvset_get(r->kv, "segment", key);
             int is_median = rule && strcmp(rule, "median") == 0;
             if (!rc && len < sizeof text)
-                len += (size_t)snprintf(text + len, sizeof text - len, "%s%s%s%s", len ? "; " : "", out,
-                                        is_median ? " " : "", is_median ? median : "");
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s%s%s%s%s%s", len ? "; " : "", out,
+                                        k ? " " : "", k ? unit : "", is_median ? " " : "", is_median ? median : "");
         }
         snprintf(key, sizeof key, "%s_thresholds", kinds[k]);
         if (!rc)

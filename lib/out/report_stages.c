@@ -132,10 +132,50 @@ int report_eda_read(struct report *r, struct err *e)
     return rc;
 }
 
+/* Rows of `all` (built from eda/numeric.tsv row by row) whose table is, or
+ * (want_merged = 0) is not, the merged customers table; a column the merged
+ * table has is left out of the others (the same customers: the same numbers). */
+static int stats_block(const struct table *s, const struct xlsxout_table *all, int want_merged,
+                       struct xlsxout_table **out, struct err *e)
+{
+    long tc = table_find(s, "table"), cc = table_find(s, "column");
+    struct xlsxout_table *t = xlsxout_table_alloc(all->ncols, (const char *const *)all->header, all->kinds);
+    int rc = t ? ERR_OK : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < s->nrows && !rc && tc >= 0 && cc >= 0; i++) {
+        const char *tab = s->cols[tc].str[i] ? s->cols[tc].str[i] : "", *col = s->cols[cc].str[i];
+        int merged = strcmp(tab, "customers") == 0, also = 0;
+        for (size_t k = 0; !merged && k < s->nrows && col; k++)
+            also |= s->cols[tc].str[k] && strcmp(s->cols[tc].str[k], "customers") == 0 && s->cols[cc].str[k] &&
+                    strcmp(s->cols[cc].str[k], col) == 0;
+        if (merged == want_merged && !also)
+            rc = xlsxout_table_add_row(t, (const char *const *)&all->cells[i * all->ncols], e);
+    }
+    return report_table_out(rc, t, out);
+}
+
 int report_sheet_stats(struct report *r, const char *name, struct err *e)
 {
+    /* Two blocks: a row per customer (the merged table), then the monthly
+     * tables with every month pooled; each column once. */
     static const char *const skip[] = {"table", "column", NULL};
-    return report_tsv_sheet(r, name, "eda/numeric", NULL, skip, NULL, NULL, e);
+    struct xlsxout_table *all = NULL, *per = NULL, *months = NULL;
+    const char *t_months;
+    int rc = tsv_table(r, "eda/numeric", skip, &all, e);
+    if (!rc)
+        rc = stats_block(report_table(r, "eda/numeric"), all, 1, &per, e);
+    if (!rc)
+        rc = stats_block(report_table(r, "eda/numeric"), all, 0, &months, e);
+    if (!rc)
+        rc = report_label(r, "stats_months", &t_months, e);
+    const struct report_sheet_block b[] = {{NULL, per}, {t_months, months}};
+    lxw_worksheet *ws;
+    unsigned next;
+    if (!rc)
+        rc = report_blocks_sheet(r, name, b, months && months->nrows ? 2 : 1, &ws, &next, e);
+    xlsxout_table_free(all);
+    xlsxout_table_free(per);
+    xlsxout_table_free(months);
+    return rc;
 }
 
 int report_eda_summary(struct report *r, struct err *e)
@@ -215,12 +255,56 @@ int report_train_read(struct report *r, struct err *e)
     return rc ? rc : report_fact(r, "best_model", word, e);
 }
 
+struct ranked {
+    double rank;
+    size_t row;
+};
+
+static int ranked_cmp(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->rank != y->rank)
+        return isnan(x->rank) ? 1 : isnan(y->rank) ? -1 : x->rank < y->rank ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The rows of t in the order of the numbers in column col (stable; empty last). */
+static int sort_rows(struct xlsxout_table *t, size_t col, struct err *e)
+{
+    struct ranked *o = malloc((t->nrows + 1) * sizeof *o);
+    char **cells = malloc((t->nrows * t->ncols + 1) * sizeof *cells);
+    if (!o || !cells) {
+        free(o);
+        free(cells);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *s = t->cells[i * t->ncols + col];
+        o[i] = (struct ranked){s && *s ? strtod(s, NULL) : NAN, i};
+    }
+    qsort(o, t->nrows, sizeof *o, ranked_cmp);
+    for (size_t i = 0; i < t->nrows; i++)
+        memcpy(cells + i * t->ncols, t->cells + o[i].row * t->ncols, t->ncols * sizeof *cells);
+    memcpy(t->cells, cells, t->nrows * t->ncols * sizeof *cells);
+    free(o);
+    free(cells);
+    return ERR_OK;
+}
+
 int report_sheet_models(struct report *r, const char *name, struct err *e)
 {
-    static const char *const skip[] = {"scoring", "error", NULL};
-    lxw_worksheet *ws = NULL;
+    /* Every candidate, the best first; "mean" is mean_roc_auc again. */
+    static const char *const skip[] = {"scoring", "error", "mean", NULL};
     struct xlsxout_table *t = NULL;
-    int rc = report_tsv_sheet(r, name, "train/candidates", NULL, skip, &ws, &t, e);
+    int rc = tsv_table(r, "train/candidates", skip, &t, e);
+    size_t rank_col = 0;
+    while (!rc && rank_col < t->ncols && strcmp(t->header[rank_col], header_label(r, "rank")) != 0)
+        rank_col++;
+    if (!rc && rank_col < t->ncols)
+        rc = sort_rows(t, rank_col, e);
+    lxw_worksheet *ws = NULL;
+    if (!rc)
+        rc = report_emit_table(r, name, NULL, t, &ws, e);
     xlsxout_table_free(t);
     /* The leaderboard (each family's best) is the report's table. */
     /* The hyperparameters stay on the sheet: in the HTML they would push the
@@ -245,6 +329,15 @@ int report_evaluate_read(struct report *r, struct err *e)
     int rc = report_read_kv(r, "metrics", e);
     if (!rc)
         rc = report_read_table(r, "evaluate/metrics", str, e);
+    /* Calibrated, the chosen pipeline's row differs from its family's (the
+     * same pipeline before calibration) only in the probabilities' quality:
+     * its name says so, or the two rows read as one repeated. */
+    const char *cal = kvset_get(r->kv, "train", "calibrated");
+    struct table *mt = rc ? NULL : (struct table *)report_table(r, "evaluate/metrics");
+    long mc = mt ? table_find(mt, "model") : -1;
+    for (size_t i = 0; mc >= 0 && cal && strcmp(cal, "1") == 0 && i < mt->nrows && !rc; i++)
+        if (mt->cols[mc].str[i] && strcmp(mt->cols[mc].str[i], "best") == 0)
+            rc = table_set_str(mt, (size_t)mc, i, "best_calibrated", e);
     /* How the decision threshold was picked, in words: the report says it
      * was picked on the test rows (the metrics at it are optimistic). */
     const char *rule, *word;

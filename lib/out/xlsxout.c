@@ -40,7 +40,7 @@ struct xlsxout_table *xlsxout_table_alloc(size_t ncols, const char *const *heade
 }
 
 /* The cells' strings live in blocks of ARENA_BLOCK bytes or more, freed
- * together: at 10^6 customers the Клиенты sheet has 25 M short strings, and
+ * together: at 10^6 customers the Покупатели sheet has 25 M short strings, and
  * a malloc each cost more in headers and rounding than the text itself. */
 enum { ARENA_BLOCK = 1 << 16 };
 struct xlsxout_arena {
@@ -150,7 +150,7 @@ int xlsxout_open(const char *path, time_t created, struct xlsxout **out, struct 
         return rc;
     }
     /* constant_memory: each row goes to a temporary file as soon as the next
-     * one starts, so the Клиенты sheet of 10^6 customers is not held whole
+     * one starts, so the Покупатели sheet of 10^6 customers is not held whole
      * (about 5 GB); every sheet is written row by row, in order. */
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
     x->wb = workbook_new_opt(x->tmp, &opt);

@@ -156,8 +156,8 @@ fi
 n_sheets=$(find "$lo/csv" -name 'study-*.csv' | wc -l)
 [ "$n_sheets" = 15 ] && ok "15 sheets converted" || bad "$n_sheets sheets converted, expected 15"
 want=$(($(wc -l <"$A/customers.tsv") - 1))
-got=$(($(wc -l <"$lo/csv/study-Клиенты.csv") - 1))
-[ "$got" = "$want" ] && ok "Клиенты: $got customers, as in customers.tsv" || bad "Клиенты: $got rows, expected $want"
+got=$(($(wc -l <"$lo/csv/study-Покупатели.csv") - 1))
+[ "$got" = "$want" ] && ok "Покупатели: $got customers, as in customers.tsv" || bad "Покупатели: $got rows, expected $want"
 auc=$(awk -F, 'NR == 2 {print $4}' "$lo/csv/study-Метрики.csv")
 awk -v a="$auc" -v b="$(kvget "$A/metrics.kv" test_roc_auc)" 'BEGIN {d = a - b; exit !(a != "" && d < 1e-12 && d > -1e-12)}' \
   && ok "Метрики: test ROC-AUC $auc as in metrics.kv" || bad "Метрики: ROC-AUC '$auc' vs $(kvget "$A/metrics.kv" test_roc_auc)"

@@ -7,14 +7,14 @@ Every sheet is read. Checks: the sheet order (Сводка first, Парамет
 no formula anywhere (text from the data is always a string), every data sheet
 has a bold frozen header and an autofilter; Сводка gives the rows in and out
 and labels synthetic data; Качество данных has one row per quality.tsv row
-with every code in Russian; Клиенты has one row per customers.tsv row with the
+with every code in Russian; Покупатели has one row per customers.tsv row with the
 same ids and target, percentages and money formatted; Параметры names each
 input file with the SHA-256 hashlib computes; the created time is EPOCH when
 given. When the study has explain and segment outputs: Важность признаков has
 explain/importance.tsv's values and a native bar chart over its own mean |SHAP|
 column, and the beeswarm; Сегменты has segments.tsv's sizes and profit at risk
 and labels the what-if as an estimate; Рекомендации has every lever of
-recommendations.tsv with its offer; Клиенты starts with each customer's
+recommendations.tsv with its offer; Покупатели starts with each customer's
 probability (as %, the segment stage's value, riskiest first, a 3-colour
 scale), source, segment, profit (money), drivers and offers: offers for every
 customer of a segment that gets them, and no mail or call for a customer
@@ -65,7 +65,7 @@ def main(argv):
     wb = openpyxl.load_workbook(path)
     names = wb.sheetnames
     check(names[0] == "Сводка" and names[-1] == "Параметры", f"sheet order: {names}")
-    for need in ("Качество данных", "Клиенты"):
+    for need in ("Качество данных", "Покупатели"):
         check(need in names, f"sheet {need} present")
 
     formulas = [f"{ws.title}!{c.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
@@ -98,16 +98,16 @@ def main(argv):
     check([r[3] for r in rows] == [int(x[3]) for x in q[1:]], "Качество данных: rows affected as in quality.tsv")
 
     c = tsv(os.path.join(interim, "customers.tsv"))
-    ws = wb["Клиенты"]
+    ws = wb["Покупатели"]
     rows = list(ws.iter_rows(min_row=2))
-    check(len(rows) == len(c) - 1, f"Клиенты: {len(rows)} rows, customers.tsv {len(c) - 1}")
+    check(len(rows) == len(c) - 1, f"Покупатели: {len(rows)} rows, customers.tsv {len(c) - 1}")
     fmts = {c.number_format for c in rows[0]}
-    check("0.0%" in fmts and "#,##0.00" in fmts, f"Клиенты: percent and money formats {sorted(fmts)}")
+    check("0.0%" in fmts and "#,##0.00" in fmts, f"Покупатели: percent and money formats {sorted(fmts)}")
     if os.path.exists(os.path.join(interim, "segment.kv")):
         check_study(wb, interim, c)
     else:
-        check([str(r[0].value) for r in rows] == [x[0] for x in c[1:]], "Клиенты: the ids, in order")
-        check([r[1].value for r in rows] == [x[1] for x in c[1:]], "Клиенты: the target, as text")
+        check([str(r[0].value) for r in rows] == [x[0] for x in c[1:]], "Покупатели: the ids, in order")
+        check([r[1].value for r in rows] == [x[1] for x in c[1:]], "Покупатели: the target, as text")
 
     ws = wb["Параметры"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
@@ -177,7 +177,7 @@ def by_name(rows, header):
 def check_study(wb, interim, c):
     """The sheets of the explain and segment parts."""
     names = wb.sheetnames
-    want = ["Метрики", "Важность признаков", "Сегменты", "Рекомендации", "Отбор", "Клиенты", "Параметры"]
+    want = ["Метрики", "Важность признаков", "Сегменты", "Рекомендации", "Отбор", "Покупатели", "Параметры"]
     check(names[-7:] == want, f"sheet order ends {names[-7:]}")
     tx = text_file()
     labels = tx["labels"]["columns"]
@@ -229,40 +229,40 @@ def check_study(wb, interim, c):
     sc = tsv(os.path.join(interim, "segment", "customers.tsv"))
     ch = {k: i for i, k in enumerate(sc[0])}
     by_id = {x[0]: x for x in sc[1:]}
-    ws = wb["Клиенты"]
+    ws = wb["Покупатели"]
     head = [x.value for x in ws[1]]
     rows = by_name(ws.iter_rows(min_row=2, values_only=True), head)
     first = list(ws.iter_rows(min_row=2, max_row=2))[0]
-    check(len(rows) == 1296 == len(c) - 1, f"Клиенты: {len(rows)} customers")
-    check(sorted(str(r[head[0]]) for r in rows) == sorted(x[0] for x in c[1:]), "Клиенты: every customer once")
+    check(len(rows) == 1296 == len(c) - 1, f"Покупатели: {len(rows)} customers")
+    check(sorted(str(r[head[0]]) for r in rows) == sorted(x[0] for x in c[1:]), "Покупатели: every customer once")
     P, SEGN, OFF, CHN, OFF2, CHN2 = head[1], "Сегмент", "Предложение", "Канал", "Второе предложение", \
         "Канал второго предложения"
     LOSS = "Ожидаемые потери прибыли, тыс. руб. в месяц"
     LEV, CTX = tx["report"]["columns"]["customers"]["lever_drivers"], tx["report"]["columns"]["customers"]["context_drivers"]
     check(head[1:12] == ["Вероятность снижения активности", "Как получена вероятность", "Сегмент",
-                         "Прибыль в месяц, тыс. руб.", LOSS, LEV, CTX, OFF, CHN, OFF2, CHN2], f"Клиенты: {head[1:12]}")
+                         "Прибыль в месяц, тыс. руб.", LOSS, LEV, CTX, OFF, CHN, OFF2, CHN2], f"Покупатели: {head[1:12]}")
     check(all(r[c] in (None, "письмо", "звонок", "на сайте") for r in rows for c in (CHN, CHN2)),
-          "Клиенты: one channel per offer, in words")
+          "Покупатели: one channel per offer, in words")
     check(all(same(r[P], float(by_id[str(r[head[0]])][ch["probability"]])) for r in rows),
-          "Клиенты: each probability is the segment stage's")
+          "Покупатели: each probability is the segment stage's")
     probs = [r[P] for r in rows]
-    check(0 <= min(probs) and max(probs) <= 1, "Клиенты: probabilities in [0, 1]")
+    check(0 <= min(probs) and max(probs) <= 1, "Покупатели: probabilities in [0, 1]")
     losses = [r[LOSS] for r in rows]
-    check(losses == sorted(losses, reverse=True), "Клиенты: the most at stake first")
+    check(losses == sorted(losses, reverse=True), "Покупатели: the most at stake first")
     check(first[1].number_format == "0.0%" and first[4].number_format == "#,##0.00",
-          f"Клиенты: probability {first[1].number_format}, profit {first[4].number_format}")
+          f"Покупатели: probability {first[1].number_format}, profit {first[4].number_format}")
     check({r["Как получена вероятность"] for r in rows} == {"вне выборки (кросс-валидация)", "тестовая выборка"},
-          "Клиенты: the source of each probability in words")
-    check(all(r[SEGN] for r in rows), "Клиенты: every customer has a segment")
+          "Покупатели: the source of each probability in words")
+    check(all(r[SEGN] for r in rows), "Покупатели: every customer has a segment")
     targeted = {x[0] for x in sc[1:] if x[ch["targeted"]] == "1"}
     risky = [r for r in rows if str(r[head[0]]) in targeted]
-    check(risky and all(r[OFF] for r in risky), f"Клиенты: offers for all {len(risky)} customers targeted")
-    check(all(not r[OFF] for r in rows if str(r[head[0]]) not in targeted), "Клиенты: no offers for the others")
-    check(all(r[LEV] or r[CTX] for r in risky), "Клиенты: the reasons of the customers targeted")
+    check(risky and all(r[OFF] for r in risky), f"Покупатели: offers for all {len(risky)} customers targeted")
+    check(all(not r[OFF] for r in rows if str(r[head[0]]) not in targeted), "Покупатели: no offers for the others")
+    check(all(r[LEV] or r[CTX] for r in risky), "Покупатели: the reasons of the customers targeted")
     cf = ws.conditional_formatting
     scales = [rule for rng in cf for rule in rng.rules if rule.type == "colorScale" and str(rng.sqref).startswith("B2:")]
-    check(len(scales) == 1 and len(scales[0].colorScale.color) == 3, "Клиенты: a 3-colour scale on the probability")
-    check(ws.freeze_panes == "B2" and ws.auto_filter.ref, f"Клиенты: frozen {ws.freeze_panes}, autofilter")
+    check(len(scales) == 1 and len(scales[0].colorScale.color) == 3, "Покупатели: a 3-colour scale on the probability")
+    check(ws.freeze_panes == "B2" and ws.auto_filter.ref, f"Покупатели: frozen {ws.freeze_panes}, autofilter")
     sp = section(interim, "segment")
     if sp:
         consent = labels[sp["consent"]["column"]]
@@ -270,9 +270,9 @@ def check_study(wb, interim, c):
         contact = [tx["segment"]["offers"][lv["feature"]]["offer"] for lv in sp["levers"] if lv["channel"] != "site"]
         check(denied and all(r[c] in (None, "на сайте") and not any(t in (r[o] or "") for t in contact)
                              for r in denied for o, c in ((OFF, CHN), (OFF2, CHN2))),
-              f"Клиенты: no mail or call for the {len(denied)} at risk without consent")
+              f"Покупатели: no mail or call for the {len(denied)} at risk without consent")
         allowed = [r for r in risky if r[consent] != sp["consent"]["deny"]]
-        check(any(r[CHN] in ("письмо", "звонок") for r in allowed), "Клиенты: mail and calls for the others")
+        check(any(r[CHN] in ("письмо", "звонок") for r in allowed), "Покупатели: mail and calls for the others")
 
     ex = kv(os.path.join(interim, "explain.kv"))
     s = wb["Выводы"]
