@@ -13,7 +13,7 @@ REPORT_IN     := $(I)/load.kv $(I)/clean.kv $(I)/merge.kv $(I)/quality.tsv $(I)/
                  $(I)/eda.kv $(I)/eda/numeric.tsv \
                  $(I)/corr.kv $(I)/corr/phik.tsv \
                  $(I)/train.kv $(I)/train/leaderboard.tsv $(I)/train/candidates.tsv \
-                 $(I)/metrics.kv $(I)/evaluate/metrics.tsv \
+                 $(I)/metrics.kv $(I)/evaluate/metrics.tsv $(I)/evaluate/gains.tsv \
                  $(I)/explain.kv $(I)/explain/importance.tsv \
                  $(I)/segment.kv $(patsubst %,$(I)/segment/%.tsv,segments profile recommendations whatif customers sensitivity)
 # (eda's figures, balance_target among them, come through its render stamp.)

@@ -137,7 +137,8 @@ static int write_workbook(struct report *r, const int on[NPARTS], struct err *e)
 static int setup(const struct params *p, const struct params *t, const struct schema *s, const struct report_run *o,
                  struct report **out, struct err *e)
 {
-    static const char *const keys[] = {"percent_columns", "top_features", "focus_levers", "summary_levers", NULL};
+    static const char *const keys[] = {"percent_columns", "top_features", "focus_levers", "summary_levers",
+                                       "gains_share",     NULL};
     char path[4096];
     struct report *r = NULL;
     int rc = params_check_keys(p, "report", keys, e);

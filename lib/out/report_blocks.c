@@ -47,6 +47,7 @@ static lxw_format *kind_format(const struct report *r, enum xlsxout_kind k)
     case XLSXOUT_MONEY: return f->money;
     case XLSXOUT_GENERAL: return f->general;
     case XLSXOUT_PVALUE: return f->number;
+    case XLSXOUT_TENTHS: return f->tenths;
     default: return f->text;
     }
 }
@@ -151,7 +152,7 @@ int report_write_shown(const struct report *r, const struct xlsxout_table *t, co
     static const char *const fmts[] = {[XLSXOUT_TEXT] = NULL,     [XLSXOUT_INT] = "int",
                                        [XLSXOUT_NUMBER] = "%.3f", [XLSXOUT_PERCENT] = "pct",
                                        [XLSXOUT_MONEY] = "money", [XLSXOUT_GENERAL] = "%.3f",
-                                       [XLSXOUT_PVALUE] = "%.3f"};
+                                       [XLSXOUT_PVALUE] = "%.3f",      [XLSXOUT_TENTHS] = "%.1f"};
     size_t nc = cols ? ncols : t->ncols;
     const char **h = calloc(nc + 1, sizeof *h), **cells = calloc(nc + 1, sizeof *cells);
     enum xlsxout_kind *k = calloc(nc + 1, sizeof *k);

@@ -478,7 +478,7 @@ static int whatif_table(struct report *r, struct xlsxout_table **out, struct err
                                         "profit_at_risk_saved"};
     static const enum xlsxout_kind kinds[] = {XLSXOUT_TEXT,    XLSXOUT_TEXT,    XLSXOUT_NUMBER,
                                               XLSXOUT_NUMBER,  XLSXOUT_INT,     XLSXOUT_PERCENT,
-                                              XLSXOUT_PERCENT, XLSXOUT_NUMBER,  XLSXOUT_MONEY,
+                                              XLSXOUT_PERCENT, XLSXOUT_TENTHS,  XLSXOUT_MONEY,
                                               XLSXOUT_MONEY,   XLSXOUT_MONEY};
     enum { NC = sizeof codes / sizeof codes[0] };
     const char *h[NC];

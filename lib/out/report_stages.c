@@ -323,6 +323,34 @@ int report_sheet_models(struct report *r, const char *name, struct err *e)
 
 /* ---- evaluate: Метрики ---- */
 
+/* The gains chart in one sentence: the smallest top share of the test
+ * customers by the chosen pipeline's probability that holds at least
+ * report.gains_share of the decliners (conclusions.gains_frac, gains_share). */
+static int gains_facts(struct report *r, struct err *e)
+{
+    static const char *const str[] = {"model", NULL};
+    const struct column *model, *frac, *gain;
+    double want;
+    int rc = report_read_table(r, "evaluate/gains", str, e);
+    if (!rc)
+        rc = params_double(r->p, "report.gains_share", 0, 1, &want, e);
+    if (!rc)
+        rc = report_col(r, "evaluate/gains", "model", COL_STR, &model, e);
+    if (!rc)
+        rc = report_col(r, "evaluate/gains", "cum_frac", COL_NUM, &frac, e);
+    if (!rc)
+        rc = report_col(r, "evaluate/gains", "cum_gain", COL_NUM, &gain, e);
+    size_t n = rc ? 0 : report_table(r, "evaluate/gains")->nrows, i = 0;
+    while (i < n && !(model->str[i] && strcmp(model->str[i], "best") == 0 && gain->num[i] >= want))
+        i++;
+    if (!rc && i == n)
+        return err_set(e, ERR_DATA, "%s/evaluate/gains.tsv: expected the chosen pipeline's rows (model best), found none",
+                       r->interim);
+    if (!rc)
+        rc = report_fact_double(r, "gains_frac", frac->num[i], e);
+    return rc ? rc : report_fact_double(r, "gains_share", gain->num[i], e);
+}
+
 int report_evaluate_read(struct report *r, struct err *e)
 {
     const char *str[] = {"model", NULL};
@@ -332,6 +360,8 @@ int report_evaluate_read(struct report *r, struct err *e)
     /* Calibrated, the chosen pipeline's row differs from its family's (the
      * same pipeline before calibration) only in the probabilities' quality:
      * its name says so, or the two rows read as one repeated. */
+    if (!rc)
+        rc = gains_facts(r, e);
     const char *cal = kvset_get(r->kv, "train", "calibrated");
     struct table *mt = rc ? NULL : (struct table *)report_table(r, "evaluate/metrics");
     long mc = mt ? table_find(mt, "model") : -1;

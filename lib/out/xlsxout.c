@@ -168,6 +168,7 @@ int xlsxout_open(const char *path, time_t created, struct xlsxout **out, struct 
         !(f->title = workbook_add_format(x->wb)) || !(f->text = num_format(x->wb, NULL)) ||
         !(f->wrap = workbook_add_format(x->wb)) ||
         !(f->integer = num_format(x->wb, "0")) || !(f->number = num_format(x->wb, "0.000")) ||
+        !(f->tenths = num_format(x->wb, "0.0")) ||
         !(f->percent = num_format(x->wb, "0.0%")) || !(f->money = num_format(x->wb, "#,##0.00")) ||
         !(f->general = num_format(x->wb, NULL))) {
         xlsxout_abort(x);
@@ -259,6 +260,7 @@ static lxw_format *kind_format(const struct xlsxout *x, enum xlsxout_kind k)
     case XLSXOUT_PERCENT: return x->fmt.percent;
     case XLSXOUT_MONEY: return x->fmt.money;
     case XLSXOUT_PVALUE: return x->fmt.number;
+    case XLSXOUT_TENTHS: return x->fmt.tenths;
     default: return x->fmt.general;
     }
 }

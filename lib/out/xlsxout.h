@@ -27,7 +27,8 @@ enum xlsxout_kind {
     XLSXOUT_PERCENT, /* a fraction shown as "0.0%" (0.123 -> 12.3%) */
     XLSXOUT_MONEY,   /* "#,##0.00": Excel shows the locale's group separator */
     XLSXOUT_GENERAL, /* a number in Excel's General format */
-    XLSXOUT_PVALUE   /* a p-value: "0.000", and below 0.001 the text "< 0,001" (never 1.4E-80) */
+    XLSXOUT_PVALUE,  /* a p-value: "0.000", and below 0.001 the text "< 0,001" (never 1.4E-80) */
+    XLSXOUT_TENTHS   /* a number with one decimal "0.0" (percentage points: no false precision) */
 };
 
 /* How a p-value below 0.001 is shown. */
@@ -56,6 +57,7 @@ struct xlsxout_formats {
     lxw_format *wrap;    /* text wrapped in its column, top-aligned */
     lxw_format *integer; /* "0" */
     lxw_format *number;  /* "0.000" */
+    lxw_format *tenths;  /* "0.0" */
     lxw_format *percent; /* "0.0%" */
     lxw_format *money;   /* "#,##0.00" */
     lxw_format *general;
