@@ -120,8 +120,13 @@ int report_blocks_sheet(struct report *r, const char *name, const struct report_
             worksheet_freeze_panes(*ws, 1, 0);
         }
     }
-    if (!rc)
+    if (!rc) {
         report_block_widths(*ws, width, 32);
+        /* Printed like every table sheet: landscape A4, one page wide. */
+        worksheet_set_landscape(*ws);
+        worksheet_set_paper(*ws, 9);
+        worksheet_fit_to_pages(*ws, 1, 0);
+    }
     *next = row;
     return rc;
 }

@@ -230,6 +230,8 @@ int report_sheet_summary(struct report *r, const char *name, struct err *e)
             double h = HEIGHT(l->value, wb_), h2 = HEIGHT(l->label, wa);
             worksheet_set_row(ws, row, h > h2 ? h : h2, NULL);
         } else {
+            /* A long label wraps: its row gets the label's lines. */
+            worksheet_set_row(ws, row, HEIGHT(l->label, wa), NULL);
             char *end;
             double v = strtod(l->value, &end);
             if (!*l->value || *end)

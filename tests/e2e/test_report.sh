@@ -50,7 +50,7 @@ top1=$(ckv top1 "$A/explain.kv")
 key1=$(grep -oP "^    \K[a-z_0-9]+(?=: $top1$)" "$TMP/params.yaml") # the column's key in schema.columns
 label1=$(awk '/^labels:/ {f = 1; next} /^[a-z]/ {f = 0} f' report/text.ru.yaml | grep -oP "^    $key1: \K.*" | sed 's/[.]/\\./g')
 check "conclusions: explain's top feature ($top1) first, with its direction" \
-  grep -qP "^importance\t.*: «$label1» — (больше|меньше) значение — выше риск;" "$c"
+  grep -qP "^importance\t.*: «$label1» — чем (больше|меньше), тем выше риск;" "$c"
 check "conclusions: three levers of the focus segment" grep -qP '^recommendations\tГлавные рычаги в этом сегменте: 1\) .*; 2\) .*; 3\) ' "$c"
 check "conclusions: offers counted as segment.kv says" \
   grep -qP "^offers\tПерсональные предложения подготовлены для $(sk at_risk_with_offers) покупател.*, отобранных по ожидаемой выгоде" "$c"
@@ -63,7 +63,7 @@ check "html: the what-if table shows the probability before, after, its change a
 check "html: the targeting and sensitivity tables" bash -c "grep -q 'По ожидаемой выгоде: экономия больше стоимости предложения' '$h' && grep -q '>0,050</td>' '$h'"
 check "every rouble figure of the segments' text states the loss share" \
   bash -c "! grep -P '^(segments|whatif)\t' '$c' | grep -vP 'допущение: при снижении активности теряется 30\x{A0}% прибыли' | grep -q ."
-check "conclusions: the threshold was picked on the test rows" grep -qP '^models\t.*порог выбран по индексу Юдена на тех же тестовых клиентах' "$c"
+check "conclusions: the threshold was picked on the test rows" grep -qP '^models\t.*порог выбран по индексу Юдена на тех же тестовых покупателях' "$c"
 for sec in '7. Почему модель ждёт снижения' '8. Сегменты: риск и прибыль' '9. Рекомендации'; do
   check "html: section $sec" grep -q "<h2>$sec" "$h"
 done
