@@ -48,6 +48,19 @@ static enum xlsxout_kind column_kind(const struct report *r, const struct column
     return XLSXOUT_GENERAL;
 }
 
+/* The target's classes by their names in the reader's text (labels.classes),
+ * as every figure and sentence names them; any other value as it is. */
+static const char *class_word(const struct report *r, const struct column *c, const char *v)
+{
+    if (!v || strcmp(c->name, r->s->target) != 0)
+        return v;
+    const char *key = strcmp(v, r->s->positive) == 0 ? "labels.classes.positive"
+                      : strcmp(v, r->s->negative) == 0 ? "labels.classes.negative"
+                                                       : NULL;
+    const struct pnode *w = key ? params_find(r->t, NULL, key) : NULL;
+    return w && w->kind == PNODE_SCALAR ? w->value : v;
+}
+
 /* "a; b; c" with each item a column's label, into buf. */
 static void labels(const struct report *r, const char *list, char *buf, size_t size)
 {
@@ -220,7 +233,7 @@ int report_sheet_customers(struct report *r, const char *name, struct err *e)
                 continue;
             const struct column *cj = &c->cols[col[j]];
             if (cj->type == COL_STR) {
-                cells[j] = cj->str[i];
+                cells[j] = class_word(r, cj, cj->str[i]);
             } else {
                 report_num(cj->num[i], nums + 64 * j, 64);
                 cells[j] = nums + 64 * j;

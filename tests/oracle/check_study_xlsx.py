@@ -107,7 +107,11 @@ def main(argv):
         check_study(wb, interim, c)
     else:
         check([str(r[0].value) for r in rows] == [x[0] for x in c[1:]], "Покупатели: the ids, in order")
-        check([r[1].value for r in rows] == [x[1] for x in c[1:]], "Покупатели: the target, as text")
+        cls = text_file()["labels"]["classes"]
+        sch = section(interim, "schema") or {}
+        word = {sch.get("target", {}).get("positive"): cls["positive"], sch.get("target", {}).get("negative"): cls["negative"]}
+        check([r[1].value for r in rows] == [word.get(x[1], x[1]) for x in c[1:]],
+              "Покупатели: the target, by the classes' names")
 
     ws = wb["Параметры"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
