@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/hashset.h"
+#include "core/order.h"
 #include "out/report_sheets.h"
 
 #define SC "segment/customers"
@@ -83,19 +84,6 @@ static const char *const seg_codes[] = {"probability",     "source", "segment_na
                                         "channel2"};
 enum { NSEG = sizeof seg_codes / sizeof seg_codes[0] };
 
-struct by_prob {
-    double p;
-    size_t row;
-};
-
-static int by_prob_cmp(const void *a, const void *b)
-{
-    const struct by_prob *x = a, *y = b;
-    if (x->p != y->p)
-        return x->p > y->p ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
 /* Per data row: its row in segment/customers.tsv; and the data rows by
  * decreasing probability. */
 static int join(const struct report *r, const struct table *c, long idc, size_t *seg_row, size_t *order,
@@ -122,23 +110,16 @@ static int join(const struct report *r, const struct table *c, long idc, size_t 
                          r->interim, SC, id ? id : "(missing)");
     }
     hashset_free(h);
-    /* The most at stake first, ties in the data's order (a missing loss
-     * last): sorted by (probability down, row up), which no two rows share,
-     * so the order is the one a stable sort gives, in n log n (an insertion
-     * sort here took hours at 10^6 customers). */
-    struct by_prob *bp = rc ? NULL : malloc((c->nrows ? c->nrows : 1) * sizeof *bp);
-    if (!rc && !bp)
+    /* The most at stake first, ties in the data's order, a missing loss last
+     * (core/order.h; an insertion sort here took hours at 10^6 customers). */
+    double *loss = rc ? NULL : malloc((c->nrows ? c->nrows : 1) * sizeof *loss);
+    if (!rc && !loss)
         rc = err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < c->nrows && !rc; i++) {
-        double p = prob->num[seg_row[i]];
-        bp[i] = (struct by_prob){isnan(p) ? -INFINITY : p, i};
-    }
-    if (!rc) {
-        qsort(bp, c->nrows, sizeof *bp, by_prob_cmp);
-        for (size_t i = 0; i < c->nrows; i++)
-            order[i] = bp[i].row;
-    }
-    free(bp);
+    for (size_t i = 0; i < c->nrows && !rc; i++)
+        loss[i] = prob->num[seg_row[i]];
+    if (!rc && order_by(loss, c->nrows, 1, order))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    free(loss);
     return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/order.h"
 #include "out/report_sheets.h"
 
 /* ---- a TSV as a sheet ---- */
@@ -255,40 +256,27 @@ int report_train_read(struct report *r, struct err *e)
     return rc ? rc : report_fact(r, "best_model", word, e);
 }
 
-struct ranked {
-    double rank;
-    size_t row;
-};
-
-static int ranked_cmp(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    if (x->rank != y->rank)
-        return isnan(x->rank) ? 1 : isnan(y->rank) ? -1 : x->rank < y->rank ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
 /* The rows of t in the order of the numbers in column col (stable; empty last). */
 static int sort_rows(struct xlsxout_table *t, size_t col, struct err *e)
 {
-    struct ranked *o = malloc((t->nrows + 1) * sizeof *o);
+    double *v = malloc((t->nrows + 1) * sizeof *v);
+    size_t *o = malloc((t->nrows + 1) * sizeof *o);
     char **cells = malloc((t->nrows * t->ncols + 1) * sizeof *cells);
-    if (!o || !cells) {
-        free(o);
-        free(cells);
-        return err_set(e, ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < t->nrows; i++) {
+    int rc = v && o && cells ? ERR_OK : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->nrows && !rc; i++) {
         const char *s = t->cells[i * t->ncols + col];
-        o[i] = (struct ranked){s && *s ? strtod(s, NULL) : NAN, i};
+        v[i] = s && *s ? strtod(s, NULL) : NAN;
     }
-    qsort(o, t->nrows, sizeof *o, ranked_cmp);
-    for (size_t i = 0; i < t->nrows; i++)
-        memcpy(cells + i * t->ncols, t->cells + o[i].row * t->ncols, t->ncols * sizeof *cells);
-    memcpy(t->cells, cells, t->nrows * t->ncols * sizeof *cells);
+    if (!rc && order_by(v, t->nrows, 0, o))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->nrows && !rc; i++)
+        memcpy(cells + i * t->ncols, t->cells + o[i] * t->ncols, t->ncols * sizeof *cells);
+    if (!rc)
+        memcpy(t->cells, cells, t->nrows * t->ncols * sizeof *cells);
+    free(v);
     free(o);
     free(cells);
-    return ERR_OK;
+    return rc;
 }
 
 int report_sheet_models(struct report *r, const char *name, struct err *e)

@@ -12,31 +12,31 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "core/order.h"
 #include "models/split.h"
 #include "study/segment_study.h"
 
-struct by_saving {
-    double saving;
-    size_t row;
-};
-
-static int by_saving_cmp(const void *a, const void *b)
-{
-    const struct by_saving *x = a, *y = b;
-    if (x->saving != y->saving)
-        return x->saving > y->saving ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-static void number_by_saving(struct segment_study *st, struct by_saving *bs)
+/* Priorities 1.. of the targeted customers by expected saving, largest
+ * first (ties in the data's order, a missing saving last); rows is scratch
+ * of n. 0, or -1 when out of memory. */
+static int number_by_saving(struct segment_study *st, size_t *rows)
 {
     size_t n = st->d->n, m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (st->targeted[i])
-            bs[m++] = (struct by_saving){isnan(st->saving[i]) ? -INFINITY : st->saving[i], i};
-    qsort(bs, m, sizeof *bs, by_saving_cmp);
-    for (size_t k = 0; k < m; k++)
-        st->priority[bs[k].row] = (long)k + 1;
+    double *saving = malloc((n + 1) * sizeof *saving);
+    size_t *order = malloc((n + 1) * sizeof *order);
+    int rc = saving && order ? 0 : -1;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (st->targeted[i]) {
+            rows[m] = i;
+            saving[m++] = st->saving[i];
+        }
+    if (!rc)
+        rc = order_by(saving, m, 1, order);
+    for (size_t k = 0; k < m && !rc; k++)
+        st->priority[rows[order[k]]] = (long)k + 1;
+    free(saving);
+    free(order);
+    return rc;
 }
 
 /* Hold back round(share x targeted) customers of every segment. */
@@ -91,23 +91,22 @@ static int campaign_kv(struct segment_study *st, struct err *e)
 int segment_study_crm(struct segment_study *st, unsigned long seed, struct err *e)
 {
     size_t n = st->d->n;
-    struct by_saving *bs = malloc((n + 1) * sizeof *bs);
     size_t *rows = malloc((n + 1) * sizeof *rows);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    int rc = !bs || !rows || !r || !(st->priority = calloc(n + 1, sizeof *st->priority)) ||
+    int rc = !rows || !r || !(st->priority = calloc(n + 1, sizeof *st->priority)) ||
                      !(st->control = calloc(n + 1, 1))
                  ? err_set(e, ERR_NOMEM, "out of memory")
                  : ERR_OK;
+    if (!rc && number_by_saving(st, rows))
+        rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc) {
         gsl_rng_set(r, seed);
-        number_by_saving(st, bs);
         draw_control(st, r, rows);
         rc = kv_set_double(st->kv, "control_share", st->sp->control_share, e);
     }
     if (!rc)
         rc = campaign_kv(st, e);
     gsl_rng_free(r);
-    free(bs);
     free(rows);
     return rc;
 }
