@@ -124,16 +124,23 @@ int mdreport_format(const char *raw, const char *fmt, char *out, size_t size, st
         return ERR_OK;
     }
     int is_pct = strcmp(fmt, "pct") == 0, is_int = strcmp(fmt, "int") == 0, is_money = strcmp(fmt, "money") == 0;
-    int is_rub = strcmp(fmt, "rub") == 0, is_sci = strcmp(fmt, "sci") == 0;
-    if (!is_pct && !is_int && !is_money && !is_rub && !is_sci && !printf_spec_ok(fmt))
-        return err_set(e, ERR_DATA, "expected a format (%%.3f-like, pct, int, money, rub, sci), found \"%s\"", fmt);
+    int is_rub = strcmp(fmt, "rub") == 0, is_sci = strcmp(fmt, "sci") == 0, is_num = strcmp(fmt, "num") == 0;
+    if (!is_pct && !is_int && !is_money && !is_rub && !is_sci && !is_num && !printf_spec_ok(fmt))
+        return err_set(e, ERR_DATA, "expected a format (%%.3f-like, pct, int, money, rub, sci, num), found \"%s\"",
+                       fmt);
     if ((rc = parse_number(raw, &x, e)))
         return rc;
     /* Beyond 1e15 %.Nf prints long noise digits; no report number is that big. */
-    if ((is_pct || is_int || is_money || is_rub) && fabs(x) >= 1e15)
+    if ((is_pct || is_int || is_money || is_rub || is_num) && fabs(x) >= 1e15)
         return err_set(e, ERR_DATA, "expected a number below 1e15, found \"%s\"", raw);
     if (is_sci)
         return scientific(x, out, size, e);
+    if (is_num) {
+        /* A measure of any size with the digits that matter: 4 586,7 roubles,
+         * 9,84 pages, 0,233 of a share. */
+        snprintf(tmp, sizeof tmp, fabs(x) >= 100 ? "%.1f" : fabs(x) >= 1 ? "%.2f" : "%.3f", x);
+        return russian_number(tmp, 1, out, size, e);
+    }
     if (is_pct) {
         /* 30 %, not 30,0 %: a round share has no tenths to show. */
         snprintf(tmp, sizeof tmp, "%.1f", x * 100.0);

@@ -155,7 +155,7 @@ int report_write_shown(const struct report *r, const struct xlsxout_table *t, co
                        const char *stem, struct err *e)
 {
     static const char *const fmts[] = {[XLSXOUT_TEXT] = NULL,     [XLSXOUT_INT] = "int",
-                                       [XLSXOUT_NUMBER] = "%.3f", [XLSXOUT_PERCENT] = "pct",
+                                       [XLSXOUT_NUMBER] = "num", [XLSXOUT_PERCENT] = "pct",
                                        [XLSXOUT_MONEY] = "money", [XLSXOUT_GENERAL] = "%.3f",
                                        [XLSXOUT_PVALUE] = "%.3f",      [XLSXOUT_TENTHS] = "%.1f"};
     size_t nc = cols ? ncols : t->ncols;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out/mdreport.h"
 #include "out/report_sheets.h"
 
 #define SENS "segment/sensitivity"
@@ -83,17 +84,23 @@ static int grid_table(struct report *r, struct xlsxout_table **out, struct err *
     if (!rc && !t)
         rc = err_set(e, ERR_NOMEM, "out of memory");
     for (size_t a = 0; !rc && a < s->nrows / nr; a++) {
-        char b[17][64];
+        char b[17][80];
         const char *cells[17];
-        report_num(cost->num[a * nr], b[0], 64);
+        report_num(cost->num[a * nr], b[0], 80);
         cells[0] = b[0];
         for (size_t j = 0; j < nr; j++) {
-            snprintf(b[j + 1], 64, "%.0f / %.1f", n->num[a * nr + j], net->num[a * nr + j]);
-            for (char *c = b[j + 1]; *c; c++)
-                *c = *c == '.' ? ',' : *c;
+            char cnt[32], sum[32], raw[2][32];
+            snprintf(raw[0], sizeof raw[0], "%.17g", n->num[a * nr + j]);
+            snprintf(raw[1], sizeof raw[1], "%.17g", net->num[a * nr + j]);
+            if (!rc)
+                rc = mdreport_format(raw[0], "int", cnt, sizeof cnt, e);
+            if (!rc)
+                rc = mdreport_format(raw[1], "money", sum, sizeof sum, e);
+            snprintf(b[j + 1], sizeof b[j + 1], "%s / %s", cnt, sum);
             cells[j + 1] = b[j + 1];
         }
-        rc = xlsxout_table_add_row(t, cells, e);
+        if (!rc)
+            rc = xlsxout_table_add_row(t, cells, e);
     }
     return report_table_out(rc, t, out);
 }

@@ -89,6 +89,9 @@ static void test_format(void **state)
     fmt_ok("4.44e-16", "sci", "4,4\u00b710\u207b\u00b9\u2076");
     fmt_ok("-12345", "sci", MINUS "1,2\u00b710\u2074");
     fmt_ok("0", "sci", "0");
+    fmt_ok("4585.733", "num", "4" NNBSP "585,7");
+    fmt_ok("9.8379", "num", "9,84");
+    fmt_ok("-0.23316", "num", MINUS "0,233");
     fmt_ok("1.2345", "rub", "1" NNBSP "235");
     fmt_ok("0", "money", "0,0");
     fmt_ok("100000", "money", "100" NNBSP "000,0");
@@ -96,9 +99,9 @@ static void test_format(void **state)
     fmt_err("", "int", "expected a number, found \"\"");
     fmt_err("1.5x", "%.3f", "expected a number, found \"1.5x\"");
     fmt_err("nan", "money", "expected a finite number, found \"nan\"");
-    fmt_err("1", "%d", "expected a format (%.3f-like, pct, int, money, rub, sci), found \"%d\"");
-    fmt_err("1", "%.3f%s", "expected a format (%.3f-like, pct, int, money, rub, sci), found \"%.3f%s\"");
-    fmt_err("1", "percent", "expected a format (%.3f-like, pct, int, money, rub, sci), found \"percent\"");
+    fmt_err("1", "%d", "expected a format (%.3f-like, pct, int, money, rub, sci, num), found \"%d\"");
+    fmt_err("1", "%.3f%s", "expected a format (%.3f-like, pct, int, money, rub, sci, num), found \"%.3f%s\"");
+    fmt_err("1", "percent", "expected a format (%.3f-like, pct, int, money, rub, sci, num), found \"percent\"");
     fmt_err("1e300", "int", "expected a number below 1e15, found \"1e300\"");
 }
 
@@ -193,7 +196,7 @@ static void test_errors(void **state)
     render_err("Доля {{metrics.weird|pct}}\n", ERR_DATA,
                "study.md:1:6: {{metrics.weird|pct}}: expected a number, found \"<b>&*x*_y_\"");
     render_err("Доля {{metrics.share|pcnt}}\n", ERR_DATA,
-               "study.md:1:6: {{metrics.share|pcnt}}: expected a format (%%.3f-like, pct, int, money, rub, sci), found "
+               "study.md:1:6: {{metrics.share|pcnt}}: expected a format (%%.3f-like, pct, int, money, rub, sci, num), found "
                "\"pcnt\"");
     render_err("x {{metrics}}\n", ERR_DATA, "study.md:1:3: expected {{name.key}} or {{name.key|format}}, found {{metrics}}");
     render_err("x {{metrics.share\n", ERR_DATA, "study.md:1:3: expected }} closing the placeholder, found end of line");
