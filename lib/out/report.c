@@ -179,6 +179,20 @@ const char *report_column_label(const struct report *r, const char *name)
     return w && w->kind == PNODE_SCALAR && w->value && *w->value ? w->value : name;
 }
 
+int report_lines_add(struct report *r, const struct report_line_spec *l, size_t n, struct err *e)
+{
+    int rc = ERR_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        const char *label, *value = NULL;
+        rc = report_label(r, l[k].label, &label, e);
+        if (!rc && l[k].stem)
+            rc = report_value(r, l[k].stem, l[k].key, &value, e);
+        if (!rc)
+            rc = report_line_add(r, label, value, l[k].kind, e);
+    }
+    return rc;
+}
+
 int report_line_add(struct report *r, const char *label, const char *value, enum xlsxout_kind kind, struct err *e)
 {
     struct report_line *v = realloc(r->lines, (r->n_lines + 1) * sizeof *v);

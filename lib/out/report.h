@@ -77,6 +77,15 @@ const char *report_column_label(const struct report *r, const char *name);
 /* Append a line to the summary sheet (value NULL: a heading). */
 int report_line_add(struct report *r, const char *label, const char *value, enum xlsxout_kind kind, struct err *e);
 
+/* A line of the summary sheet as data: its label report.<label>, its value
+ * <stem>.<key> of a kv the parts read (stem NULL: a heading). */
+struct report_line_spec {
+    const char *label, *stem, *key;
+    enum xlsxout_kind kind;
+};
+/* Append n lines. */
+int report_lines_add(struct report *r, const struct report_line_spec *l, size_t n, struct err *e);
+
 /* Set conclusions.<key>. */
 int report_fact(struct report *r, const char *key, const char *value, struct err *e);
 int report_fact_double(struct report *r, const char *key, double value, struct err *e);

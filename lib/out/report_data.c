@@ -47,50 +47,26 @@ int report_data_read(struct report *r, struct err *e)
 
 int report_data_summary(struct report *r, struct err *e)
 {
-    /* Сводка: the data. */
-    const char *cleaning, *l_clean, *share;
-    int rc = report_label(r, "summary.cleaning", &l_clean, e);
-    if (!rc)
-        rc = report_value(r, "conclusions", "data", &cleaning, e);
-    if (!rc)
-        rc = report_value(r, "conclusions", "positive_share", &share, e);
-    const char *l_data, *l_kind, *l_source, *l_in, *l_out, *l_share, *kind, *rows_in, *rows_out;
-    if (!rc)
-        rc = report_label(r, "summary.data", &l_data, e);
-    if (!rc)
-        rc = report_label(r, "summary.kind", &l_kind, e);
-    if (!rc)
-        rc = report_label(r, "summary.source", &l_source, e);
-    if (!rc)
-        rc = report_label(r, "summary.customers_in", &l_in, e);
-    if (!rc)
-        rc = report_label(r, "summary.customers_out", &l_out, e);
-    if (!rc)
-        rc = report_label(r, "summary.target_share", &l_share, e);
-    if (!rc)
-        rc = report_label(r, r->synthetic ? "synthetic" : "real", &kind, e);
-    if (!rc)
-        rc = report_value(r, "load", "customers_rows", &rows_in, e);
-    if (!rc)
-        rc = report_value(r, "merge", "rows", &rows_out, e);
+    /* Сводка: the data, where it came from, what cleaning did. */
+    static const struct report_line_spec lines[] = {
+        {"summary.data", NULL, NULL, XLSXOUT_TEXT},
+        {"summary.kind", "conclusions", "data_kind", XLSXOUT_TEXT},
+        {"summary.source", "conclusions", "data_source", XLSXOUT_TEXT},
+        {"summary.customers_in", "load", "customers_rows", XLSXOUT_INT},
+        {"summary.customers_out", "merge", "rows", XLSXOUT_INT},
+        {"summary.target_share", "conclusions", "positive_share", XLSXOUT_PERCENT},
+        {"summary.cleaning", "conclusions", "data", XLSXOUT_TEXT},
+    };
+    const char *kind;
     char source[4096];
     snprintf(source, sizeof source, "%s: %s, %s, %s, %s", r->data_dir, r->s->files[0].name, r->s->files[1].name,
              r->s->files[2].name, r->s->files[3].name);
+    int rc = report_label(r, r->synthetic ? "synthetic" : "real", &kind, e);
     if (!rc)
-        rc = report_line_add(r, l_data, NULL, XLSXOUT_TEXT, e);
+        rc = report_fact(r, "data_kind", kind, e);
     if (!rc)
-        rc = report_line_add(r, l_kind, kind, XLSXOUT_TEXT, e);
-    if (!rc)
-        rc = report_line_add(r, l_source, source, XLSXOUT_TEXT, e);
-    if (!rc)
-        rc = report_line_add(r, l_in, rows_in, XLSXOUT_INT, e);
-    if (!rc)
-        rc = report_line_add(r, l_out, rows_out, XLSXOUT_INT, e);
-    if (!rc)
-        rc = report_line_add(r, l_share, share, XLSXOUT_PERCENT, e);
-    if (!rc)
-        rc = report_line_add(r, l_clean, cleaning, XLSXOUT_TEXT, e);
-    return rc;
+        rc = report_fact(r, "data_source", source, e);
+    return rc ? rc : report_lines_add(r, lines, sizeof lines / sizeof lines[0], e);
 }
 
 /* ---- Качество данных ---- */

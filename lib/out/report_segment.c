@@ -305,31 +305,23 @@ static int summary_levers(struct report *r, const char *rec, const size_t *order
 
 int report_segment_summary(struct report *r, struct err *e)
 {
-    const char *sect, *l_total, *total, *rec, *l_whatif, *l_offers, *whatif, *offers, *l_focus, *focus;
-    int rc = report_label(r, "summary.segments", &sect, e);
-    if (!rc)
-        rc = report_label(r, "summary.profit_at_risk_total", &l_total, e);
-    if (!rc)
-        rc = report_value(r, "segment", "profit_at_risk_total", &total, e);
-    if (!rc)
-        rc = report_label(r, "summary.focus", &l_focus, e);
-    if (!rc)
-        rc = report_value(r, "conclusions", "segments", &focus, e);
-    if (!rc)
-        rc = report_label(r, "summary.recommendations", &rec, e);
-    if (!rc)
-        rc = report_label(r, "summary.whatif", &l_whatif, e);
-    if (!rc)
-        rc = report_value(r, "conclusions", "whatif", &whatif, e);
-    if (!rc)
-        rc = report_label(r, "summary.offers", &l_offers, e);
-    if (!rc)
-        rc = report_value(r, "conclusions", "offers", &offers, e);
+    static const struct report_line_spec head = {"summary.segments", NULL, NULL, XLSXOUT_TEXT},
+                                          totals[] = {
+                                              {"summary.profit_at_risk_total", "segment", "profit_at_risk_total",
+                                               XLSXOUT_MONEY},
+                                              {"summary.focus", "conclusions", "segments", XLSXOUT_TEXT},
+                                          },
+                                          whatif = {"summary.whatif", "conclusions", "whatif", XLSXOUT_TEXT},
+                                          offers = {"summary.offers", "conclusions", "offers", XLSXOUT_TEXT};
+    const char *rec, *wi;
     size_t *order = NULL, n = 0;
+    int rc = report_label(r, "summary.recommendations", &rec, e);
+    if (!rc)
+        rc = report_value(r, "conclusions", "whatif", &wi, e);
     if (!rc)
         rc = by_par(r, &order, &n, e);
     if (!rc)
-        rc = report_line_add(r, sect, NULL, XLSXOUT_TEXT, e);
+        rc = report_lines_add(r, &head, 1, e);
     /* Each segment, the one with the most profit at risk first. */
     for (size_t k = 0; k < n && !rc; k++) {
         struct kv *kv = kv_alloc();
@@ -343,16 +335,13 @@ int report_segment_summary(struct report *r, struct err *e)
         kv_free(kv);
     }
     if (!rc)
-        rc = report_line_add(r, l_total, total, XLSXOUT_MONEY, e);
-    if (!rc)
-        rc = report_line_add(r, l_focus, focus, XLSXOUT_TEXT, e);
-
+        rc = report_lines_add(r, totals, 2, e);
     if (!rc)
         rc = summary_levers(r, rec, order, n, e);
-    if (!rc && *whatif)
-        rc = report_line_add(r, l_whatif, whatif, XLSXOUT_TEXT, e);
+    if (!rc && *wi)
+        rc = report_lines_add(r, &whatif, 1, e);
     if (!rc)
-        rc = report_line_add(r, l_offers, offers, XLSXOUT_TEXT, e);
+        rc = report_lines_add(r, &offers, 1, e);
     free(order);
     return rc;
 }

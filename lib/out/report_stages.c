@@ -181,11 +181,8 @@ int report_sheet_stats(struct report *r, const char *name, struct err *e)
 
 int report_eda_summary(struct report *r, struct err *e)
 {
-    const char *label, *text;
-    int rc = report_label(r, "summary.differences", &label, e);
-    if (!rc)
-        rc = report_value(r, "conclusions", "eda", &text, e);
-    return rc ? rc : report_line_add(r, label, text, XLSXOUT_TEXT, e);
+    static const struct report_line_spec line = {"summary.differences", "conclusions", "eda", XLSXOUT_TEXT};
+    return report_lines_add(r, &line, 1, e);
 }
 
 /* ---- corr: Корреляции ---- */
@@ -368,29 +365,13 @@ int report_evaluate_read(struct report *r, struct err *e)
 
 int report_evaluate_summary(struct report *r, struct err *e)
 {
-    const char *sect, *l_model, *l_auc, *l_ci, *model, *auc, *ci;
-    int rc = report_label(r, "summary.model", &sect, e);
-    if (!rc)
-        rc = report_label(r, "summary.best_model", &l_model, e);
-    if (!rc)
-        rc = report_label(r, "summary.test_roc_auc", &l_auc, e);
-    if (!rc)
-        rc = report_label(r, "summary.quality", &l_ci, e);
-    if (!rc)
-        rc = report_value(r, "conclusions", "best_model", &model, e);
-    if (!rc)
-        rc = report_value(r, "metrics", "test_roc_auc", &auc, e);
-    if (!rc)
-        rc = report_value(r, "conclusions", "models", &ci, e);
-    if (!rc)
-        rc = report_line_add(r, sect, NULL, XLSXOUT_TEXT, e);
-    if (!rc)
-        rc = report_line_add(r, l_model, model, XLSXOUT_TEXT, e);
-    if (!rc)
-        rc = report_line_add(r, l_auc, auc, XLSXOUT_NUMBER, e);
-    if (!rc)
-        rc = report_line_add(r, l_ci, ci, XLSXOUT_TEXT, e);
-    return rc;
+    static const struct report_line_spec lines[] = {
+        {"summary.model", NULL, NULL, XLSXOUT_TEXT},
+        {"summary.best_model", "conclusions", "best_model", XLSXOUT_TEXT},
+        {"summary.test_roc_auc", "metrics", "test_roc_auc", XLSXOUT_NUMBER},
+        {"summary.quality", "conclusions", "models", XLSXOUT_TEXT},
+    };
+    return report_lines_add(r, lines, sizeof lines / sizeof lines[0], e);
 }
 
 int report_sheet_metrics(struct report *r, const char *name, struct err *e)
