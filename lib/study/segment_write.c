@@ -267,14 +267,31 @@ static int fig_vars(struct kv *v, const struct segment_study *st, const char *ti
     return rc ? rc : kv_set_str(v, "title", title, e);
 }
 
-static int fig_write(struct kv *v, struct table *t, const char *dir, const char *name, struct err *e)
+/* A figure's words: the variable, and its text's key under segment. (with
+ * the fallback segment_label takes). */
+struct fig_word {
+    const char *var, *key, *fallback;
+};
+
+static int fig_words(struct kv *v, const struct segment_study *st, const struct fig_word *w, size_t n, struct err *e)
+{
+    int rc = ERR_OK;
+    for (size_t k = 0; k < n && !rc; k++)
+        rc = kv_set_str(v, w[k].var, segment_label(st->sp, w[k].key, w[k].fallback), e);
+    return rc;
+}
+
+/* The end of every figure: its files when rc is 0; t and v freed either way. */
+static int fig_end(int rc, struct kv *v, struct table *t, const char *dir, const char *name, struct err *e)
 {
     /* The templates draw a note instead of bars when there are no rows (an
      * empty focus segment): gnuplot cannot plot an empty file. */
-    int rc = kv_get(v, "rows") ? 0 : kv_set_long(v, "rows", (long)t->nrows, e);
+    if (!rc && !kv_get(v, "rows"))
+        rc = kv_set_long(v, "rows", (long)t->nrows, e);
     if (!rc)
         rc = figure_write(dir, name, t, v, e);
     table_free(t);
+    kv_free(v);
     return rc;
 }
 
@@ -296,10 +313,12 @@ static int fig_scatter(const struct segment_study *st, const char *dir, struct e
         put_num(t, "profit", i, st->profit[i]);
         put_num(t, "seg", i, st->seg[i] == SEGMENT_NONE ? NAN : (double)st->seg[i]);
     }
+    static const struct fig_word x = {"xlabel", "axes.probability", "probability"},
+                                 thr = {"threshold", "axes.threshold", "threshold"};
     if (!rc)
         rc = fig_vars(v, st, "titles.scatter", e);
     if (!rc)
-        rc = kv_set_str(v, "xlabel", segment_label(sp, "axes.probability", "probability"), e);
+        rc = fig_words(v, st, &x, 1, e);
     if (!rc)
         rc = kv_set_str(v, "ylabel", segment_column_label(st, st->s->profit_value), e);
     snprintf(val, sizeof val, "%zu", sp->nseg);
@@ -326,13 +345,8 @@ static int fig_scatter(const struct segment_study *st, const char *dir, struct e
         rc = kv_set_str(v, key, val, e);
     }
     if (!rc)
-        rc = kv_set_str(v, "threshold", segment_label(sp, "axes.threshold", "threshold"), e);
-    if (!rc)
-        rc = fig_write(v, t, dir, "segmentscatter_all", e);
-    else
-        table_free(t);
-    kv_free(v);
-    return rc;
+        rc = fig_words(v, st, &thr, 1, e);
+    return fig_end(rc, v, t, dir, "segmentscatter_all", e);
 }
 
 /* Segment sizes and profit at risk, side by side. */
@@ -354,24 +368,18 @@ static int fig_sizes(const struct segment_study *st, const char *dir, struct err
         put_num(t, "profit_at_risk", g, st->sum[g].profit_at_risk);
         put_num(t, "focus", g, g == sp->focus);
     }
+    static const struct fig_word w[] = {{"ylabel_n", "axes.customers", "customers"},
+                                        {"ylabel_par", "axes.profit_at_risk", "profit at risk"}};
     if (!rc)
         rc = fig_vars(v, st, "titles.sizes", e);
     if (!rc)
-        rc = kv_set_str(v, "ylabel_n", segment_label(sp, "axes.customers", "customers"), e);
-    if (!rc)
-        rc = kv_set_str(v, "ylabel_par", segment_label(sp, "axes.profit_at_risk", "profit at risk"), e);
-    if (!rc)
-        rc = fig_write(v, t, dir, "segmentsizes_all", e);
-    else
-        table_free(t);
-    kv_free(v);
-    return rc;
+        rc = fig_words(v, st, w, 2, e);
+    return fig_end(rc, v, t, dir, "segmentsizes_all", e);
 }
 
 /* The focus profile: standardized differences of the numeric features. */
 static int fig_profile(const struct segment_study *st, const char *dir, struct err *e)
 {
-    const struct segment_params *sp = st->sp;
     struct kv *v = NULL;
     struct table *t = NULL;
     int rc = 0;
@@ -395,26 +403,19 @@ static int fig_profile(const struct segment_study *st, const char *dir, struct e
         put_num(t, "significant", k, pf->cols[ph].num[r] < 0.05);
         k++;
     }
+    static const struct fig_word w[] = {
+        {"xlabel", "axes.smd", "smd"}, {"reference", "reference", "reference"}, {"empty", "empty", "empty"}};
     if (!rc)
         rc = fig_vars(v, st, "titles.profile", e);
     if (!rc)
-        rc = kv_set_str(v, "xlabel", segment_label(sp, "axes.smd", "smd"), e);
-    if (!rc)
-        rc = kv_set_str(v, "reference", segment_label(sp, "reference", "reference"), e);
-    if (!rc)
-        rc = kv_set_str(v, "empty", segment_label(sp, "empty", "empty"), e);
+        rc = fig_words(v, st, w, 3, e);
     /* Rows with a difference to draw: none when the focus segment is empty. */
     size_t drawn = 0;
     for (size_t r = 0; !rc && r < t->nrows; r++)
         drawn += isfinite(t->cols[table_find(t, "smd")].num[r]);
     if (!rc)
         rc = kv_set_long(v, "rows", (long)drawn, e);
-    if (!rc)
-        rc = fig_write(v, t, dir, "segmentprofile_focus", e);
-    else
-        table_free(t);
-    kv_free(v);
-    return rc;
+    return fig_end(rc, v, t, dir, "segmentprofile_focus", e);
 }
 
 /* What-if: change of the mean probability and the profit at risk saved. */
@@ -437,20 +438,14 @@ static int fig_whatif(const struct segment_study *st, const char *dir, struct er
         put_num(t, "delta_pp", l, 100.0 * (w->mean_after - w->mean_before));
         put_num(t, "saved", l, w->par_before - w->par_after);
     }
+    static const struct fig_word w[] = {{"xlabel_delta", "axes.delta", "delta"},
+                                        {"xlabel_saved", "axes.saved", "saved"},
+                                        {"note", "estimate", "estimate"}};
     if (!rc)
         rc = fig_vars(v, st, "titles.whatif", e);
     if (!rc)
-        rc = kv_set_str(v, "xlabel_delta", segment_label(sp, "axes.delta", "delta"), e);
-    if (!rc)
-        rc = kv_set_str(v, "xlabel_saved", segment_label(sp, "axes.saved", "saved"), e);
-    if (!rc)
-        rc = kv_set_str(v, "note", segment_label(sp, "estimate", "estimate"), e);
-    if (!rc)
-        rc = fig_write(v, t, dir, "segmentwhatif_focus", e);
-    else
-        table_free(t);
-    kv_free(v);
-    return rc;
+        rc = fig_words(v, st, w, 3, e);
+    return fig_end(rc, v, t, dir, "segmentwhatif_focus", e);
 }
 
 static int figures(const struct segment_study *st, const char *dir, struct err *e)
