@@ -8,6 +8,8 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
+set encoding utf8
+set minussign
 stats data using "x" nooutput
 set title title font ",13"
 set xlabel xlabel

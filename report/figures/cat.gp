@@ -9,6 +9,8 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
+set encoding utf8
+set minussign
 stats data using "share0" nooutput
 m0 = STATS_max
 stats data using "share1" nooutput

@@ -11,6 +11,8 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
+set encoding utf8
+set minussign
 set title title font ",13"
 set xlabel xlabel
 set ylabel ylabel

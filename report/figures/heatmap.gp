@@ -10,6 +10,8 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
+set encoding utf8
+set minussign
 set title title font ",15"
 set size ratio -1
 set lmargin at screen 0.20

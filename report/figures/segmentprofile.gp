@@ -9,6 +9,8 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
+set encoding utf8
+set minussign
 set label 1 title at screen 0.5, screen 0.97 center font ",12"
 # An empty focus segment (no customer past the thresholds) gets its note, not a plot.
 if (rows + 0 == 0) {

@@ -9,6 +9,8 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
+set encoding utf8
+set minussign
 stats data using "x" nooutput
 top = STATS_max
 set multiplot layout 1, 2 title title font ",13"

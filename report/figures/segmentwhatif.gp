@@ -9,6 +9,8 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
+set encoding utf8
+set minussign
 set multiplot layout 1, 2 title title."\n(".note.")" font ",12"
 set border 1
 set tics nomirror out

@@ -12,6 +12,8 @@ set output out
 set datafile separator "\t"
 set datafile columnheaders
 set decimalsign ","
+set encoding utf8
+set minussign
 set title title font ",13" offset 0, 1.5
 set xlabel xlabel
 set border 1
