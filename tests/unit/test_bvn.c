@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "stats/bvn.h"
 
 #define PI 3.14159265358979323846
@@ -100,13 +102,6 @@ static void test_scipy_fixture(void **state)
     print_message("bvn: %zu scipy rows, max |diff| %.3g\n", nrows, maxdiff);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_origin_closed_form),
-        cmocka_unit_test(test_independent_and_degenerate),
-        cmocka_unit_test(test_infinities_and_edges),
-        cmocka_unit_test(test_scipy_fixture),
-    };
-    return cmocka_run_group_tests_name("bvn", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("bvn", NULL, NULL, cmocka_unit_test(test_origin_closed_form),
+          cmocka_unit_test(test_independent_and_degenerate), cmocka_unit_test(test_infinities_and_edges),
+          cmocka_unit_test(test_scipy_fixture))

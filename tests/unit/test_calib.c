@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,12 +117,5 @@ static void test_write_read(void **state)
     fclose(fp);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_against_sklearn),
-        cmocka_unit_test(test_isotonic_hand),
-        cmocka_unit_test(test_write_read),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_against_sklearn), cmocka_unit_test(test_isotonic_hand),
+          cmocka_unit_test(test_write_read))

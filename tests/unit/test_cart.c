@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "models/cart.h"
 #include "fixture.h"
 #include "models/tree.h"
@@ -448,20 +450,9 @@ static void test_full_tree_and_roundtrip(void **state)
     free(o3);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_four_points),
-        cmocka_unit_test(test_min_samples_leaf),
-        cmocka_unit_test(test_xor_is_a_leaf),
-        cmocka_unit_test(test_depth_limit_and_split_limit),
-        cmocka_unit_test(test_class_weight_and_sample_weight),
-        cmocka_unit_test(test_entropy_hand),
-        cmocka_unit_test(test_max_features),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_load_errors),
-        cmocka_unit_test_setup_teardown(test_sklearn_trees, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_full_tree_and_roundtrip, setup, teardown),
-    };
-    return cmocka_run_group_tests_name("cart", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("cart", NULL, NULL, cmocka_unit_test(test_four_points), cmocka_unit_test(test_min_samples_leaf),
+          cmocka_unit_test(test_xor_is_a_leaf), cmocka_unit_test(test_depth_limit_and_split_limit),
+          cmocka_unit_test(test_class_weight_and_sample_weight), cmocka_unit_test(test_entropy_hand),
+          cmocka_unit_test(test_max_features), cmocka_unit_test(test_errors), cmocka_unit_test(test_load_errors),
+          cmocka_unit_test_setup_teardown(test_sklearn_trees, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_full_tree_and_roundtrip, setup, teardown))

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "stats/corr.h"
 
 #define FIX "tests/oracle/fixtures/"
@@ -151,12 +153,5 @@ static void test_vif_collinear(void **state)
     assert_int_equal(corr_vif(cols, 4, 4, vif, NULL, &e), ERR_DATA);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hand),
-        cmocka_unit_test(test_fixture),
-        cmocka_unit_test(test_vif_collinear),
-    };
-    return cmocka_run_group_tests_name("corr", tests, load, NULL);
-}
+TEST_MAIN_NAMED("corr", load, NULL, cmocka_unit_test(test_hand), cmocka_unit_test(test_fixture),
+          cmocka_unit_test(test_vif_collinear))

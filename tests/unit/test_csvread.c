@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -604,28 +606,13 @@ static void test_num_parse_rejects(void **state)
     assert_int_not_equal(num_parse(NULL, '.', &v), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_real_market_file),
-        cmocka_unit_test(test_real_money_semicolon_decimal_comma),
-        cmocka_unit_test(test_real_market_money_and_time),
-        cmocka_unit_test(test_bom_stripped),
-        cmocka_unit_test(test_lf),
-        cmocka_unit_test(test_mixed_line_ends_no_final_newline),
-        cmocka_unit_test(test_quoted_separator_and_newline),
-        cmocka_unit_test(test_sniff_and_given_separator),
-        cmocka_unit_test(test_header_only_empty_cells_spaces_blank_lines),
-        cmocka_unit_test(test_chunk_boundaries),
-        cmocka_unit_test(test_many_rows),
-        cmocka_unit_test(test_error_io_and_empty),
-        cmocka_unit_test(test_error_ragged),
-        cmocka_unit_test(test_error_nul),
-        cmocka_unit_test(test_error_utf8),
-        cmocka_unit_test(test_error_quotes),
-        cmocka_unit_test(test_error_header_names),
-        cmocka_unit_test(test_num_parse_accepts),
-        cmocka_unit_test(test_num_parse_rejects),
-    };
-    return cmocka_run_group_tests_name("csvread", tests, group_setup, group_teardown);
-}
+TEST_MAIN_NAMED("csvread", group_setup, group_teardown, cmocka_unit_test(test_real_market_file),
+          cmocka_unit_test(test_real_money_semicolon_decimal_comma), cmocka_unit_test(test_real_market_money_and_time),
+          cmocka_unit_test(test_bom_stripped), cmocka_unit_test(test_lf),
+          cmocka_unit_test(test_mixed_line_ends_no_final_newline), cmocka_unit_test(test_quoted_separator_and_newline),
+          cmocka_unit_test(test_sniff_and_given_separator),
+          cmocka_unit_test(test_header_only_empty_cells_spaces_blank_lines), cmocka_unit_test(test_chunk_boundaries),
+          cmocka_unit_test(test_many_rows), cmocka_unit_test(test_error_io_and_empty),
+          cmocka_unit_test(test_error_ragged), cmocka_unit_test(test_error_nul), cmocka_unit_test(test_error_utf8),
+          cmocka_unit_test(test_error_quotes), cmocka_unit_test(test_error_header_names),
+          cmocka_unit_test(test_num_parse_accepts), cmocka_unit_test(test_num_parse_rejects))

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "study/eda.h"
 
 static const char *const names[3] = {"neg", "pos", "all"};
@@ -228,16 +230,6 @@ static void test_smd_rank(void **state)
     table_free(t);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_classes),
-        cmocka_unit_test(test_select),
-        cmocka_unit_test(test_numeric),
-        cmocka_unit_test(test_freq_order_and_shares),
-        cmocka_unit_test(test_freq_empty_class),
-        cmocka_unit_test(test_smd_order),
-        cmocka_unit_test(test_smd_rank),
-    };
-    return cmocka_run_group_tests_name("eda", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("eda", NULL, NULL, cmocka_unit_test(test_classes), cmocka_unit_test(test_select),
+          cmocka_unit_test(test_numeric), cmocka_unit_test(test_freq_order_and_shares),
+          cmocka_unit_test(test_freq_empty_class), cmocka_unit_test(test_smd_order), cmocka_unit_test(test_smd_rank))

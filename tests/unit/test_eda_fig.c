@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "study/eda.h"
 #include "out/eda_fig.h"
 #include "out/figure.h"
@@ -364,15 +366,8 @@ static void test_fig_freq(void **state)
     eda_freq_free(f);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_slug),           cmocka_unit_test(test_name),
-        cmocka_unit_test(test_title),          cmocka_unit_test(test_vars_write),
-        cmocka_unit_test(test_hist_numpy),     cmocka_unit_test(test_hist_shares),
-        cmocka_unit_test(test_discrete_and_bars), cmocka_unit_test(test_box_matplotlib),
-        cmocka_unit_test(test_box_table),      cmocka_unit_test(test_box_classes),
-        cmocka_unit_test(test_fig_freq),
-    };
-    return cmocka_run_group_tests_name("eda_fig", tests, load, unload);
-}
+TEST_MAIN_NAMED("eda_fig", load, unload, cmocka_unit_test(test_slug), cmocka_unit_test(test_name),
+          cmocka_unit_test(test_title), cmocka_unit_test(test_vars_write), cmocka_unit_test(test_hist_numpy),
+          cmocka_unit_test(test_hist_shares), cmocka_unit_test(test_discrete_and_bars),
+          cmocka_unit_test(test_box_matplotlib), cmocka_unit_test(test_box_table), cmocka_unit_test(test_box_classes),
+          cmocka_unit_test(test_fig_freq))

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "test_main.h"
 #include <gsl/gsl_rng.h>
 
 #include "explain/explain.h"
@@ -419,13 +421,7 @@ static void test_fig_beeswarm(void **state)
     table_free(t);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_linear_by_hand),    cmocka_unit_test(test_kernel_exact_vs_brute),
-        cmocka_unit_test(test_kernel_threads),    cmocka_unit_test(test_tree_additivity),
-        cmocka_unit_test(test_permutation),       cmocka_unit_test(test_summaries),
-        cmocka_unit_test(test_fig_waterfall_bar), cmocka_unit_test(test_fig_beeswarm),
-    };
-    return cmocka_run_group_tests_name("explain", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("explain", NULL, NULL, cmocka_unit_test(test_linear_by_hand),
+          cmocka_unit_test(test_kernel_exact_vs_brute), cmocka_unit_test(test_kernel_threads),
+          cmocka_unit_test(test_tree_additivity), cmocka_unit_test(test_permutation), cmocka_unit_test(test_summaries),
+          cmocka_unit_test(test_fig_waterfall_bar), cmocka_unit_test(test_fig_beeswarm))

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "io/csvread.h"
 #include "models/knn.h"
 #include "io/kv.h"
@@ -181,12 +183,5 @@ static void test_exact_sizes(void **state)
     remove(path);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_regressions),
-        cmocka_unit_test(test_seed_models_load),
-        cmocka_unit_test(test_exact_sizes),
-    };
-    return cmocka_run_group_tests_name("fuzz_regressions", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("fuzz_regressions", NULL, NULL, cmocka_unit_test(test_regressions),
+          cmocka_unit_test(test_seed_models_load), cmocka_unit_test(test_exact_sizes))

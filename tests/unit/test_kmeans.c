@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "stats/kmeans.h"
 
 #define assert_double_equal(got, want, tol) assert_close_at((got), (want), (tol), __FILE__, __LINE__)
@@ -186,12 +188,6 @@ static void test_errors(void **state)
     kmeans_free(NULL);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_blobs),        cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_k_at_least_n), cmocka_unit_test(test_duplicates),
-        cmocka_unit_test(test_round),        cmocka_unit_test(test_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_blobs), cmocka_unit_test(test_deterministic),
+          cmocka_unit_test(test_k_at_least_n), cmocka_unit_test(test_duplicates), cmocka_unit_test(test_round),
+          cmocka_unit_test(test_errors))

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "test_main.h"
 #include <gsl/gsl_rng.h>
 
 #include "models/knn.h"
@@ -448,20 +450,7 @@ static void test_mix_errors(void **state)
     knn_free(m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_four_points),
-        cmocka_unit_test(test_metric),
-        cmocka_unit_test(test_zero_distance),
-        cmocka_unit_test(test_ties),
-        cmocka_unit_test(test_heap_vs_sort),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_load_errors),
-        cmocka_unit_test(test_sklearn),
-        cmocka_unit_test(test_mix),
-        cmocka_unit_test(test_mix_zero_distance),
-        cmocka_unit_test(test_mix_errors),
-    };
-    return cmocka_run_group_tests_name("knn", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("knn", NULL, NULL, cmocka_unit_test(test_four_points), cmocka_unit_test(test_metric),
+          cmocka_unit_test(test_zero_distance), cmocka_unit_test(test_ties), cmocka_unit_test(test_heap_vs_sort),
+          cmocka_unit_test(test_errors), cmocka_unit_test(test_load_errors), cmocka_unit_test(test_sklearn),
+          cmocka_unit_test(test_mix), cmocka_unit_test(test_mix_zero_distance), cmocka_unit_test(test_mix_errors))

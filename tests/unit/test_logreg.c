@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,13 +393,6 @@ static void test_errors(void **state)
     assert_non_null(strstr(e.msg, "expected C > 0"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fixture_provenance), cmocka_unit_test(test_sklearn_cases),
-        cmocka_unit_test(test_separable_1d),
-        cmocka_unit_test(test_balanced_by_hand), cmocka_unit_test(test_save_load),
-        cmocka_unit_test(test_errors),           cmocka_unit_test(test_l2_leaves_rand_alone),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_fixture_provenance), cmocka_unit_test(test_sklearn_cases),
+          cmocka_unit_test(test_separable_1d), cmocka_unit_test(test_balanced_by_hand),
+          cmocka_unit_test(test_save_load), cmocka_unit_test(test_errors), cmocka_unit_test(test_l2_leaves_rand_alone))

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,19 +457,8 @@ static void test_delong_paired(void **state)
     tsv_free(ex);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_auc_hand),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_confusion_hand),
-        cmocka_unit_test(test_prob_hand),
-        cmocka_unit_test(test_calibration_edges),
-        cmocka_unit_test(test_gains_hand),
-        cmocka_unit_test(test_roc_pr_hand),
-        cmocka_unit_test(test_delong_random),
-        cmocka_unit_test(test_delong_paired),
-        cmocka_unit_test(test_sklearn_fixtures),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_auc_hand), cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_confusion_hand), cmocka_unit_test(test_prob_hand),
+          cmocka_unit_test(test_calibration_edges), cmocka_unit_test(test_gains_hand),
+          cmocka_unit_test(test_roc_pr_hand), cmocka_unit_test(test_delong_random),
+          cmocka_unit_test(test_delong_paired), cmocka_unit_test(test_sklearn_fixtures))

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "core/order.h"
 
 static void check(const double *v, size_t n, int descending, const size_t *want)
@@ -49,13 +51,5 @@ static void test_empty(void **state)
     assert_int_equal(out[0], 42);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ascending_stable),
-        cmocka_unit_test(test_descending_stable),
-        cmocka_unit_test(test_nan_last),
-        cmocka_unit_test(test_empty),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_ascending_stable), cmocka_unit_test(test_descending_stable),
+          cmocka_unit_test(test_nan_last), cmocka_unit_test(test_empty))

@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include <cmocka.h>
+
+#include "test_main.h"
 #include <dirent.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -189,13 +191,6 @@ static void test_file_size_limit(void **state)
     assert_int_equal(count_and_clear(), 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_signals_remove_tmp),
-        cmocka_unit_test(test_signal_at_any_moment),
-        cmocka_unit_test(test_ignored_signal_left_alone),
-        cmocka_unit_test(test_file_size_limit),
-    };
-    return cmocka_run_group_tests_name("outfile_signals", tests, setup, teardown);
-}
+TEST_MAIN_NAMED("outfile_signals", setup, teardown, cmocka_unit_test(test_signals_remove_tmp),
+          cmocka_unit_test(test_signal_at_any_moment), cmocka_unit_test(test_ignored_signal_left_alone),
+          cmocka_unit_test(test_file_size_limit))

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,15 +220,7 @@ static void test_schema_errors(void **state)
     params_free(p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_typed_getters),
-        cmocka_unit_test(test_errors_name_line_and_key),
-        cmocka_unit_test(test_bad_files),
-        cmocka_unit_test(test_schema_of_the_project),
-        cmocka_unit_test(test_schema_errors),
-        cmocka_unit_test(test_schema_column_errors),
-    };
-    return cmocka_run_group_tests_name("params", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("params", NULL, NULL, cmocka_unit_test(test_typed_getters),
+          cmocka_unit_test(test_errors_name_line_and_key), cmocka_unit_test(test_bad_files),
+          cmocka_unit_test(test_schema_of_the_project), cmocka_unit_test(test_schema_errors),
+          cmocka_unit_test(test_schema_column_errors))

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "stats/phik.h"
 
 #define FIX "tests/oracle/fixtures/"
@@ -427,12 +429,6 @@ static void test_market_file(void **state)
     csv_free(&d);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_worked_examples), cmocka_unit_test(test_case_files),
-        cmocka_unit_test(test_special_cases),   cmocka_unit_test(test_binning),
-        cmocka_unit_test(test_tables_fixture),  cmocka_unit_test(test_market_file),
-    };
-    return cmocka_run_group_tests_name("phik", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("phik", NULL, NULL, cmocka_unit_test(test_worked_examples), cmocka_unit_test(test_case_files),
+          cmocka_unit_test(test_special_cases), cmocka_unit_test(test_binning), cmocka_unit_test(test_tables_fixture),
+          cmocka_unit_test(test_market_file))

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "io/params.h"
 #include "models/pipeline.h"
 #include "fixture.h"
@@ -326,12 +328,5 @@ static void test_save_load(void **state)
     world_free(w);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_config_text), cmocka_unit_test(test_data_roles),
-        cmocka_unit_test(test_hand),        cmocka_unit_test(test_sklearn_proba),
-        cmocka_unit_test(test_save_load),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_config_text), cmocka_unit_test(test_data_roles),
+          cmocka_unit_test(test_hand), cmocka_unit_test(test_sklearn_proba), cmocka_unit_test(test_save_load))

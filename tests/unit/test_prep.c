@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -485,15 +487,6 @@ static void test_real_column_transformer(void **state)
     market_free(m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scalers_hand),
-        cmocka_unit_test(test_transformer_hand),
-        cmocka_unit_test(test_save_load_bitexact),
-        cmocka_unit_test(test_real_scalers),
-        cmocka_unit_test(test_real_encoders),
-        cmocka_unit_test(test_real_column_transformer),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_scalers_hand), cmocka_unit_test(test_transformer_hand),
+          cmocka_unit_test(test_save_load_bitexact), cmocka_unit_test(test_real_scalers),
+          cmocka_unit_test(test_real_encoders), cmocka_unit_test(test_real_column_transformer))

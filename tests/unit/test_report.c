@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,13 +121,5 @@ static void test_sha256(void **state)
     assert_non_null(strstr(e.msg, "/nonexistent/x"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plural),
-        cmocka_unit_test(test_fill),
-        cmocka_unit_test(test_conclusion),
-        cmocka_unit_test(test_sha256),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_plural), cmocka_unit_test(test_fill), cmocka_unit_test(test_conclusion),
+          cmocka_unit_test(test_sha256))

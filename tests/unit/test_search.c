@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "io/params.h"
 #include "models/pipeline.h"
 #include "fixture.h"
@@ -314,11 +316,5 @@ static void test_metrics(void **state)
     assert_int_equal(search_metrics(one, s, 2, 0.5, m, &e), ERR_DATA);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),      cmocka_unit_test(test_draw),    cmocka_unit_test(test_cv_sklearn),
-        cmocka_unit_test(test_cv_threads), cmocka_unit_test(test_metrics),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_parse), cmocka_unit_test(test_draw), cmocka_unit_test(test_cv_sklearn),
+          cmocka_unit_test(test_cv_threads), cmocka_unit_test(test_metrics))

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "study/segment.h"
 
 #define FIX "tests/oracle/fixtures/"
@@ -409,16 +411,8 @@ static void test_profile(void **state)
     free(g);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_level_boundaries), cmocka_unit_test(test_assign_boundaries),
-        cmocka_unit_test(test_assign_bad_grid),  cmocka_unit_test(test_profit_at_risk),
-        cmocka_unit_test(test_median),           cmocka_unit_test(test_consent_rule),
-        cmocka_unit_test(test_pick_levers),
-        cmocka_unit_test(test_lever_gap),        cmocka_unit_test(test_rank_levers),
-        cmocka_unit_test(test_whatif_value),     cmocka_unit_test(test_scorer_oof),
-        cmocka_unit_test(test_profile),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_level_boundaries), cmocka_unit_test(test_assign_boundaries),
+          cmocka_unit_test(test_assign_bad_grid), cmocka_unit_test(test_profit_at_risk), cmocka_unit_test(test_median),
+          cmocka_unit_test(test_consent_rule), cmocka_unit_test(test_pick_levers), cmocka_unit_test(test_lever_gap),
+          cmocka_unit_test(test_rank_levers), cmocka_unit_test(test_whatif_value), cmocka_unit_test(test_scorer_oof),
+          cmocka_unit_test(test_profile))

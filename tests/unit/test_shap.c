@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include <cmocka.h>
+
+#include "test_main.h"
 #include <gsl/gsl_rng.h>
 
 #include "models/knn.h"
@@ -919,27 +921,12 @@ static void test_kernel_mix_errors(void **state)
     assert_non_null(strstr(e.msg, "mixer"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_linear),
-        cmocka_unit_test(test_tree_stump_by_hand),
-        cmocka_unit_test(test_tree_path_hand),
-        cmocka_unit_test(test_tree_interventional_hand),
-        cmocka_unit_test(test_tree_random_brute),
-        cmocka_unit_test(test_tree_sklearn_fixture),
-        cmocka_unit_test(test_tree_errors),
-        cmocka_unit_test(test_tree_speed),
-        cmocka_unit_test(test_group_sum_and_additivity),
-        cmocka_unit_test(test_kernel_exact),
-        cmocka_unit_test(test_kernel_knn_mix),
-        cmocka_unit_test(test_kernel_mix_errors),
-        cmocka_unit_test(test_kernel_groups),
-        cmocka_unit_test(test_kernel_dummy_group),
-        cmocka_unit_test(test_kernel_sampled_linear),
-        cmocka_unit_test(test_kernel_sampled_nonlinear),
-        cmocka_unit_test(test_kernel_agrees_with_exact_explainers),
-        cmocka_unit_test(test_kernel_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_linear), cmocka_unit_test(test_tree_stump_by_hand),
+          cmocka_unit_test(test_tree_path_hand), cmocka_unit_test(test_tree_interventional_hand),
+          cmocka_unit_test(test_tree_random_brute), cmocka_unit_test(test_tree_sklearn_fixture),
+          cmocka_unit_test(test_tree_errors), cmocka_unit_test(test_tree_speed),
+          cmocka_unit_test(test_group_sum_and_additivity), cmocka_unit_test(test_kernel_exact),
+          cmocka_unit_test(test_kernel_knn_mix), cmocka_unit_test(test_kernel_mix_errors),
+          cmocka_unit_test(test_kernel_groups), cmocka_unit_test(test_kernel_dummy_group),
+          cmocka_unit_test(test_kernel_sampled_linear), cmocka_unit_test(test_kernel_sampled_nonlinear),
+          cmocka_unit_test(test_kernel_agrees_with_exact_explainers), cmocka_unit_test(test_kernel_errors))

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,19 +403,8 @@ static void test_groups_find(void **state)
     assert_int_equal(nrows, 6);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split_file),
-        cmocka_unit_test(test_shuffle_is_numpy),
-        cmocka_unit_test(test_approximate_mode),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_kfold_hand),
-        cmocka_unit_test(test_train_test_real),
-        cmocka_unit_test(test_kfold_real),
-        cmocka_unit_test(test_groups_of_one),
-        cmocka_unit_test(test_groups_together),
-        cmocka_unit_test(test_groups_find),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_split_file), cmocka_unit_test(test_shuffle_is_numpy),
+          cmocka_unit_test(test_approximate_mode), cmocka_unit_test(test_errors), cmocka_unit_test(test_kfold_hand),
+          cmocka_unit_test(test_train_test_real), cmocka_unit_test(test_kfold_real),
+          cmocka_unit_test(test_groups_of_one), cmocka_unit_test(test_groups_together),
+          cmocka_unit_test(test_groups_find))

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "stats/stats.h"
 
 #define FIX "tests/oracle/fixtures/"
@@ -289,13 +291,8 @@ static void test_holm_fixture(void **state)
     assert_int_equal(stats_holm(bad, 1, a, &e), ERR_DATA);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quantile_hand),     cmocka_unit_test(test_describe_hand),
-        cmocka_unit_test(test_describe_fixture),  cmocka_unit_test(test_tests_fixture),
-        cmocka_unit_test(test_tests_degenerate),  cmocka_unit_test(test_chi2_fixture),
-        cmocka_unit_test(test_chi2_hand_and_errors), cmocka_unit_test(test_holm_fixture),
-    };
-    return cmocka_run_group_tests_name("stats", tests, load_arrays, free_arrays);
-}
+TEST_MAIN_NAMED("stats", load_arrays, free_arrays, cmocka_unit_test(test_quantile_hand),
+          cmocka_unit_test(test_describe_hand), cmocka_unit_test(test_describe_fixture),
+          cmocka_unit_test(test_tests_fixture), cmocka_unit_test(test_tests_degenerate),
+          cmocka_unit_test(test_chi2_fixture), cmocka_unit_test(test_chi2_hand_and_errors),
+          cmocka_unit_test(test_holm_fixture))

@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,13 +389,6 @@ static void test_no_probability_leaves_rand_alone(void **state)
     svc_free(m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gamma_scale), cmocka_unit_test(test_sklearn_cases),
-        cmocka_unit_test(test_separable_1d), cmocka_unit_test(test_row_order),
-        cmocka_unit_test(test_save_load), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_no_probability_leaves_rand_alone),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_gamma_scale), cmocka_unit_test(test_sklearn_cases),
+          cmocka_unit_test(test_separable_1d), cmocka_unit_test(test_row_order), cmocka_unit_test(test_save_load),
+          cmocka_unit_test(test_errors), cmocka_unit_test(test_no_probability_leaves_rand_alone))

@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -403,12 +405,6 @@ static void test_io_errors(void **state)
     free(dir);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts_and_headers), cmocka_unit_test(test_ids_and_periods),
-        cmocka_unit_test(test_quirks_and_target), cmocka_unit_test(test_reproducible),
-        cmocka_unit_test(test_tiny),               cmocka_unit_test(test_io_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_counts_and_headers), cmocka_unit_test(test_ids_and_periods),
+          cmocka_unit_test(test_quirks_and_target), cmocka_unit_test(test_reproducible), cmocka_unit_test(test_tiny),
+          cmocka_unit_test(test_io_errors))

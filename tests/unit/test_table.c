@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,12 +226,6 @@ static void test_duplicates_but_id(void **state)
     table_free(t);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tsv_roundtrip),     cmocka_unit_test(test_tsv_errors),
-        cmocka_unit_test(test_hashset),           cmocka_unit_test(test_cleaning_rules),
-        cmocka_unit_test(test_duplicates_but_id),
-    };
-    return cmocka_run_group_tests_name("table", tests, NULL, NULL);
-}
+TEST_MAIN_NAMED("table", NULL, NULL, cmocka_unit_test(test_tsv_roundtrip), cmocka_unit_test(test_tsv_errors),
+          cmocka_unit_test(test_hashset), cmocka_unit_test(test_cleaning_rules),
+          cmocka_unit_test(test_duplicates_but_id))

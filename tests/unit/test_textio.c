@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,12 +233,6 @@ static void test_bytes_left(void **state)
     fclose(mem);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tab_keys_and_numbers), cmocka_unit_test(test_tab_errors),
-        cmocka_unit_test(test_tab_stop_byte),        cmocka_unit_test(test_space_dialect),
-        cmocka_unit_test(test_space_quote_and_word_end), cmocka_unit_test(test_bytes_left),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_tab_keys_and_numbers), cmocka_unit_test(test_tab_errors),
+          cmocka_unit_test(test_tab_stop_byte), cmocka_unit_test(test_space_dialect),
+          cmocka_unit_test(test_space_quote_and_word_end), cmocka_unit_test(test_bytes_left))

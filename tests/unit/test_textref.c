@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,12 +176,6 @@ static void test_offer(void **state)
     table_free(tab);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain_and_keys), cmocka_unit_test(test_alternatives_and_default),
-        cmocka_unit_test(test_arguments),      cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_pool),           cmocka_unit_test(test_offer),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, cmocka_unit_test(test_plain_and_keys), cmocka_unit_test(test_alternatives_and_default),
+          cmocka_unit_test(test_arguments), cmocka_unit_test(test_errors), cmocka_unit_test(test_pool),
+          cmocka_unit_test(test_offer))

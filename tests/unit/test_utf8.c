@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <string.h>
 
 #include "core/utf8.h"
@@ -51,8 +53,4 @@ static void test_valid_and_count(void **state)
     assert_int_equal(utf8_count(s, 100), 7); /* stops at the end of the string */
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_seq), cmocka_unit_test(test_valid_and_count)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_seq), cmocka_unit_test(test_valid_and_count))
