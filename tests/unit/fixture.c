@@ -164,6 +164,18 @@ void tsv_split_free(char **v, size_t n)
     free(v);
 }
 
+const char *file_text(const char *path)
+{
+    static char buf[65536];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
 const char *study_params(void)
 {
     const char *p = getenv("ONECLICK_PARAMS");

@@ -20,6 +20,10 @@
  * else params.yaml. */
 const char *study_params(void);
 
+/* A file's text (at most 64 KiB), in a buffer the next call reuses; NULL
+ * when the file cannot be opened. */
+const char *file_text(const char *path);
+
 struct tsv {
     size_t nrows, ncols;
     char **head;  /* ncols header names */

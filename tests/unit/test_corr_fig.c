@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,17 +18,13 @@
 
 static char dir[] = "/tmp/test_corr_fig.XXXXXX";
 
-static char *slurp(const char *name)
+static const char *slurp(const char *name)
 {
-    static char buf[4096];
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    const char *s = file_text(path);
+    assert_non_null(s);
+    return s;
 }
 
 static void test_signed_2x2(void **state)

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "test_main.h"
 
 #include "study/eda.h"
@@ -93,15 +95,11 @@ static void test_title(void **state)
     assert_string_equal(text_number(num, sizeof num, "%.1f", -12.25), "-12,2");
 }
 
-static char *slurp(const char *path)
+static const char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    const char *s = file_text(path);
+    assert_non_null(s);
+    return s;
 }
 
 static void test_vars_write(void **state)

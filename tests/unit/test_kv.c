@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +26,11 @@ static void write_file(const char *content, size_t n)
     fclose(f);
 }
 
-static char *slurp(void)
+static const char *slurp(void)
 {
-    static char buf[4096];
-    FILE *f = fopen(path, "rb");
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    const char *s = file_text(path);
+    assert_non_null(s);
+    return s;
 }
 
 static void test_roundtrip(void **state)

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,16 +47,9 @@ static void clear_dir(void)
     closedir(d);
 }
 
-static char *slurp(const char *path)
+static const char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    static char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    return file_text(path);
 }
 
 static void test_commit_renames(void **state)
@@ -228,7 +223,7 @@ static int child_write_held(void)
     fputs("new", of.fp);
     if (outfile_commit(&of, &e))
         return 14;
-    char *s = slurp(at("old"));
+    const char *s = slurp(at("old"));
     if (!s || strcmp(s, "old") != 0)
         return 15; /* the old content must still be there */
     const char *cur = outfile_current(at("old"));
