@@ -164,6 +164,14 @@ void tsv_split_free(char **v, size_t n)
     free(v);
 }
 
+void assert_near_at(double got, double want, double tol, const char *file, int line)
+{
+    if (isnan(want) && isnan(got))
+        return;
+    if (!(fabs(got - want) <= tol) && got != want)
+        fail_msg("%s:%d: got %.17g, want %.17g (tol %g)", file, line, got, want, tol);
+}
+
 const char *file_text(const char *path)
 {
     static char buf[65536];

@@ -20,6 +20,11 @@
  * else params.yaml. */
 const char *study_params(void);
 
+/* got is want within the absolute tol (or both NaN, or equal, as
+ * infinities are), or fail naming the file and line. */
+#define assert_near(got, want, tol) assert_near_at((got), (want), (tol), __FILE__, __LINE__)
+void assert_near_at(double got, double want, double tol, const char *file, int line);
+
 /* A file's text (at most 64 KiB), in a buffer the next call reuses; NULL
  * when the file cannot be opened. */
 const char *file_text(const char *path);

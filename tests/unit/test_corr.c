@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "test_main.h"
 
 #include "stats/corr.h"
@@ -16,15 +18,6 @@
 #define FIX "tests/oracle/fixtures/"
 #define P 6
 #define NMAX 512
-
-#define assert_near(got, want, tol) assert_near_at((got), (want), (tol), __FILE__, __LINE__)
-static void assert_near_at(double got, double want, double tol, const char *file, int line)
-{
-    if (isnan(want) && isnan(got))
-        return;
-    if (!(fabs(got - want) <= tol) && got != want)
-        fail_msg("%s:%d: got %.17g, want %.17g (tol %g)", file, line, got, want, tol);
-}
 
 static double data[P][NMAX];
 static size_t nrows;

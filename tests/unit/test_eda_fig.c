@@ -22,7 +22,7 @@
 
 #define FIX "tests/oracle/fixtures/"
 
-#define assert_near(got, want) assert_true(fabs((double)(got) - (double)(want)) <= 1e-12 * (1 + fabs((double)(want))))
+#define assert_rel(got, want) assert_true(fabs((double)(got) - (double)(want)) <= 1e-12 * (1 + fabs((double)(want))))
 
 static void test_slug(void **state)
 {
@@ -228,12 +228,12 @@ static void test_hist_shares(void **state)
     struct table *t;
     struct err e;
     assert_int_equal(eda_fig_hist(x, cls, 7, 2, &t, &e), 0);
-    assert_near(t->cols[0].num[0], 1);   /* centre */
-    assert_near(t->cols[1].num[1], 2);   /* width */
-    assert_near(t->cols[6].num[0], 100.0 / 3);
-    assert_near(t->cols[6].num[1], 200.0 / 3);
-    assert_near(t->cols[7].num[0], 50);
-    assert_near(t->cols[7].num[1], 50);
+    assert_rel(t->cols[0].num[0], 1);   /* centre */
+    assert_rel(t->cols[1].num[1], 2);   /* width */
+    assert_rel(t->cols[6].num[0], 100.0 / 3);
+    assert_rel(t->cols[6].num[1], 200.0 / 3);
+    assert_rel(t->cols[7].num[0], 50);
+    assert_rel(t->cols[7].num[1], 50);
     table_free(t);
     assert_int_equal(eda_fig_hist(x, cls, 7, 0, &t, &e), ERR_DATA);
     const int none[] = {-1, -1, -1, -1, -1, -1, -1};
@@ -257,12 +257,12 @@ static void test_discrete_and_bars(void **state)
     assert_int_equal(eda_fig_bars(x, cls, 7, &t, &e), 0);
     /* values with a class: 1 (neg), 2 (pos), 3 (neg, pos, neg) */
     assert_int_equal(t->nrows, 3);
-    assert_near(t->cols[0].num[0], 1);
-    assert_near(t->cols[0].num[2], 3);
-    assert_near(t->cols[1].num[2], 2); /* count0 of 3 */
-    assert_near(t->cols[2].num[1], 1); /* count1 of 2 */
-    assert_near(t->cols[3].num[0], 100.0 / 3);
-    assert_near(t->cols[4].num[2], 50);
+    assert_rel(t->cols[0].num[0], 1);
+    assert_rel(t->cols[0].num[2], 3);
+    assert_rel(t->cols[1].num[2], 2); /* count0 of 3 */
+    assert_rel(t->cols[2].num[1], 1); /* count1 of 2 */
+    assert_rel(t->cols[3].num[0], 100.0 / 3);
+    assert_rel(t->cols[4].num[2], 50);
     table_free(t);
 }
 
@@ -283,9 +283,9 @@ static void test_box_matplotlib(void **state)
         struct fixcase *fc = find_case(name);
         struct eda_box b;
         assert_int_equal(eda_box_compute(fc->x, fc->n, &b, &e), 0);
-        assert_near(b.q25, q1);
-        assert_near(b.median, med);
-        assert_near(b.q75, q3);
+        assert_rel(b.q25, q1);
+        assert_rel(b.median, med);
+        assert_rel(b.q75, q3);
         assert_true(b.lo == wlo && b.hi == whi);
         size_t k = 0;
         for (char *s = fl; *s; k++) {
@@ -316,10 +316,10 @@ static void test_box_table(void **state)
     assert_string_equal(t->cols[7].name, "point"); /* box.gp reads column 8 by number */
     const double row0[] = {0.8, 1, 1, 2, 3, 4, 4};
     for (int j = 0; j < 7; j++)
-        assert_near(t->cols[j].num[0], row0[j]);
+        assert_rel(t->cols[j].num[0], row0[j]);
     assert_true(isnan(t->cols[7].num[0]));
-    assert_near(t->cols[0].num[1], 0.8);
-    assert_near(t->cols[7].num[1], 100);
+    assert_rel(t->cols[0].num[1], 0.8);
+    assert_rel(t->cols[7].num[1], 100);
     assert_true(isnan(t->cols[3].num[1]));
     assert_true(isnan(t->cols[3].num[2]));
     table_free(t);
@@ -334,13 +334,13 @@ static void test_box_classes(void **state)
     struct err e;
     assert_int_equal(eda_fig_box_classes(t, 2, 0.2, x, cls, 7, &e), 0);
     assert_int_equal(t->nrows, 2);
-    assert_near(t->cols[0].num[0], 1.8);
-    assert_near(t->cols[1].num[0], 0);
-    assert_near(t->cols[4].num[0], 2);  /* median of the negative class */
-    assert_near(t->cols[0].num[1], 2.2);
-    assert_near(t->cols[1].num[1], 1);
-    assert_near(t->cols[4].num[1], 20);
-    assert_near(t->cols[6].num[1], 30); /* upper whisker */
+    assert_rel(t->cols[0].num[0], 1.8);
+    assert_rel(t->cols[1].num[0], 0);
+    assert_rel(t->cols[4].num[0], 2);  /* median of the negative class */
+    assert_rel(t->cols[0].num[1], 2.2);
+    assert_rel(t->cols[1].num[1], 1);
+    assert_rel(t->cols[4].num[1], 20);
+    assert_rel(t->cols[6].num[1], 30); /* upper whisker */
     table_free(t);
 }
 
@@ -355,11 +355,11 @@ static void test_fig_freq(void **state)
     assert_int_equal(eda_freq_count(x, cls, 4, NULL, 0, &f, &e), 0);
     assert_int_equal(eda_fig_freq(f, &t, &e), 0);
     assert_int_equal(t->nrows, 2); /* b (3), a (1) */
-    assert_near(t->cols[0].num[1], 1);
-    assert_near(t->cols[3].num[0], 3);
-    assert_near(t->cols[4].num[0], 100);
-    assert_near(t->cols[5].num[0], 50);
-    assert_near(t->cols[6].num[0], 75);
+    assert_rel(t->cols[0].num[1], 1);
+    assert_rel(t->cols[3].num[0], 3);
+    assert_rel(t->cols[4].num[0], 100);
+    assert_rel(t->cols[5].num[0], 50);
+    assert_rel(t->cols[6].num[0], 75);
     table_free(t);
     eda_freq_free(f);
 }

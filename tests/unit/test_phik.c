@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "test_main.h"
 
 #include "stats/phik.h"
@@ -19,15 +21,6 @@
 #define CASES "tests/oracle/fixtures/phik-cases/"
 /* phik.md: phik's own root is only good to xtol 1e-5, compare at 5e-5 */
 #define PHIK_TOL 5e-5
-
-#define assert_near(got, want, tol) assert_near_at((got), (want), (tol), __FILE__, __LINE__)
-static void assert_near_at(double got, double want, double tol, const char *file, int line)
-{
-    if (isnan(want) && isnan(got))
-        return;
-    if (!(fabs(got - want) <= tol) && got != want)
-        fail_msg("%s:%d: got %.17g, want %.17g (tol %g)", file, line, got, want, tol);
-}
 
 static double table_phik(const double *O, size_t r, size_t c, int noise)
 {
