@@ -1,3 +1,4 @@
+#include "core/fileio.h"
 #include "models/knn.h"
 
 #include <errno.h>
@@ -452,17 +453,14 @@ int knn_write(const struct knn *m, FILE *fp, struct err *e)
     return ERR_OK;
 }
 
+static int write_cb(const void *obj, FILE *fp, struct err *e)
+{
+    return knn_write(obj, fp, e);
+}
+
 int knn_save(const struct knn *m, const char *path, struct err *e)
 {
-    struct outfile of;
-    int rc = outfile_open(path, &of, e);
-    if (rc)
-        return rc;
-    if ((rc = knn_write(m, of.fp, e))) {
-        outfile_abort(&of);
-        return err_prefix(e, "%s: ", path);
-    }
-    return outfile_commit(&of, e);
+    return fileio_save(path, write_cb, m, e);
 }
 
 /* Past the field that ended at end, which must be a space or the end of the line. */
@@ -583,13 +581,13 @@ done:
     return rc;
 }
 
+static int read_cb(FILE *fp, const char *name, void *out, struct err *e)
+{
+    return knn_read(fp, name, out, e);
+}
+
 int knn_load(const char *path, struct knn **out, struct err *e)
 {
     *out = NULL;
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    int rc = knn_read(fp, path, out, e);
-    fclose(fp);
-    return rc;
+    return fileio_load(path, read_cb, out, e);
 }

@@ -1,4 +1,5 @@
 /* logreg: binary logistic regression over liblinear (see logreg.h). */
+#include "core/fileio.h"
 #include "models/logreg.h"
 
 #include <errno.h>
@@ -232,18 +233,14 @@ int logreg_write(const struct logreg *m, FILE *fp, struct err *e)
     return ERR_OK;
 }
 
+static int write_cb(const void *obj, FILE *fp, struct err *e)
+{
+    return logreg_write(obj, fp, e);
+}
+
 int logreg_save(const struct logreg *m, const char *path, struct err *e)
 {
-    struct outfile of;
-    int rc = outfile_open(path, &of, e);
-    if (rc)
-        return rc;
-    rc = logreg_write(m, of.fp, e);
-    if (rc) {
-        outfile_abort(&of);
-        return err_prefix(e, "%s: ", path);
-    }
-    return outfile_commit(&of, e);
+    return fileio_save(path, write_cb, m, e);
 }
 
 /* "expected a or b": the value of a two-word setting (0 for a, 1 for b). */
@@ -324,13 +321,13 @@ int logreg_read(FILE *fp, const char *name, size_t *line, struct logreg **out, s
     return rc;
 }
 
+static int read_cb(FILE *fp, const char *name, void *out, struct err *e)
+{
+    return logreg_read(fp, name, NULL, out, e);
+}
+
 int logreg_load(const char *path, struct logreg **out, struct err *e)
 {
     *out = NULL;
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    int rc = logreg_read(fp, path, NULL, out, e);
-    fclose(fp);
-    return rc;
+    return fileio_load(path, read_cb, out, e);
 }

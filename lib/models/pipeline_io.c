@@ -1,6 +1,7 @@
 /* pipeline: the text form of a fitted pipeline (see pipeline.h): a three-line
  * header, then the blocks of lib/prep and of the model, each of which reads
  * its own lines back to the same bits. */
+#include "core/fileio.h"
 #include "models/pipeline.h"
 
 #include <errno.h>
@@ -95,26 +96,23 @@ int pipeline_read(FILE *fp, const char *name, struct pipeline **out, struct err 
     return 0;
 }
 
+static int write_cb(const void *obj, FILE *fp, struct err *e)
+{
+    return pipeline_write(obj, fp, e);
+}
+
 int pipeline_save(const struct pipeline *p, const char *path, struct err *e)
 {
-    struct outfile of;
-    int rc = outfile_open(path, &of, e);
-    if (rc)
-        return rc;
-    if ((rc = pipeline_write(p, of.fp, e))) {
-        /* The model writers name the model ("svc: write failed"); say which file. */
-        outfile_abort(&of);
-        return err_prefix(e, "%s: ", path);
-    }
-    return outfile_commit(&of, e);
+    return fileio_save(path, write_cb, p, e);
+}
+
+static int read_cb(FILE *fp, const char *name, void *out, struct err *e)
+{
+    return pipeline_read(fp, name, out, e);
 }
 
 int pipeline_load(const char *path, struct pipeline **out, struct err *e)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    int rc = pipeline_read(fp, path, out, e);
-    fclose(fp);
-    return rc;
+    *out = NULL;
+    return fileio_load(path, read_cb, out, e);
 }

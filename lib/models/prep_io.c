@@ -10,6 +10,7 @@
  * Doubles are %.17g, which strtod reads back to the same bits, so a reloaded
  * transformer transforms bit-identically. Output names are not stored: they
  * are derived from the features (prep_layout). */
+#include "core/fileio.h"
 #include "models/prep.h"
 
 #include <errno.h>
@@ -237,28 +238,23 @@ done:
     return ERR_OK;
 }
 
+static int write_cb(const void *obj, FILE *fp, struct err *e)
+{
+    return prep_write(obj, fp, e);
+}
+
 int prep_save(const struct prep *p, const char *path, struct err *e)
 {
-    /* lib/outfile: fsync, the usual file mode, and no temporary file left
-     * behind by a failure or an interrupted run. */
-    struct outfile of;
-    int rc = outfile_open(path, &of, e);
-    if (rc)
-        return rc;
-    if ((rc = prep_write(p, of.fp, e))) {
-        outfile_abort(&of);
-        return err_prefix(e, "%s: ", path);
-    }
-    return outfile_commit(&of, e);
+    return fileio_save(path, write_cb, p, e);
+}
+
+static int read_cb(FILE *fp, const char *name, void *out, struct err *e)
+{
+    return prep_read(fp, name, out, e);
 }
 
 int prep_load(const char *path, struct prep **out, struct err *e)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    int rc = prep_read(f, path, out, e);
-    fclose(f);
-    return rc;
+    return fileio_load(path, read_cb, out, e);
 }

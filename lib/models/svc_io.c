@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fileio.h"
 #include "core/outfile.h"
 #include "models/svc.h"
 #include "models/svc_model.h"
@@ -45,18 +46,14 @@ int svc_write(const struct svc *m, FILE *fp, struct err *e)
     return ERR_OK;
 }
 
+static int write_cb(const void *obj, FILE *fp, struct err *e)
+{
+    return svc_write(obj, fp, e);
+}
+
 int svc_save(const struct svc *m, const char *path, struct err *e)
 {
-    struct outfile of;
-    int rc = outfile_open(path, &of, e);
-    if (rc)
-        return rc;
-    rc = svc_write(m, of.fp, e);
-    if (rc) {
-        outfile_abort(&of);
-        return err_prefix(e, "%s: ", path);
-    }
-    return outfile_commit(&of, e);
+    return fileio_save(path, write_cb, m, e);
 }
 
 /* key<TAB>one integer; unlike logreg's files a trailing tab passes (as it
@@ -233,13 +230,13 @@ int svc_read(FILE *fp, const char *name, size_t *line, struct svc **out, struct 
     return ERR_OK;
 }
 
+static int read_cb(FILE *fp, const char *name, void *out, struct err *e)
+{
+    return svc_read(fp, name, NULL, out, e);
+}
+
 int svc_load(const char *path, struct svc **out, struct err *e)
 {
     *out = NULL;
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    int rc = svc_read(fp, path, NULL, out, e);
-    fclose(fp);
-    return rc;
+    return fileio_load(path, read_cb, out, e);
 }

@@ -1,3 +1,4 @@
+#include "core/fileio.h"
 #include "models/tree.h"
 
 #include <errno.h>
@@ -188,18 +189,14 @@ int tree_write(const struct tree *t, FILE *fp, struct err *e)
     return ERR_OK;
 }
 
+static int write_cb(const void *obj, FILE *fp, struct err *e)
+{
+    return tree_write(obj, fp, e);
+}
+
 int tree_save(const struct tree *t, const char *path, struct err *e)
 {
-    struct outfile of;
-    int rc = outfile_open(path, &of, e);
-    if (rc)
-        return rc;
-    rc = tree_write(t, of.fp, e);
-    if (rc) {
-        outfile_abort(&of);
-        return err_prefix(e, "%s: ", path);
-    }
-    return outfile_commit(&of, e);
+    return fileio_save(path, write_cb, t, e);
 }
 
 int tree_read(FILE *fp, const char *name, struct tree **out, struct err *e)
@@ -256,13 +253,13 @@ done:
     return rc;
 }
 
+static int read_cb(FILE *fp, const char *name, void *out, struct err *e)
+{
+    return tree_read(fp, name, out, e);
+}
+
 int tree_load(const char *path, struct tree **out, struct err *e)
 {
     *out = NULL;
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    int rc = tree_read(fp, path, out, e);
-    fclose(fp);
-    return rc;
+    return fileio_load(path, read_cb, out, e);
 }
