@@ -1,5 +1,6 @@
 /* explain: the explainer of a fitted pipeline, permutation importance, and
  * the small summaries the explain stage reports (see explain.h). */
+#include "core/mem.h"
 #include "explain/explain.h"
 
 #include <math.h>
@@ -64,13 +65,8 @@ int explain_model_score(const struct pipeline *p, const double *X, size_t n, dou
 
 void explain_result_free(struct explain_result *r)
 {
-    if (!r)
-        return;
-    free(r->phi);
-    free(r->phi_cols);
-    free(r->output);
-    free(r->gap);
-    free(r);
+    if (r)
+        FREE_ALL(r->phi, r->phi_cols, r->output, r->gap, r);
 }
 
 /* ---- KernelSHAP over threads ------------------------------------------ */
@@ -321,10 +317,7 @@ int explain_permutation(const struct pipeline *p, const double *X, const int *y,
         std[j] = sqrt(ss / (double)n_repeats);
     }
     gsl_rng_free(rng);
-    free(perm);
-    free(drop);
-    free(s);
-    free(Xp);
+    FREE_ALL(perm, drop, s, Xp);
     return rc;
 }
 

@@ -1,4 +1,5 @@
 /* explain_study: what the explain stage does (see explain_study.h). */
+#include "core/mem.h"
 #include "explain/explain_study.h"
 
 #include <math.h>
@@ -623,20 +624,9 @@ int explain_study_write(struct explain_study *st, const char *out, const char *f
 void explain_study_free(struct explain_study *st)
 {
     struct explain_importance *im = &st->im;
-    free(im->mean_abs);
-    free(im->perm_mean);
-    free(im->perm_std);
-    free(im->direction);
-    free(im->rank);
-    free(im->order);
+    FREE_ALL(im->mean_abs, im->perm_mean, im->perm_std, im->direction, im->rank, im->order);
     explain_result_free(st->r);
-    free(st->yte);
-    free(st->Xte);
-    free(st->Xtr);
-    free(st->X);
-    free(st->train);
-    free(st->test);
-    free(st->is_test);
+    FREE_ALL(st->yte, st->Xte, st->Xtr, st->X, st->train, st->test, st->is_test);
     pipeline_free(st->pipe);
     pipe_data_free(st->d);
     table_free(st->t);

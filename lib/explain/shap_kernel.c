@@ -10,6 +10,7 @@
  * are enumerated while the budget covers them, the rest are sampled in
  * complementary pairs and reweighted to the weight of the sizes they stand
  * for. */
+#include "core/mem.h"
 #include "explain/shap.h"
 
 #include <math.h>
@@ -232,10 +233,7 @@ static int design_build(struct design *d, size_t M, size_t budget, gsl_rng *r, s
     if (nfull < nsizes && left > 0)
         rc = design_sample(d, M, nfull, left, kw, rem, m, idx, r, e);
 out:
-    free(kw);
-    free(rem);
-    free(m);
-    free(idx);
+    FREE_ALL(kw, rem, m, idx);
     if (rc)
         design_free(d);
     return rc;
@@ -541,14 +539,7 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
             gap[i] = additivity_gap(fx[i], fnull, ph, m);
     }
 out:
-    free(w);
-    free(fx);
-    free(pos);
-    free(vary);
-    free(phia);
-    free(c.buf);
-    free(c.out);
-    free(c.take);
+    FREE_ALL(w, fx, pos, vary, phia, c.buf, c.out, c.take);
     gsl_rng_free(r);
     return rc;
 }

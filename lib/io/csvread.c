@@ -6,6 +6,7 @@
  * loop can first feed the bytes before it to libcsv to learn the field index.
  * Cell text lives in a chunked arena whose blocks never move, so `cells`
  * points straight into it and nothing is copied twice. */
+#include "core/mem.h"
 #include "io/csvread.h"
 #include "core/utf8.h"
 
@@ -498,12 +499,7 @@ void csv_data_free(struct csv_data *d)
     struct csv_impl *impl = (struct csv_impl *)d;
     for (size_t k = 0; k < impl->nblocks; k++)
         free(impl->blocks[k]);
-    free(impl->blocks);
-    free(d->header);
-    free(d->cells);
-    free(d->line);
-    free(d->path);
-    free(impl);
+    FREE_ALL(impl->blocks, d->header, d->cells, d->line, d->path, impl);
 }
 
 long csv_find(const struct csv_data *d, const char *name)

@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "io/params.h"
 
 #include <errno.h>
@@ -13,10 +14,7 @@ static void pnode_free(struct pnode *n)
         return;
     for (size_t i = 0; i < n->n; i++)
         pnode_free(n->items[i]);
-    free(n->items);
-    free(n->key);
-    free(n->value);
-    free(n);
+    FREE_ALL(n->items, n->key, n->value, n);
 }
 
 void params_free(struct params *p)

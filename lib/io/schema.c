@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "io/schema.h"
 
 #include <stdio.h>
@@ -196,11 +197,7 @@ void schema_free(struct schema *s)
 {
     for (size_t i = 0; i < s->n_ordinal; i++)
         free(s->ordinal[i].levels);
-    free(s->ordinal);
-    free(s->keys);
-    free(s->columns);
-    free(s->nominal);
-    free(s->numeric);
+    FREE_ALL(s->ordinal, s->keys, s->columns, s->nominal, s->numeric);
     for (int i = 0; i < 2; i++) {
         free(s->periods[i].labels);
         free(s->periods[i].wide);

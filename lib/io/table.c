@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "io/table.h"
 
 #include <errno.h>
@@ -427,12 +428,7 @@ int table_read_tsv(const char *path, const char *const *force_str, struct table 
     }
     rc = fill_rows(&r, data_at, numeric, nrows, t, e);
 done:
-    free(header);
-    free(names);
-    free(numeric);
-    free(bytes);
-    free(r.fields);
-    free(r.line);
+    FREE_ALL(header, names, numeric, bytes, r.fields, r.line);
     fclose(r.f);
     if (rc) {
         table_free(t);

@@ -1,4 +1,5 @@
 /* calib: Platt and isotonic calibration (see calib.h). */
+#include "core/mem.h"
 #include "models/calib.h"
 
 #include <math.h>
@@ -9,11 +10,8 @@ const char *const calib_method_names[] = {"none", "sigmoid", "isotonic", NULL};
 
 void calib_free(struct calib *c)
 {
-    if (!c)
-        return;
-    free(c->x);
-    free(c->y);
-    free(c);
+    if (c)
+        FREE_ALL(c->x, c->y, c);
 }
 
 static double expit(double t)

@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "models/cart.h"
 
 #include <float.h>
@@ -233,12 +234,7 @@ static int build_grow(struct build *b)
 
 static void build_free(struct build *b)
 {
-    free(b->left);
-    free(b->right);
-    free(b->feature);
-    free(b->threshold);
-    free(b->value);
-    free(b->cover);
+    FREE_ALL(b->left, b->right, b->feature, b->threshold, b->value, b->cover);
 }
 
 struct split {
@@ -538,11 +534,7 @@ int cart_fit(const double *X, const int *y, const double *sample_weight, size_t 
     *out = t;
 done:
     build_free(&B);
-    free(w);
-    free(F.samples);
-    free(F.features);
-    free(F.buf);
-    free(F.tmp);
+    FREE_ALL(w, F.samples, F.features, F.buf, F.tmp);
     gsl_rng_free(F.rng);
     return rc;
 }

@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "core/fileio.h"
 #include "models/knn.h"
 
@@ -96,11 +97,8 @@ int knn_fit(const double *X, const int *y, size_t n, size_t p, const struct knn_
 
 void knn_free(struct knn *m)
 {
-    if (!m)
-        return;
-    free(m->X);
-    free(m->y);
-    free(m);
+    if (m)
+        FREE_ALL(m->X, m->y, m);
 }
 
 /* A neighbour candidate; the heap orders by distance, then by row. */
@@ -324,18 +322,8 @@ size_t knn_mix_bytes(const struct knn *m, size_t nb, size_t ng)
 
 void knn_mix_free(struct knn_mix *x)
 {
-    if (!x)
-        return;
-    free(x->db);
-    free(x->dx);
-    free(x->a);
-    free(x->d);
-    free(x->ordb);
-    free(x->ordx);
-    free(x->h);
-    free(x->in);
-    free(x->out);
-    free(x);
+    if (x)
+        FREE_ALL(x->db, x->dx, x->a, x->d, x->ordb, x->ordx, x->h, x->in, x->out, x);
 }
 
 int knn_mix_new(const struct knn *m, const double *B, size_t nb, const size_t *group, size_t ng,

@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "models/pipeline.h"
 
 #include <errno.h>
@@ -99,12 +100,8 @@ int pipe_read_table(const char *path, const struct schema *s, struct table **out
 
 void pipe_data_free(struct pipe_data *d)
 {
-    if (!d)
-        return;
-    free(d->spec);
-    free(d->in);
-    free(d->y);
-    free(d);
+    if (d)
+        FREE_ALL(d->spec, d->in, d->y, d);
 }
 
 /* The schema role of a column name; -1 when it is not a feature. */

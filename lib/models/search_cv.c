@@ -2,6 +2,7 @@
  * pair is a task; threads take the next task number under a lock and write
  * only the task's own slots, so the result is the same with any number of
  * threads. */
+#include "core/mem.h"
 #include "models/search.h"
 
 #include <math.h>
@@ -128,12 +129,7 @@ void search_result_free(struct search_result *r)
         return;
     for (size_t i = 0; r->error && i < r->ncand; i++)
         free(r->error[i]);
-    free(r->error);
-    free(r->score);
-    free(r->mean);
-    free(r->std);
-    free(r->fit_time);
-    free(r);
+    FREE_ALL(r->error, r->score, r->mean, r->std, r->fit_time, r);
 }
 
 double search_score(const struct search_result *r, size_t cand, size_t fold, enum search_metric m)
@@ -305,16 +301,7 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
         free(j.train[f]);
         free(j.test[f]);
     }
-    free(j.train);
-    free(j.test);
-    free(j.ntrain);
-    free(j.ntest);
-    free(j.seconds);
-    free(j.err_fold);
-    free(ysub);
-    free(fold);
-    free(tr);
-    free(te);
+    FREE_ALL(j.train, j.test, j.ntrain, j.ntest, j.seconds, j.err_fold, ysub, fold, tr, te);
     if (rc) {
         search_result_free(r);
         return rc;

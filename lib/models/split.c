@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "models/split.h"
 
 #include <math.h>
@@ -106,11 +107,8 @@ int split_approximate_mode(const size_t *class_counts, size_t nclass, size_t n_d
 
 void split_tt_free(struct split_tt *s)
 {
-    if (!s)
-        return;
-    free(s->train);
-    free(s->test);
-    free(s);
+    if (s)
+        FREE_ALL(s->train, s->test, s);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -243,14 +241,7 @@ fail_set:
 done:
     split_tt_free(s);
     gsl_rng_free(r);
-    free(cls);
-    free(code);
-    free(count);
-    free(start);
-    free(ni);
-    free(ti);
-    free(rem);
-    free(byclass);
+    FREE_ALL(cls, code, count, start, ni, ti, rem, byclass);
     return rc;
 }
 
@@ -322,11 +313,7 @@ nomem:
     rc = err_set(e, ERR_NOMEM, "out of memory");
 done:
     gsl_rng_free(r);
-    free(seen);
-    free(code);
-    free(count);
-    free(alloc);
-    free(folds);
+    FREE_ALL(seen, code, count, alloc, folds);
     return rc;
 }
 

@@ -1,4 +1,5 @@
 /* split_group: the stratified splits with groups kept whole (see split.h). */
+#include "core/mem.h"
 #include "models/split.h"
 
 #include <stdlib.h>
@@ -61,10 +62,7 @@ int split_group_kfold(const int *y, const size_t *group, size_t n, size_t k, int
         rc = split_stratified_kfold(yu, nu, k, shuffle, seed, fu, e);
     for (size_t i = 0; !rc && i < n; i++)
         fold[i] = fu[unit[i]];
-    free(unit);
-    free(first);
-    free(yu);
-    free(fu);
+    FREE_ALL(unit, first, yu, fu);
     return rc;
 }
 
@@ -117,10 +115,6 @@ int split_group_train_test(const int *y, const size_t *group, size_t n, double t
     }
     split_tt_free(su);
     split_tt_free(s);
-    free(unit);
-    free(first);
-    free(start);
-    free(rows);
-    free(yu);
+    FREE_ALL(unit, first, start, rows, yu);
     return rc;
 }

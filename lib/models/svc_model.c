@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "models/svc_model.h"
 
 struct svm_model *svc_model_alloc(size_t l, size_t nnodes, int probability)
@@ -50,14 +51,7 @@ void svc_model_free(struct svm_model *m)
     free(m->SV);
     if (m->sv_coef)
         free(m->sv_coef[0]);
-    free(m->sv_coef);
-    free(m->rho);
-    free(m->label);
-    free(m->nSV);
-    free(m->probA);
-    free(m->probB);
-    free(m->sv_indices);
-    free(m);
+    FREE_ALL(m->sv_coef, m->rho, m->label, m->nSV, m->probA, m->probB, m->sv_indices, m);
 }
 
 struct svm_model *svc_model_copy(const struct svm_model *src)

@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "core/fileio.h"
 #include "models/tree.h"
 
@@ -37,15 +38,8 @@ struct tree *tree_alloc(size_t n_nodes, size_t n_features)
 
 void tree_free(struct tree *t)
 {
-    if (!t)
-        return;
-    free(t->left);
-    free(t->right);
-    free(t->feature);
-    free(t->threshold);
-    free(t->value);
-    free(t->cover);
-    free(t);
+    if (t)
+        FREE_ALL(t->left, t->right, t->feature, t->threshold, t->value, t->cover, t);
 }
 
 size_t tree_apply(const struct tree *t, const double *x)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "core/cli.h"
 #include "out/report_sheets.h"
 #include "out/report_text.h"
@@ -195,10 +196,7 @@ int report_write_shown(const struct report *r, const struct xlsxout_table *t, co
     if (!rc)
         rc = report_write_tsv(s, cli_path(path, sizeof path, r->out, file), e);
     xlsxout_table_free(s);
-    free(h);
-    free(cells);
-    free(k);
-    free(buf);
+    FREE_ALL(h, cells, k, buf);
     return rc;
 }
 

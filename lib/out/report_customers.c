@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "core/hashset.h"
 #include "core/order.h"
 #include "out/report_sheets.h"
@@ -232,13 +233,6 @@ int report_sheet_customers(struct report *r, const char *name, struct err *e)
     if (!rc)
         worksheet_freeze_panes(ws, 1, 1);
     xlsxout_table_free(t);
-    free(h);
-    free(cells);
-    free(k);
-    free(col);
-    free(seg_row);
-    free(order);
-    free(nums);
-    free(buf);
+    FREE_ALL(h, cells, k, col, seg_row, order, nums, buf);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "core/order.h"
 #include "out/report_sheets.h"
 
@@ -77,11 +78,7 @@ static int tsv_table(struct report *r, const char *stem, const char *const *skip
         *out = t;
     else
         xlsxout_table_free(t);
-    free(cols);
-    free(h);
-    free(cells);
-    free(k);
-    free(nums);
+    FREE_ALL(cols, h, cells, k, nums);
     return rc;
 }
 

@@ -1,3 +1,4 @@
+#include "core/mem.h"
 #include "out/xlsxout.h"
 
 #include <errno.h>
@@ -79,10 +80,7 @@ void xlsxout_table_free(struct xlsxout_table *t)
         free(t->arena);
         t->arena = next;
     }
-    free(t->header);
-    free(t->kinds);
-    free(t->cells);
-    free(t);
+    FREE_ALL(t->header, t->kinds, t->cells, t);
 }
 
 int xlsxout_table_add_row(struct xlsxout_table *t, const char *const *cells, struct err *e)

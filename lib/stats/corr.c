@@ -1,4 +1,5 @@
 /* corr: Pearson/Spearman matrices with pairwise deletion, and VIF. */
+#include "core/mem.h"
 #include "stats/corr.h"
 
 #include <math.h>
@@ -134,10 +135,7 @@ int corr_spearman(const double *const *cols, size_t p, size_t n, double *out, st
     double *full = malloc((pp + 2) * nn * sizeof *full);
     struct val_idx *scratch = malloc(nn * sizeof *scratch);
     if (!orders || !m || !full || !scratch) {
-        free(orders);
-        free(m);
-        free(full);
-        free(scratch);
+        FREE_ALL(orders, m, full, scratch);
         return err_set(e, ERR_NOMEM, "corr: out of memory for Spearman over %zu x %zu", n, p);
     }
     double *rx = full + pp * nn, *ry = rx + nn;

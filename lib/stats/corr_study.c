@@ -1,4 +1,5 @@
 /* corr_study: what the corr stage does (see corr_study.h). */
+#include "core/mem.h"
 #include "stats/corr_study.h"
 
 #include <math.h>
@@ -443,14 +444,7 @@ int corr_study_write(struct corr_study *c, const char *out, const char *figdir, 
 
 void corr_study_free(struct corr_study *c)
 {
-    free(c->f);
-    free(c->num);
-    free(c->ph);
-    free(c->pearson);
-    free(c->spearman);
-    free(c->vif);
-    free(c->phik);
-    free(c->phik_z);
+    FREE_ALL(c->f, c->num, c->ph, c->pearson, c->spearman, c->vif, c->phik, c->phik_z);
     table_free(c->flags);
     table_free(c->t);
     kv_free(c->kv);

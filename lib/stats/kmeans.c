@@ -1,5 +1,6 @@
 /* kmeans: Lloyd's algorithm with greedy k-means++ seeding (Arthur &
  * Vassilvitskii 2007). Deterministic for a seed: the only randomness is the seeding. */
+#include "core/mem.h"
 #include "stats/kmeans.h"
 
 #include <math.h>
@@ -11,12 +12,8 @@
 
 void kmeans_free(struct kmeans *km)
 {
-    if (!km)
-        return;
-    free(km->centers);
-    free(km->weights);
-    free(km->label);
-    free(km);
+    if (km)
+        FREE_ALL(km->centers, km->weights, km->label, km);
 }
 
 static double dist2(const double *a, const double *b, size_t p)

@@ -1,5 +1,6 @@
 /* metrics: ranking metrics (AUC, DeLong, ROC/PR curves, thresholds, gains).
  * Probability and fixed-threshold metrics are in metrics_prob.c. */
+#include "core/mem.h"
 #include "stats/metrics.h"
 
 #include <math.h>
@@ -274,12 +275,8 @@ static int clf_curve(const int *y, const double *s, size_t n, struct clf_curve *
 
 void metrics_roc_free(struct metrics_roc *r)
 {
-    if (!r)
-        return;
-    free(r->fpr);
-    free(r->tpr);
-    free(r->thresholds);
-    free(r);
+    if (r)
+        FREE_ALL(r->fpr, r->tpr, r->thresholds, r);
 }
 
 int metrics_roc_curve(const int *y, const double *s, size_t n, int drop_intermediate,
@@ -334,12 +331,8 @@ int metrics_roc_curve(const int *y, const double *s, size_t n, int drop_intermed
 
 void metrics_pr_free(struct metrics_pr *p)
 {
-    if (!p)
-        return;
-    free(p->precision);
-    free(p->recall);
-    free(p->thresholds);
-    free(p);
+    if (p)
+        FREE_ALL(p->precision, p->recall, p->thresholds, p);
 }
 
 int metrics_pr_curve(const int *y, const double *s, size_t n, struct metrics_pr **out, struct err *e)

@@ -1,4 +1,5 @@
 /* eda: statistics and frequencies split by class, and the SMD ranking. */
+#include "core/mem.h"
 #include "study/eda.h"
 
 #include <math.h>
@@ -325,10 +326,7 @@ int eda_smd_rank(const struct table *t, const int *cls, struct table **out, stru
             r->cols[4].num[i] = smd[f];
         }
     }
-    free(smd);
-    free(mean);
-    free(order);
-    free(col_of);
+    FREE_ALL(smd, mean, order, col_of);
     if (rc) {
         table_free(r);
         return rc;

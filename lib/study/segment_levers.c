@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "study/segment_study.h"
 
 int segment_study_explain(struct segment_study *st, const char *shap, const char *drivers, struct err *e)
@@ -330,10 +331,6 @@ int segment_study_whatif(struct segment_study *st, struct err *e)
         rc = kv_set_long(st->kv, "whatif_unbounded", !isfinite(sp->whatif_step), e);
     if (!rc)
         rc = kv_set_double(st->kv, "whatif_step", isfinite(sp->whatif_step) ? sp->whatif_step : 0, e);
-    free(rows);
-    free(x);
-    free(ref);
-    free(p);
-    free(in);
+    FREE_ALL(rows, x, ref, p, in);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "core/utf8.h"
 
 #include "out/textref.h"
@@ -434,16 +435,8 @@ int segment_params_read(const struct params *p, const struct schema *s, struct s
 
 void segment_params_free(struct segment_params *sp)
 {
-    free(sp->risk_t);
-    free(sp->risk_levels);
-    free(sp->profit_t);
-    free(sp->profit_levels);
-    free(sp->seg);
-    free(sp->cell);
-    free(sp->offers_for);
-    free(sp->lev);
-    free(sp->money.cost_grid);
-    free(sp->money.response_grid);
+    FREE_ALL(sp->risk_t, sp->risk_levels, sp->profit_t, sp->profit_levels, sp->seg, sp->cell, sp->offers_for, sp->lev,
+             sp->money.cost_grid, sp->money.response_grid);
     if (sp->refs)
         textrefs_free(sp->refs);
     free(sp->refs);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "study/segment.h"
 #include "stats/stats.h"
 
@@ -194,11 +195,7 @@ int segment_profile(const struct pipe_data *d, const unsigned char *group, struc
         rc = stats_holm(p, d->nfeat, adj, e);
     for (size_t j = 0; !rc && j < d->nfeat; j++)
         t->cols[C_HOLM].num[test_row[j]] = adj[j];
-    free(a);
-    free(b);
-    free(p);
-    free(adj);
-    free(test_row);
+    FREE_ALL(a, b, p, adj, test_row);
     if (rc) {
         table_free(t);
         return rc;

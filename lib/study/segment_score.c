@@ -8,6 +8,7 @@
  * customers were never seen by the final pipeline, which scores them. */
 #include <stdlib.h>
 
+#include "core/mem.h"
 #include "study/segment.h"
 #include "models/split.h"
 
@@ -65,11 +66,7 @@ int segment_scorer_fit(const struct pipe_data *d, const unsigned char *is_train,
         if (rc)
             err_prefix(e, "fold %zu of %zu: ", f + 1, folds);
     }
-    free(tr);
-    free(fit);
-    free(gtr);
-    free(ytr);
-    free(fold);
+    FREE_ALL(tr, fit, gtr, ytr, fold);
     if (rc) {
         segment_scorer_free(sc);
         return rc;

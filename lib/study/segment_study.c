@@ -1,5 +1,6 @@
 /* segment_study: reading, honest scoring, profit, segments, profile (steps 1-4
  * of stages/segment.c). */
+#include "core/mem.h"
 #include "study/segment_study.h"
 #include "models/groups.h"
 #include "models/split.h"
@@ -307,40 +308,16 @@ void segment_study_free(struct segment_study *st)
         if (st->reason)
             free(st->reason[i]);
     }
-    free(st->offer);
-    free(st->channel);
-    free(st->code);
-    free(st->reason);
-    free(st->priority);
-    free(st->control);
-    free(st->offers);
-    free(st->loss);
-    free(st->saving);
-    free(st->targeted);
-    free(st->grid);
-    free(st->channels);
-    free(st->driver_text);
-    free(st->offers_from);
-    free(st->denied);
-    free(st->wi);
-    free(st->rec);
-    free(st->order);
-    free(st->drivers);
+    FREE_ALL(st->offer, st->channel, st->code, st->reason, st->priority, st->control, st->offers, st->loss, st->saving,
+             st->targeted, st->grid, st->channels, st->driver_text, st->offers_from, st->denied, st->wi, st->rec,
+             st->order, st->drivers);
     table_free(st->drv);
     free(st->lever_col);
     free(st->shap_row);
     table_free(st->shap);
     table_free(st->profile);
-    free(st->group);
-    free(st->sum);
-    free(st->seg);
-    free(st->plevel);
-    free(st->risk);
-    free(st->profit_t);
-    free(st->profit);
-    free(st->insample);
-    free(st->prob);
-    free(st->is_train);
+    FREE_ALL(st->group, st->sum, st->seg, st->plevel, st->risk, st->profit_t, st->profit, st->insample, st->prob,
+             st->is_train);
     segment_scorer_free(st->sc);
     pipeline_free(st->final);
     hashset_free(st->row_of);
