@@ -26,9 +26,8 @@ static void assert_close_at(double got, double want, double tol, const char *fil
 static double phi(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
 
 /* Phi2(0, 0; rho) = 1/4 + asin(rho) / (2 pi) (Sheppard). */
-static void test_origin_closed_form(void **state)
+TEST(test_origin_closed_form)
 {
-    (void)state;
     const double rhos[] = {-1.0, -0.999, -0.95, -0.9, -0.5, -0.2, 0.0, 0.2, 0.5, 0.8, 0.93, 0.99, 0.9999, 1.0};
     for (size_t i = 0; i < sizeof rhos / sizeof rhos[0]; i++) {
         double want = 0.25 + asin(rhos[i]) / (2 * PI);
@@ -38,9 +37,8 @@ static void test_origin_closed_form(void **state)
 }
 
 /* rho = 0 factorizes; rho = +-1 is the line. */
-static void test_independent_and_degenerate(void **state)
+TEST(test_independent_and_degenerate)
 {
-    (void)state;
     const double v[] = {-4.0, -1.3, 0.0, 0.7, 2.9};
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 5; j++) {
@@ -53,9 +51,8 @@ static void test_independent_and_degenerate(void **state)
         }
 }
 
-static void test_infinities_and_edges(void **state)
+TEST(test_infinities_and_edges)
 {
-    (void)state;
     assert_double_equal(bvn_rect(-INFINITY, INFINITY, -INFINITY, INFINITY, 0.7), 1.0, 1e-16);
     assert_double_equal(bvn_rect(-INFINITY, INFINITY, -1.0, 2.0, 0.7), phi(2) - phi(-1), 1e-16);
     assert_double_equal(bvn_rect(1.0, 1.0, -1.0, 2.0, 0.3), 0.0, 0.0);
@@ -72,9 +69,8 @@ static void test_infinities_and_edges(void **state)
 }
 
 /* Every row of the scipy fixture: rectangles, CDF grid, phik's cells. */
-static void test_scipy_fixture(void **state)
+TEST(test_scipy_fixture)
 {
-    (void)state;
     FILE *f = fopen("tests/oracle/fixtures/bvn_rect.tsv", "r");
     assert_non_null(f);
     char line[512];

@@ -18,9 +18,8 @@
 #include "fixture.h"
 #include "models/calib.h"
 
-static void test_against_sklearn(void **state)
+TEST(test_against_sklearn)
 {
-    (void)state;
     struct tsv *fit = tsv_read(FIX "calib_fit.tsv"), *ex = tsv_read(FIX "calib_expected.tsv");
     const char *cases[] = {"smooth", "ties", "small"};
     size_t checked = 0;
@@ -59,9 +58,8 @@ static void test_against_sklearn(void **state)
 /* Isotonic by hand: scores 1..6, labels 0 1 0 1 1 1: PAV pools (1, 0) at 2-3
  * into 0.5; the kept points are 1:0, 2:0.5, 3:0.5, 4:1, 6:1 (5 is inside a
  * flat run); between them, linear; beyond, clipped. */
-static void test_isotonic_hand(void **state)
+TEST(test_isotonic_hand)
 {
-    (void)state;
     const double s[] = {3, 1, 2, 5, 4, 6};
     const int y[] = {0, 0, 1, 1, 1, 1};
     struct calib *c;
@@ -82,9 +80,8 @@ static void test_isotonic_hand(void **state)
 
 /* The block in the pipeline file: written, read back bit for bit; a bad one
  * is an error naming the file. */
-static void test_write_read(void **state)
+TEST(test_write_read)
 {
-    (void)state;
     const double s[] = {0.1, 0.4, 0.35, 0.8, 0.2, 0.9, 0.55, 0.6};
     const int y[] = {0, 0, 1, 1, 0, 1, 0, 1};
     for (int m = CALIB_SIGMOID; m <= CALIB_ISOTONIC; m++) {

@@ -20,9 +20,8 @@
 
 /* ---- hand-computed cases ---------------------------------------------- */
 
-static void test_four_points(void **state)
+TEST(test_four_points)
 {
-    (void)state;
     /* 1-D, two classes separated between 2 and 3: one split at the
      * midpoint 2.5, two pure leaves. */
     double X[] = {1, 2, 3, 4};
@@ -48,9 +47,8 @@ static void test_four_points(void **state)
     tree_free(t);
 }
 
-static void test_min_samples_leaf(void **state)
+TEST(test_min_samples_leaf)
 {
-    (void)state;
     /* y = 0 1 1 1 1 with min_samples_leaf 2: the candidates are 2.5 (gini
      * 2 * 1/2 + 3 * 0 = 1) and 3.5 (3 * 4/9 + 0 = 4/3), so 2.5 wins; the
      * left child has 2 < 2 * 2 rows and stays a leaf. Without the limit
@@ -73,9 +71,8 @@ static void test_min_samples_leaf(void **state)
     tree_free(t);
 }
 
-static void test_xor_is_a_leaf(void **state)
+TEST(test_xor_is_a_leaf)
 {
-    (void)state;
     /* Every split of XOR leaves the gini at 1/2: no split improves, so the
      * root stays a leaf (scikit-learn would split anyway; see cart.h). */
     double X[] = {0, 0, 0, 1, 1, 0, 1, 1};
@@ -91,9 +88,8 @@ static void test_xor_is_a_leaf(void **state)
     tree_free(t);
 }
 
-static void test_depth_limit_and_split_limit(void **state)
+TEST(test_depth_limit_and_split_limit)
 {
-    (void)state;
     /* y = 0 0 1 1 0 0 1 1 on x = 1..8. */
     double X[] = {1, 2, 3, 4, 5, 6, 7, 8};
     int y[] = {0, 0, 1, 1, 0, 0, 1, 1};
@@ -120,9 +116,8 @@ static void test_depth_limit_and_split_limit(void **state)
     tree_free(t);
 }
 
-static void test_class_weight_and_sample_weight(void **state)
+TEST(test_class_weight_and_sample_weight)
 {
-    (void)state;
     /* balanced: w0 = 4 / (2 * 1) = 2, w1 = 4 / (2 * 3) = 2/3, so the root
      * holds weight 2 + 3 * 2/3 = 4 with half of it positive. */
     double X[] = {1, 2, 3, 4};
@@ -156,9 +151,8 @@ static void test_class_weight_and_sample_weight(void **state)
     tree_free(t);
 }
 
-static void test_entropy_hand(void **state)
+TEST(test_entropy_hand)
 {
-    (void)state;
     /* x = 1 2 3 4 5 6, y = 0 0 1 0 1 1. Entropy (bits) of the candidates,
      * weighted by child size: 1.5 -> 5 * H(2/5) = 4.85475; 2.5 -> 4 * H(1/4)
      * = 3.24511; 3.5 -> 3 H(1/3) * 2 = 5.50978; 4.5 -> 3.24511; 5.5 ->
@@ -176,9 +170,8 @@ static void test_entropy_hand(void **state)
     tree_free(t);
 }
 
-static void test_max_features(void **state)
+TEST(test_max_features)
 {
-    (void)state;
     struct cart_params par;
     cart_params_default(&par);
     struct err e = {0};
@@ -215,9 +208,8 @@ static void test_max_features(void **state)
     }
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     double X[] = {1, 2, NAN, 4};
     int y[] = {0, 1, 0, 2};
     struct cart_params par;
@@ -252,9 +244,8 @@ static void tmp_path(char *buf, size_t n, const char *tag)
     snprintf(buf, n, "/tmp/test_cart_%ld_%s", (long)getpid(), tag);
 }
 
-static void test_load_errors(void **state)
+TEST(test_load_errors)
 {
-    (void)state;
     char path[256];
     tmp_path(path, sizeof path, "bad.tree");
     const char *bad[] = {

@@ -43,9 +43,8 @@ static int load(void **state)
     return 0;
 }
 
-static void test_hand(void **state)
+TEST(test_hand)
 {
-    (void)state;
     /* y = 2x + 1 except a NaN; z = -x^3 (monotone decreasing); k constant */
     double x[] = {1, 2, 3, 4, 5}, y[] = {3, 5, NAN, 9, 11}, z[] = {-1, -8, -27, -64, -125}, k[] = {2, 2, 2, 2, 2};
     const double *cols[] = {x, y, z, k};
@@ -68,9 +67,8 @@ static void test_hand(void **state)
         assert_near(r[i], want[i], 0);
 }
 
-static void test_fixture(void **state)
+TEST(test_fixture)
 {
-    (void)state;
     const double *cols[P];
     for (int j = 0; j < P; j++)
         cols[j] = data[j];
@@ -114,9 +112,8 @@ static void test_fixture(void **state)
     print_message("corr: max |diff| pearson %.3g, spearman %.3g; vif max rel %.3g\n", maxd[0], maxd[1], maxd[2]);
 }
 
-static void test_vif_collinear(void **state)
+TEST(test_vif_collinear)
 {
-    (void)state;
     enum { N = 50 };
     double a[N], b[N], c[N], d[N], k[N];
     for (int i = 0; i < N; i++) {

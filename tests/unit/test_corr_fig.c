@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "fixture.h"
 
 #include <math.h>
@@ -27,9 +29,8 @@ static const char *slurp(const char *name)
     return s;
 }
 
-static void test_signed_2x2(void **state)
+TEST(test_signed_2x2)
 {
-    (void)state;
     struct err e = {0};
     const double m[] = {1, -0.25, -0.25, 1};
     const char *labels[] = {"Выручка, тек. мес.", "say \"hi\" \\ back"};
@@ -41,9 +42,8 @@ static void test_signed_2x2(void **state)
                                                 "label_1 = \"say \\\"hi\\\" \\\\ back\"\n");
 }
 
-static void test_unsigned_nan_exact(void **state)
+TEST(test_unsigned_nan_exact)
 {
-    (void)state;
     struct err e = {0};
     /* A NaN cell is an empty field; doubles keep all 17 digits. */
     const double m[] = {1, NAN, 0.1, NAN, 1, 2.0 / 3, 0.1, 2.0 / 3, 1};
@@ -57,9 +57,8 @@ static void test_unsigned_nan_exact(void **state)
     assert_non_null(strstr(slurp("heatmap_b.gpv"), "label_2 = \"line break\"\n"));
 }
 
-static void test_missing_dir(void **state)
+TEST(test_missing_dir)
 {
-    (void)state;
     struct err e = {0};
     const double m[] = {1};
     const char *labels[] = {"a"};

@@ -125,9 +125,8 @@ static void assert_no_cr(const struct csv_data *d)
 
 /* ------------------------------------------------------------ real data -- */
 
-static void test_real_market_file(void **state)
+TEST(test_real_market_file)
 {
-    (void)state;
     struct csv_data *d = read_ok(real_path("market_file.csv"), 0);
     assert_int_equal(d->sep, ',');
     assert_int_equal(d->ncols, 13);
@@ -155,9 +154,8 @@ static void test_real_market_file(void **state)
     csv_data_free(d);
 }
 
-static void test_real_money_semicolon_decimal_comma(void **state)
+TEST(test_real_money_semicolon_decimal_comma)
 {
-    (void)state;
     struct csv_data *d = read_ok(real_path("money.csv"), 0);
     assert_int_equal(d->sep, ';');
     assert_int_equal(d->ncols, 2);
@@ -182,9 +180,8 @@ static void test_real_money_semicolon_decimal_comma(void **state)
     csv_data_free(d);
 }
 
-static void test_real_market_money_and_time(void **state)
+TEST(test_real_market_money_and_time)
 {
-    (void)state;
     struct csv_data *d = read_ok(real_path("market_money.csv"), 0);
     assert_int_equal(d->sep, ',');
     assert_int_equal(d->ncols, 3);
@@ -208,9 +205,8 @@ static void test_real_market_money_and_time(void **state)
 
 /* ----------------------------------------------------- format variants -- */
 
-static void test_bom_stripped(void **state)
+TEST(test_bom_stripped)
 {
-    (void)state;
     struct csv_data *d = read_ok(mkstr("bom.csv", "\xEF\xBB\xBFid,name\r\n1,a\r\n"), 0);
     assert_int_equal(d->ncols, 2);
     assert_string_equal(d->header[0], "id");
@@ -221,9 +217,8 @@ static void test_bom_stripped(void **state)
     csv_data_free(d);
 }
 
-static void test_lf(void **state)
+TEST(test_lf)
 {
-    (void)state;
     struct csv_data *d = read_ok(mkstr("lf.csv", "a,b\n1,2\n3,4\n"), 0);
     assert_int_equal(d->nrows, 2);
     assert_string_equal(csv_cell(d, 1, 0), "3");
@@ -233,9 +228,8 @@ static void test_lf(void **state)
     csv_data_free(d);
 }
 
-static void test_mixed_line_ends_no_final_newline(void **state)
+TEST(test_mixed_line_ends_no_final_newline)
 {
-    (void)state;
     struct csv_data *d = read_ok(mkstr("mixed.csv", "a,b\r\n1,2\n3,4\r\n5,6"), 0);
     assert_int_equal(d->nrows, 3);
     assert_string_equal(csv_cell(d, 0, 1), "2");
@@ -264,9 +258,8 @@ static void test_mixed_line_ends_no_final_newline(void **state)
     csv_data_free(d);
 }
 
-static void test_quoted_separator_and_newline(void **state)
+TEST(test_quoted_separator_and_newline)
 {
-    (void)state;
     const char *text = "id,text,n\r\n"
                        "1,\"hello, world\r\nsecond line\",5\r\n"
                        "2,\"say \"\"hi\"\"\",6\r\n"
@@ -294,9 +287,8 @@ static void test_quoted_separator_and_newline(void **state)
     csv_data_free(d);
 }
 
-static void test_sniff_and_given_separator(void **state)
+TEST(test_sniff_and_given_separator)
 {
-    (void)state;
     /* Commas inside quotes do not count. */
     struct csv_data *d = read_ok(mkstr("semi.csv", "a;\"b,c,d\";e\n1;2,5;3\n"), 0);
     assert_int_equal(d->sep, ';');
@@ -339,9 +331,8 @@ static void test_sniff_and_given_separator(void **state)
     assert_non_null(strstr(e.msg, "separator"));
 }
 
-static void test_header_only_empty_cells_spaces_blank_lines(void **state)
+TEST(test_header_only_empty_cells_spaces_blank_lines)
 {
-    (void)state;
     struct csv_data *d = read_ok(mkstr("hdr.csv", "a,b,c\r\n"), 0);
     assert_int_equal(d->ncols, 3);
     assert_int_equal(d->nrows, 0);
@@ -391,9 +382,8 @@ static const char *straddle(const char *name, const char *pre, const char *at, c
     return path;
 }
 
-static void test_chunk_boundaries(void **state)
+TEST(test_chunk_boundaries)
 {
-    (void)state;
     size_t fill = CHUNK - 1 - 5 - 2;
 
     /* CR as the last byte of the first chunk, LF the first of the next. */
@@ -435,9 +425,8 @@ static void test_chunk_boundaries(void **state)
     read_fails(p, ERR_DATA, ":4:2:", "byte column 5", "0xFF", NULL);
 }
 
-static void test_many_rows(void **state)
+TEST(test_many_rows)
 {
-    (void)state;
     enum { N = 100000 };
     size_t cap = 32 + (size_t)N * 32, n = 0;
     char *s = malloc(cap);
@@ -462,9 +451,8 @@ static void test_many_rows(void **state)
 
 /* --------------------------------------------------------------- errors -- */
 
-static void test_error_io_and_empty(void **state)
+TEST(test_error_io_and_empty)
 {
-    (void)state;
     char missing[128];
     snprintf(missing, sizeof missing, "%s/no-such.csv", tmpdir);
     read_fails(missing, ERR_IO, "cannot open", "No such file or directory", NULL);
@@ -474,9 +462,8 @@ static void test_error_io_and_empty(void **state)
     read_fails(mkstr("blank.csv", "\r\n\n\r\n"), ERR_DATA, "expected a header row", "blank lines", NULL);
 }
 
-static void test_error_ragged(void **state)
+TEST(test_error_ragged)
 {
-    (void)state;
     /* The short row is on line 4: the quoted newline in row 1 counts. */
     read_fails(mkstr("short.csv", "id,a,b\r\n1,\"x\r\ny\",z\r\n2,3\r\n4,5,6\r\n"), ERR_DATA, ":4:3:",
                "expected 3 fields as in the header, found 2", NULL);
@@ -488,17 +475,15 @@ static void test_error_ragged(void **state)
     read_fails(mkstr("trail.csv", "id,a\n1,2,\n"), ERR_DATA, ":2:3:", "expected 2 fields", "found 3", NULL);
 }
 
-static void test_error_nul(void **state)
+TEST(test_error_nul)
 {
-    (void)state;
     read_fails(mkfile("nul.csv", "id,x\n1,a\0b\n", 11), ERR_DATA, ":2:2:", "NUL", "byte column 4", NULL);
     /* UTF-16 without a BOM is ASCII interleaved with NULs. */
     read_fails(mkfile("u16.csv", "i\0d\0\n\0", 6), ERR_DATA, ":1:1:", "NUL", "UTF-16", NULL);
 }
 
-static void test_error_utf8(void **state)
+TEST(test_error_utf8)
 {
-    (void)state;
     read_fails(mkstr("latin1.csv", "id,name\r\n1,ok\r\n2,caf\xE9\r\n"), ERR_DATA, ":3:2:", "invalid UTF-8",
                "byte column 6", "0xE9", NULL);
     read_fails_without(mkstr("latin1b.csv", "id,name\r\n1,ok\r\n2,caf\xE9\r\n"), "Windows-1251");
@@ -523,9 +508,8 @@ static void test_error_utf8(void **state)
     read_fails(mkstr("qbad.csv", "id,x,y\n1,\"ok\nstill \xFF\",3\n"), ERR_DATA, ":3:2:", "byte column 7", NULL);
 }
 
-static void test_error_quotes(void **state)
+TEST(test_error_quotes)
 {
-    (void)state;
     read_fails(mkstr("open.csv", "id,x\n1,ok\n2,\"never\nclosed\n"), ERR_DATA, ":3:2:",
                "expected a closing quote for the field opened on line 3, found the end of the file", NULL);
     read_fails(mkstr("open2.csv", "id,x\n\"abc"), ERR_DATA, ":2:1:", "closing quote", "end of the file", NULL);
@@ -537,9 +521,8 @@ static void test_error_quotes(void **state)
                NULL);
 }
 
-static void test_error_header_names(void **state)
+TEST(test_error_header_names)
 {
-    (void)state;
     read_fails(mkstr("dup.csv", "id,a,b,a\n1,2,3,4\n"), ERR_DATA, ":1:4:",
                "expected unique column names, found \"a\" again (first in column 2)", NULL);
     read_fails(mkstr("dup3.csv", "z,y,z,y,z\n"), ERR_DATA, ":1:3:", "\"z\" again (first in column 1)", NULL);
@@ -550,9 +533,8 @@ static void test_error_header_names(void **state)
 
 /* ------------------------------------------------------------ num_parse -- */
 
-static void test_num_parse_accepts(void **state)
+TEST(test_num_parse_accepts)
 {
-    (void)state;
     struct {
         const char *s;
         char dec;
@@ -583,9 +565,8 @@ static void test_num_parse_accepts(void **state)
     assert_true(v > 0 && v < 1e-290);
 }
 
-static void test_num_parse_rejects(void **state)
+TEST(test_num_parse_rejects)
 {
-    (void)state;
     struct {
         const char *s;
         char dec;

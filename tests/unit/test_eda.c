@@ -33,9 +33,8 @@ static struct table *str_table(const char *const *id, const char *const *y, size
     return t;
 }
 
-static void test_classes(void **state)
+TEST(test_classes)
 {
-    (void)state;
     const char *id[] = {"1", "2", "3", "4"}, *y[] = {"yes", "no", NULL, "maybe"};
     struct table *cu = str_table(id, y, 4);
     int cls[4];
@@ -60,9 +59,8 @@ static void test_classes(void **state)
     table_free(cu);
 }
 
-static void test_select(void **state)
+TEST(test_select)
 {
-    (void)state;
     const double x[] = {1, 2, NAN, 4, 5};
     const int cls[] = {0, 1, 1, -1, 0};
     double *v;
@@ -82,9 +80,8 @@ static void test_select(void **state)
 }
 
 /* numeric.tsv rows: overall, negative, positive, with describe's numbers. */
-static void test_numeric(void **state)
+TEST(test_numeric)
 {
-    (void)state;
     const double x[] = {1, 2, 3, 4, 100, NAN};
     const int cls[] = {0, 0, 1, 1, 1, 0};
     struct err e;
@@ -117,9 +114,8 @@ static void test_numeric(void **state)
     table_free(t);
 }
 
-static void test_freq_order_and_shares(void **state)
+TEST(test_freq_order_and_shares)
 {
-    (void)state;
     /* b x3, a x3, c x1 (+ one missing); order given: "z" (never seen), "c" */
     char *x[] = {"b", "a", "b", "c", NULL, "a", "b", "a"};
     const int cls[] = {0, 1, 1, 0, 1, 0, -1, 1};
@@ -165,9 +161,8 @@ static void test_freq_order_and_shares(void **state)
     eda_freq_free(f);
 }
 
-static void test_freq_empty_class(void **state)
+TEST(test_freq_empty_class)
 {
-    (void)state;
     char *x[] = {"a", "b"};
     const int cls[] = {0, 0};
     struct eda_freq *f;
@@ -184,9 +179,8 @@ static void test_freq_empty_class(void **state)
     eda_freq_free(f);
 }
 
-static void test_smd_order(void **state)
+TEST(test_smd_order)
 {
-    (void)state;
     const double smd[] = {0.1, -1.2, NAN, 0.5, 1.2, -0.05};
     size_t order[6];
     struct err e;
@@ -200,9 +194,8 @@ static void test_smd_order(void **state)
 /* a: neg 1 2 3, pos 3 4 5: means 2, 4, pooled sd 1 -> +2.
  * b: neg 10 20 30, pos 10 10 10: pooled var (2 * 100 + 0) / 4 = 50 -> -10 / sqrt(50) = -sqrt(2).
  * c: constant -> NaN, ranked last; the string column is skipped. */
-static void test_smd_rank(void **state)
+TEST(test_smd_rank)
 {
-    (void)state;
     struct err e;
     struct table *t = table_alloc(), *r;
     const double a[] = {1, 2, 3, 3, 4, 5, NAN}, b[] = {30, 10, 20, 10, 10, 10, 99}, c[] = {1, 1, 1, 1, 1, 1, 1};

@@ -24,9 +24,8 @@
 
 #define assert_rel(got, want) assert_true(fabs((double)(got) - (double)(want)) <= 1e-12 * (1 + fabs((double)(want))))
 
-static void test_slug(void **state)
+TEST(test_slug)
 {
-    (void)state;
     char s[64];
     eda_fig_slug("Маркет_актив_6_мес", s, sizeof s);
     assert_string_equal(s, "market_aktiv_6_mes");
@@ -49,9 +48,8 @@ static void test_slug(void **state)
     assert_string_equal(s, "abc");
 }
 
-static void test_name(void **state)
+TEST(test_name)
 {
-    (void)state;
     struct hashset *taken = hashset_alloc(4);
     char n[64];
     struct err e;
@@ -71,9 +69,8 @@ static void test_name(void **state)
 }
 
 /* text_fill (lib/out/text.h), as the figure titles use it. */
-static void test_title(void **state)
+TEST(test_title)
 {
-    (void)state;
     char t[64];
     text_fill("{label}: распределение", "label", "Выручка, руб.", t, sizeof t);
     assert_string_equal(t, "Выручка, руб.: распределение");
@@ -102,9 +99,8 @@ static const char *slurp(const char *path)
     return s;
 }
 
-static void test_vars_write(void **state)
+TEST(test_vars_write)
 {
-    (void)state;
     struct kv *v = kv_alloc();
     struct err e;
     char path[] = "/tmp/test_eda_fig_XXXXXX";
@@ -184,9 +180,8 @@ static int unload(void **state)
     return 0;
 }
 
-static void test_hist_numpy(void **state)
+TEST(test_hist_numpy)
 {
-    (void)state;
     FILE *f = fopen(FIX "eda_hist.tsv", "r");
     assert_non_null(f);
     char line[512], name[16], prev[32] = "";
@@ -219,9 +214,8 @@ static void test_hist_numpy(void **state)
     assert_int_equal(rows, 93);
 }
 
-static void test_hist_shares(void **state)
+TEST(test_hist_shares)
 {
-    (void)state;
     /* 0 1 2 3 4 in 2 bins [0, 2) [2, 4]: neg {0, 2, 4}, pos {1, 3}; NaN and class -1 left out */
     const double x[] = {0, 1, 2, 3, 4, NAN, 100};
     const int cls[] = {0, 1, 0, 1, 0, 1, -1};
@@ -240,9 +234,8 @@ static void test_hist_shares(void **state)
     assert_int_equal(eda_fig_hist(x, none, 7, 3, &t, &e), ERR_DATA);
 }
 
-static void test_discrete_and_bars(void **state)
+TEST(test_discrete_and_bars)
 {
-    (void)state;
     const double x[] = {3, 1, 3, NAN, 2, 3, 1};
     const int cls[] = {0, 0, 1, 1, 1, 0, -1};
     assert_true(eda_fig_is_discrete(x, 7, 3));
@@ -266,9 +259,8 @@ static void test_discrete_and_bars(void **state)
     table_free(t);
 }
 
-static void test_box_matplotlib(void **state)
+TEST(test_box_matplotlib)
 {
-    (void)state;
     FILE *f = fopen(FIX "eda_box.tsv", "r");
     assert_non_null(f);
     char line[2048], name[16], fl[1024];
@@ -303,9 +295,8 @@ static void test_box_matplotlib(void **state)
     assert_int_equal(rows, 5);
 }
 
-static void test_box_table(void **state)
+TEST(test_box_table)
 {
-    (void)state;
     /* 1 2 3 4 100: quartiles 2 3 4, whiskers 1 and 4, 100 beyond */
     const double v[] = {1, 2, 3, 4, 100, NAN};
     struct table *t = eda_fig_box_alloc();
@@ -325,9 +316,8 @@ static void test_box_table(void **state)
     table_free(t);
 }
 
-static void test_box_classes(void **state)
+TEST(test_box_classes)
 {
-    (void)state;
     const double x[] = {1, 2, 3, 10, 20, 30, 5};
     const int cls[] = {0, 0, 0, 1, 1, 1, -1};
     struct table *t = eda_fig_box_alloc();
@@ -344,9 +334,8 @@ static void test_box_classes(void **state)
     table_free(t);
 }
 
-static void test_fig_freq(void **state)
+TEST(test_fig_freq)
 {
-    (void)state;
     char *x[] = {"b", "a", "b", "b"};
     const int cls[] = {0, 1, 1, -1};
     struct eda_freq *f;

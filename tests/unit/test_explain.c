@@ -120,9 +120,8 @@ static double sum_row(const double *phi, size_t m)
 
 /* Linear: phi on the columns is w_j (x_j - mean over the training rows), by hand;
  * the category's value is the sum over its three one-hot columns; log-odds add up. */
-static void test_linear_by_hand(void **state)
+TEST(test_linear_by_hand)
 {
-    (void)state;
     struct fixture *f = fixture_make();
     double *X;
     struct pipeline *p = fit(f, PIPE_LOGREG, &X);
@@ -201,9 +200,8 @@ static void brute_shapley(const struct pipeline *p, const double *x, const doubl
 /* KernelSHAP on KNN over the original features: with k >= the training rows
  * the background is the training rows themselves, and with a budget above
  * 2^4 - 2 every coalition is used, so the values are the exact Shapley values. */
-static void test_kernel_exact_vs_brute(void **state)
+TEST(test_kernel_exact_vs_brute)
 {
-    (void)state;
     struct fixture *f = fixture_make();
     double *X;
     struct pipeline *p = fit(f, PIPE_KNN, &X);
@@ -230,9 +228,8 @@ static void test_kernel_exact_vs_brute(void **state)
 
 /* Sampled KernelSHAP: the same values with 1 and 2 threads, and on a row
  * subset (row i is seeded by its position, so compare whole runs). */
-static void test_kernel_threads(void **state)
+TEST(test_kernel_threads)
 {
-    (void)state;
     struct fixture *f = fixture_make();
     double *X;
     struct pipeline *p = fit(f, PIPE_KNN, &X);
@@ -255,9 +252,8 @@ static void test_kernel_threads(void **state)
 }
 
 /* Trees: both TreeSHAP variants add up to the predicted probability. */
-static void test_tree_additivity(void **state)
+TEST(test_tree_additivity)
 {
-    (void)state;
     struct fixture *f = fixture_make();
     double *X;
     struct pipeline *p = fit(f, PIPE_TREE, &X);
@@ -284,9 +280,8 @@ static void test_tree_additivity(void **state)
 
 /* Permutation: a depth-1 tree uses one feature; shuffling any other leaves
  * the scores, so their drop is exactly 0; the base AUC is the model's. */
-static void test_permutation(void **state)
+TEST(test_permutation)
 {
-    (void)state;
     struct fixture *f = fixture_make();
     struct pipe_config c;
     struct err e = {0};
@@ -327,9 +322,8 @@ static void test_permutation(void **state)
     fixture_free(f);
 }
 
-static void test_summaries(void **state)
+TEST(test_summaries)
 {
-    (void)state;
     /* direction: + with a rising phi, - falling, 0 constant, NaN rows skipped. */
     double v[] = {1, 2, NAN, 4}, up[] = {0.1, 0.2, -9, 0.5}, down[] = {3, 2, 9, 1}, flat[] = {1, 1, 1, 1};
     assert_int_equal(explain_direction(v, up, 4, 1), 1);
@@ -359,9 +353,8 @@ static void test_summaries(void **state)
     assert_int_equal(order[3], 2);
 }
 
-static void test_fig_waterfall_bar(void **state)
+TEST(test_fig_waterfall_bar)
 {
-    (void)state;
     struct err e = {0};
     struct table *t = NULL;
     const char *labels[] = {"A", "B", "C", "D"};
@@ -391,9 +384,8 @@ static void test_fig_waterfall_bar(void **state)
     table_free(t);
 }
 
-static void test_fig_beeswarm(void **state)
+TEST(test_fig_beeswarm)
 {
-    (void)state;
     struct err e = {0};
     struct table *t = NULL;
     /* 3 rows x 2 features; feature 1 shown first; feature 0 has no order. */

@@ -103,9 +103,8 @@ static const struct regression cases[] = {
     {"params_billion_laughs.yaml", L_PARAMS, ERR_PARAMS, ":1:37: expected at most 100000 values with aliases expanded"},
 };
 
-static void test_regressions(void **state)
+TEST(test_regressions)
 {
-    (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[256];
         snprintf(path, sizeof path, REG "%s", cases[i].file);
@@ -118,9 +117,8 @@ static void test_regressions(void **state)
 }
 
 /* The fix must not reject real models: every seed model still loads. */
-static void test_seed_models_load(void **state)
+TEST(test_seed_models_load)
 {
-    (void)state;
     static const struct {
         const char *file;
         enum loader loader;
@@ -154,9 +152,8 @@ static void write_lines(const char *path, const char *head, const char *line, si
  * possible length passes it (and then loads or fails its own way); one byte
  * fewer is refused. Counts are above the 1 MiB threshold below which the
  * loaders read on and name the line where the data runs out. */
-static void test_exact_sizes(void **state)
+TEST(test_exact_sizes)
 {
-    (void)state;
     const char *path = "build/test_fuzz_regressions.tmp";
     const size_t n = (1u << 18) + 1; /* > 1 MiB of knn rows */
     struct err e = {0};

@@ -26,9 +26,8 @@ static const double BLOBS[9 * 2] = {
     0, 0, 1, 0, 0, 1, 1, 1, 10, 10, 11, 10, 10, 12, -10, 5, -9, 5,
 };
 
-static void test_blobs(void **state)
+TEST(test_blobs)
 {
-    (void)state;
     for (unsigned long seed = 1; seed <= 50; seed++) {
         struct kmeans *km;
         struct err e = {0};
@@ -55,9 +54,8 @@ static void test_blobs(void **state)
     }
 }
 
-static void test_deterministic(void **state)
+TEST(test_deterministic)
 {
-    (void)state;
     enum { N = 200, P = 3 };
     double *X = malloc(N * P * sizeof *X);
     /* A fixed pseudo-random cloud (LCG, so the test needs no generator). */
@@ -116,9 +114,8 @@ static void test_deterministic(void **state)
     free(X);
 }
 
-static void test_k_at_least_n(void **state)
+TEST(test_k_at_least_n)
 {
-    (void)state;
     struct kmeans *km;
     struct err e = {0};
     assert_int_equal(kmeans_fit(BLOBS, 9, 2, 20, 10, 1, &km, &e), 0);
@@ -134,9 +131,8 @@ static void test_k_at_least_n(void **state)
 
 /* Two distinct rows asked for three clusters: the duplicate seed's empty
  * cluster is dropped. */
-static void test_duplicates(void **state)
+TEST(test_duplicates)
 {
-    (void)state;
     const double X[6] = {1, 1, 1, 5, 5, 1};
     struct kmeans *km;
     struct err e = {0};
@@ -151,9 +147,8 @@ static void test_duplicates(void **state)
     kmeans_free(km);
 }
 
-static void test_round(void **state)
+TEST(test_round)
 {
-    (void)state;
     /* Column 1 is one-hot-like: a mean of 0.25 rounds to 0, 0.75 to 1. */
     const double X[8 * 2] = {0, 0, 0.2, 1, 0.1, 0, 0.3, 0, 10, 1, 10.4, 1, 10.2, 0, 9.9, 1};
     struct kmeans *km;
@@ -174,9 +169,8 @@ static void test_round(void **state)
     kmeans_free(km);
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     double X[4] = {1, 2, NAN, 4};
     struct kmeans *km = (struct kmeans *)&km;
     struct err e = {0};

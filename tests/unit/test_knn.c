@@ -36,9 +36,8 @@ static double proba1(const struct knn *m, double x0, double x1)
     return out;
 }
 
-static void test_four_points(void **state)
+TEST(test_four_points)
 {
-    (void)state;
     /* 1-D: x = 0 1 3 6, y = 0 1 1 0; the query 2 is at 2 1 1 4. The 3
      * nearest are rows 1, 2 (y = 1) and 0 (y = 0): uniform 2/3; weights
      * 1/1 + 1/1 for y = 1 against 1/2 for y = 0: 2 / 2.5 = 0.8. */
@@ -62,9 +61,8 @@ static void test_four_points(void **state)
     }
 }
 
-static void test_metric(void **state)
+TEST(test_metric)
 {
-    (void)state;
     /* From the origin, A = (1, 1) is at L1 2, L2 1.414; B = (1.8, 0) at 1.8
      * for both: the nearest is B for p = 1 and A for p = 2. */
     double X[] = {1, 1, 1.8, 0};
@@ -83,9 +81,8 @@ static void test_metric(void **state)
     knn_free(m);
 }
 
-static void test_zero_distance(void **state)
+TEST(test_zero_distance)
 {
-    (void)state;
     /* The query 0 coincides with rows 0 (y = 1) and 1 (y = 0): with
      * distance weights only those two vote, 1/2; uniform gives 2/3. */
     double X[] = {0, 0, 1, 2};
@@ -106,9 +103,8 @@ static void test_zero_distance(void **state)
     knn_free(m);
 }
 
-static void test_ties(void **state)
+TEST(test_ties)
 {
-    (void)state;
     /* Three rows at distance 1 from 0: the earliest rows win. */
     double X[] = {-1, 1, 1, 5};
     int y[] = {0, 1, 0, 1};
@@ -141,9 +137,8 @@ static int cand_cmp(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
-static void test_heap_vs_sort(void **state)
+TEST(test_heap_vs_sort)
 {
-    (void)state;
     enum { N = 200, P = 3, Q = 50 };
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 1);
@@ -192,9 +187,8 @@ static void test_heap_vs_sort(void **state)
     gsl_rng_free(r);
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     double X[] = {0, 1, NAN};
     int y[] = {0, 1, 3};
     struct knn_params par = {3, KNN_UNIFORM, 2};
@@ -231,9 +225,8 @@ static void tmp_path(char *buf, size_t n, const char *tag)
     snprintf(buf, n, "/tmp/test_knn_%ld_%s", (long)getpid(), tag);
 }
 
-static void test_load_errors(void **state)
+TEST(test_load_errors)
 {
-    (void)state;
     char path[256];
     tmp_path(path, sizeof path, "bad.knn");
     const char *head = "knn 1\nn_neighbors 1\nweights uniform\np 2\nn 2\nn_features 2\n";
@@ -271,9 +264,8 @@ static void test_load_errors(void **state)
 
 /* ---- known answers from scikit-learn ------------------------------------ */
 
-static void test_sklearn(void **state)
+TEST(test_sklearn)
 {
-    (void)state;
     struct tsv *tr = tsv_read(FIX "knn_train.tsv"), *qs = tsv_read(FIX "knn_query.tsv"),
                *pr = tsv_read(FIX "knn_proba.tsv");
     size_t n = tr->nrows, nq = qs->nrows, p = 8;
@@ -391,9 +383,8 @@ static void check_mix(int integer, size_t k, enum knn_weights w, int pw)
     gsl_rng_free(r);
 }
 
-static void test_mix(void **state)
+TEST(test_mix)
 {
-    (void)state;
     for (int integer = 0; integer < 2; integer++)
         for (int pw = 1; pw <= 2; pw++) {
             check_mix(integer, 1, KNN_UNIFORM, pw);
@@ -405,9 +396,8 @@ static void test_mix(void **state)
 
 /* A mixed row equal to a training row: with distance weights only the rows
  * at distance 0 vote, as in knn_predict_proba. */
-static void test_mix_zero_distance(void **state)
+TEST(test_mix_zero_distance)
 {
-    (void)state;
     const double X[] = {0, 0, 1, 1, 2, 2, 3, 3};
     const int y[] = {1, 0, 0, 0};
     const size_t group[] = {0, 1};
@@ -426,9 +416,8 @@ static void test_mix_zero_distance(void **state)
     knn_free(m);
 }
 
-static void test_mix_errors(void **state)
+TEST(test_mix_errors)
 {
-    (void)state;
     const double X[] = {0, 0, 1, 1};
     const int y[] = {1, 0};
     const size_t bad[] = {0, 2}, good[] = {0, 1};

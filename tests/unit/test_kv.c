@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "fixture.h"
 
 #include <math.h>
@@ -33,9 +35,8 @@ static const char *slurp(void)
     return s;
 }
 
-static void test_roundtrip(void **state)
+TEST(test_roundtrip)
 {
-    (void)state;
     struct err e = {0};
     struct kv *kv = kv_alloc();
     assert_int_equal(kv_set_long(kv, "n_rows", 1300, &e), 0);
@@ -82,9 +83,8 @@ static void test_roundtrip(void **state)
     kv_free(kv);
 }
 
-static void test_set_rejects(void **state)
+TEST(test_set_rejects)
 {
-    (void)state;
     struct err e = {0};
     struct kv *kv = kv_alloc();
     assert_int_equal(kv_set_str(kv, "a", "x\ty", &e), ERR_DATA);
@@ -110,9 +110,8 @@ struct bad {
     const char *msg; /* after "path:" */
 };
 
-static void test_read_errors(void **state)
+TEST(test_read_errors)
 {
-    (void)state;
     const struct bad cases[] = {
         {"a\t1\nb\n", 0, "2:2: expected a tab after the key, found end of line"},
         {"a\t1\n\nb\t2\n", 0, "2:1: expected a key, found an empty line"},
@@ -137,9 +136,8 @@ static void test_read_errors(void **state)
     }
 }
 
-static void test_read_edge(void **state)
+TEST(test_read_edge)
 {
-    (void)state;
     struct err e = {0};
     struct kv *kv;
     /* No final newline, and an empty file, are fine. */
@@ -160,9 +158,8 @@ static void test_read_edge(void **state)
     kv_free(kv);
 }
 
-static void test_kvset(void **state)
+TEST(test_kvset)
 {
-    (void)state;
     struct err e = {0};
     char p[300];
     snprintf(p, sizeof p, "%s/metrics.tsv", dir);

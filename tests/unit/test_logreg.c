@@ -24,9 +24,8 @@
 /* The fixture's X is the real market_file.csv standardized with the
  * logged mean and std: re-derive it when the real data is at hand (skipped
  * without it; the file has no quoted fields and CRLF line ends). */
-static void test_fixture_provenance(void **state)
+TEST(test_fixture_provenance)
 {
-    (void)state;
     const char *base = getenv("ONECLICK_REAL");
     char path[1024];
     snprintf(path, sizeof path, "%s/market_file.csv", base ? base : "data/raw");
@@ -93,9 +92,8 @@ static void test_fixture_provenance(void **state)
 
 /* ---- known answers from scikit-learn ------------------------------------ */
 
-static void test_sklearn_cases(void **state)
+TEST(test_sklearn_cases)
 {
-    (void)state;
     double *X;
     int *y;
     size_t n, p;
@@ -176,9 +174,8 @@ static void test_sklearn_cases(void **state)
  * symmetric under (x, y) -> (-x, 1 - y), so the intercept is 0 and the
  * gradient condition is w = 2 (1 s(-w) + 2 s(-2w)), s the logistic function;
  * solved here by bisection. */
-static void test_separable_1d(void **state)
+TEST(test_separable_1d)
 {
-    (void)state;
     const double X[4] = {-2, -1, 1, 2};
     const int y[4] = {0, 0, 1, 1};
     double lo = 0, hi = 10;
@@ -230,9 +227,8 @@ static void test_separable_1d(void **state)
  * and 3 negatives the positive gets weight 4/(2*1) = 2 and the negatives 4/6.
  * Without an intercept, w solves w = sum_i C_i y_i x_i s(-y_i w x_i) with y in
  * {-1, +1}; all four points at x = 1 reduce that to w = 2 s(-w) - 3 (2/3) s(w). */
-static void test_balanced_by_hand(void **state)
+TEST(test_balanced_by_hand)
 {
-    (void)state;
     const double X[4] = {1, 1, 1, 1};
     const int y[4] = {0, 1, 0, 0};
     double lo = -10, hi = 10;
@@ -275,9 +271,8 @@ static void test_balanced_by_hand(void **state)
     logreg_free(m);
 }
 
-static void test_save_load(void **state)
+TEST(test_save_load)
 {
-    (void)state;
     double *X;
     int *y;
     size_t n, p;
@@ -353,9 +348,8 @@ static void test_save_load(void **state)
 
 /* An l2 fit draws nothing from the C generator, so it must not reseed it:
  * the search fits l2 models while an l1 fit draws in another thread. */
-static void test_l2_leaves_rand_alone(void **state)
+TEST(test_l2_leaves_rand_alone)
 {
-    (void)state;
     const double X[4] = {-2, -1, 1, 2};
     const int y[4] = {0, 0, 1, 1};
     struct logreg_params prm;
@@ -371,9 +365,8 @@ static void test_l2_leaves_rand_alone(void **state)
     logreg_free(m);
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     const double X[4] = {-2, -1, 1, 2};
     const int one[4] = {1, 1, 1, 1}, bad[4] = {0, 2, 1, 1}, y[4] = {0, 0, 1, 1};
     struct logreg_params prm;

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,9 +63,8 @@ static void fmt_err(const char *raw, const char *fmt, const char *msg)
     assert_string_equal(e.msg, msg);
 }
 
-static void test_format(void **state)
+TEST(test_format)
 {
-    (void)state;
     fmt_ok("Снизилась", NULL, "Снизилась");
     fmt_ok("0.30000000000000004", "", "0.30000000000000004");
     fmt_ok("0.87345", "%.3f", "0,873");
@@ -130,9 +131,8 @@ static int render(const char *md, const char *banner, char **html, struct err *e
     return rc;
 }
 
-static void test_values(void **state)
+TEST(test_values)
 {
-    (void)state;
     const char *md = "# Отчёт {{counts.n_rows|int}}\n"
                      "\n"
                      "ROC AUC на тесте: {{metrics.test_roc_auc|%.3f}}, доля {{ metrics.share | pct }},\n"
@@ -186,9 +186,8 @@ static void render_err(const char *md, int code, const char *msg)
     assert_string_equal(e.msg, want);
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     render_err("# Т\n\nСтрока {{metrics.test_roc_auc}} и {{metrics.roc}}.\n", ERR_DATA,
                "study.md:3:35: expected a value for {{metrics.roc}}, found no key \"roc\" in \"metrics\"");
     render_err("a\n\n- пункт\n- ещё {{other.x|pct}}\n", ERR_DATA,
@@ -220,9 +219,8 @@ static void test_errors(void **state)
                "study.md:1:1: expected a printf format for the table's numbers, found \"pct\"");
 }
 
-static void test_table_and_figure(void **state)
+TEST(test_table_and_figure)
 {
-    (void)state;
     const char *md = "# Итоги\n"
                      "\n"
                      "{{table:t.tsv|2|%.2f}}\n"
@@ -261,9 +259,8 @@ static void test_table_and_figure(void **state)
     free(html);
 }
 
-static void test_render_file(void **state)
+TEST(test_render_file)
 {
-    (void)state;
     char tpl[512], out[512];
     snprintf(tpl, sizeof tpl, "%s/study.md", dir);
     snprintf(out, sizeof out, "%s/report.html", dir);

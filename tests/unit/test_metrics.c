@@ -21,9 +21,8 @@
 
 /* ---- hand-computed cases ---- */
 
-static void test_auc_hand(void **state)
+TEST(test_auc_hand)
 {
-    (void)state;
     struct err e = {0};
     double auc;
     int y1[] = {0, 0, 1, 1};
@@ -41,9 +40,8 @@ static void test_auc_hand(void **state)
     assert_true(auc == 0.5);
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     struct err e = {0};
     double v;
     int one[] = {1, 1, 1};
@@ -64,9 +62,8 @@ static void test_errors(void **state)
     assert_int_equal(metrics_roc_auc(y, s, 0, &v, &e), ERR_DATA);
 }
 
-static void test_confusion_hand(void **state)
+TEST(test_confusion_hand)
 {
-    (void)state;
     struct err e = {0};
     int y[] = {0, 0, 1, 1, 1, 0};
     double s[] = {0.5, 0.2, 0.5, 0.9, 0.1, 0.7};
@@ -87,9 +84,8 @@ static void test_confusion_hand(void **state)
     assert_true(metrics_precision(&cm) == 0 && metrics_f1(&cm) == 0 && metrics_recall(&cm) == 0);
 }
 
-static void test_prob_hand(void **state)
+TEST(test_prob_hand)
 {
-    (void)state;
     struct err e = {0};
     int y[] = {1, 0, 1, 0};
     double p[] = {0.8, 0.3, 1.0, 0.0};
@@ -105,9 +101,8 @@ static void test_prob_hand(void **state)
     assert_close(v, -log(1e-15), 1e-12);
 }
 
-static void test_calibration_edges(void **state)
+TEST(test_calibration_edges)
 {
-    (void)state;
     struct err e = {0};
     /* np.linspace edges: 0.1*3 = 0.30000000000000004, so 0.3 lies in
      * bin (0.2, 0.3]; 0.2 = 2*0.1 exactly sits on an edge and joins the
@@ -127,9 +122,8 @@ static void test_calibration_edges(void **state)
     assert_true(b[9].hi == 1.0 && b[3].lo == 0.30000000000000004);
 }
 
-static void test_gains_hand(void **state)
+TEST(test_gains_hand)
 {
-    (void)state;
     struct err e = {0};
     /* 7 rows, 3 groups of sizes 3, 2, 2; ties kept in input order. */
     int y[] = {1, 0, 1, 0, 0, 1, 0};
@@ -149,9 +143,8 @@ static void test_gains_hand(void **state)
     assert_true(g[1].score_max == 0.5 && g[2].score_min == 0.1);
 }
 
-static void test_roc_pr_hand(void **state)
+TEST(test_roc_pr_hand)
 {
-    (void)state;
     struct err e = {0};
     int y[] = {0, 0, 1, 1};
     double s[] = {0.1, 0.4, 0.35, 0.8};
@@ -209,9 +202,8 @@ static void delong_slow(const int *y, const double *s, size_t n, double *auc, do
     free(v01);
 }
 
-static void test_delong_random(void **state)
+TEST(test_delong_random)
 {
-    (void)state;
     struct err e = {0};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 7);
@@ -403,9 +395,8 @@ static void check_case(const struct tsv *sc, const struct tsv *roc, const struct
     check_bins(cal, gain, c);
 }
 
-static void test_sklearn_fixtures(void **state)
+TEST(test_sklearn_fixtures)
 {
-    (void)state;
     struct tsv *d = tsv_read(FIX "metrics_data.tsv"), *sc = tsv_read(FIX "metrics_scalar.tsv");
     struct tsv *roc = tsv_read(FIX "metrics_roc.tsv"), *pr = tsv_read(FIX "metrics_pr.tsv");
     struct tsv *cal = tsv_read(FIX "metrics_calib.tsv"), *gain = tsv_read(FIX "metrics_gains.tsv");
@@ -426,9 +417,8 @@ static void test_sklearn_fixtures(void **state)
 
 /* The paired DeLong test against the direct computation over every pair
  * (tests/oracle/delong.py -> fixtures/delong_*.tsv). */
-static void test_delong_paired(void **state)
+TEST(test_delong_paired)
 {
-    (void)state;
     struct tsv *sc = tsv_read(FIX "delong_scores.tsv"), *ex = tsv_read(FIX "delong_expected.tsv");
     for (size_t c = 0; c < ex->nrows; c++) {
         const char *name = tsv_cell(ex, c, 0);

@@ -20,32 +20,28 @@ static void check(const double *v, size_t n, int descending, const size_t *want)
         assert_int_equal(got[i], want[i]);
 }
 
-static void test_ascending_stable(void **state)
+TEST(test_ascending_stable)
 {
-    (void)state;
     const double v[] = {3, 1, 2, 1, 3};
     check(v, 5, 0, (const size_t[]){1, 3, 2, 0, 4});
 }
 
-static void test_descending_stable(void **state)
+TEST(test_descending_stable)
 {
-    (void)state;
     /* Ties keep the data's order in both directions (not reversed). */
     const double v[] = {3, 1, 2, 1, 3};
     check(v, 5, 1, (const size_t[]){0, 4, 2, 1, 3});
 }
 
-static void test_nan_last(void **state)
+TEST(test_nan_last)
 {
-    (void)state;
     const double v[] = {NAN, 0.5, -INFINITY, NAN, 2, -0.0, 0.0};
     check(v, 7, 0, (const size_t[]){2, 5, 6, 1, 4, 0, 3});
     check(v, 7, 1, (const size_t[]){4, 1, 5, 6, 2, 0, 3});
 }
 
-static void test_empty(void **state)
+TEST(test_empty)
 {
-    (void)state;
     size_t out[1] = {42};
     assert_int_equal(order_by(NULL, 0, 0, out), 0);
     assert_int_equal(out[0], 42);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include "fixture.h"
 
 #include <dirent.h>
@@ -52,9 +54,8 @@ static const char *slurp(const char *path)
     return file_text(path);
 }
 
-static void test_commit_renames(void **state)
+TEST(test_commit_renames)
 {
-    (void)state;
     clear_dir();
     char path[256];
     snprintf(path, sizeof path, "%s/out.txt", dir);
@@ -86,9 +87,8 @@ static void test_commit_renames(void **state)
     assert_string_equal(slurp(path), "second\n");
 }
 
-static void test_abort_removes(void **state)
+TEST(test_abort_removes)
 {
-    (void)state;
     clear_dir();
     char path[256];
     snprintf(path, sizeof path, "%s/aborted.txt", dir);
@@ -101,9 +101,8 @@ static void test_abort_removes(void **state)
     outfile_abort(&of); /* idempotent */
 }
 
-static void test_open_missing_dir(void **state)
+TEST(test_open_missing_dir)
 {
-    (void)state;
     struct outfile of;
     struct err e = {0};
     assert_int_equal(outfile_open("/nonexistent-dir-xyz/out.txt", &of, &e), ERR_IO);
@@ -112,9 +111,8 @@ static void test_open_missing_dir(void **state)
     assert_null(of.fp);
 }
 
-static void test_disk_full(void **state)
+TEST(test_disk_full)
 {
-    (void)state;
     clear_dir();
     char path[256];
     snprintf(path, sizeof path, "%s/big.txt", dir);
@@ -141,9 +139,8 @@ static void test_disk_full(void **state)
     assert_int_equal(count_entries(), 0);
 }
 
-static void test_commit_path(void **state)
+TEST(test_commit_path)
 {
-    (void)state;
     clear_dir();
     char path[256];
     snprintf(path, sizeof path, "%s/lib.bin", dir);
@@ -269,9 +266,8 @@ static int body_signal(void)
     return 30;
 }
 
-static void test_hold_release(void **state)
+TEST(test_hold_release)
 {
-    (void)state;
     clear_dir();
     put("old", "old");
     int sig;
@@ -282,9 +278,8 @@ static void test_hold_release(void **state)
     assert_int_equal(count_entries(), N_HELD + 1); /* no temporary file */
 }
 
-static void test_hold_exit_keeps_old(void **state)
+TEST(test_hold_exit_keeps_old)
 {
-    (void)state;
     clear_dir();
     put("old", "old");
     int sig;
@@ -293,9 +288,8 @@ static void test_hold_exit_keeps_old(void **state)
     assert_int_equal(count_entries(), 1); /* no new file, no temporary file */
 }
 
-static void test_hold_signal_keeps_old(void **state)
+TEST(test_hold_signal_keeps_old)
 {
-    (void)state;
     clear_dir();
     put("old", "old");
     int sig;
@@ -325,9 +319,8 @@ static int body_commit_path(void)
     return rc ? rc : outfile_release(&e) ? 14 : 0;
 }
 
-static void test_hold_commit_path(void **state)
+TEST(test_hold_commit_path)
 {
-    (void)state;
     clear_dir();
     put("book", "old book");
     int sig;

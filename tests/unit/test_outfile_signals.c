@@ -80,9 +80,8 @@ static void child_interrupted(int sig, int ignore_first)
     _exit(0);
 }
 
-static void test_signals_remove_tmp(void **state)
+TEST(test_signals_remove_tmp)
 {
-    (void)state;
     const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < 3; i++) {
         pid_t pid = fork();
@@ -115,9 +114,8 @@ static int count_tmp_and_clear(void)
  * is delivered on the way back from the system call, before the name is
  * registered for removal (found by test_robust, once in a few hundred runs).
  * Many interrupts at spread-out moments; none may leave a temporary file. */
-static void test_signal_at_any_moment(void **state)
+TEST(test_signal_at_any_moment)
 {
-    (void)state;
     int left = 0;
     for (int round = 0; round < 300; round++) {
         pid_t pid = fork();
@@ -148,9 +146,8 @@ static void test_signal_at_any_moment(void **state)
 }
 
 /* A signal the caller ignores (nohup) stays ignored: the run goes on. */
-static void test_ignored_signal_left_alone(void **state)
+TEST(test_ignored_signal_left_alone)
 {
-    (void)state;
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0)
@@ -163,9 +160,8 @@ static void test_ignored_signal_left_alone(void **state)
 }
 
 /* Past RLIMIT_FSIZE with SIGXFSZ at its default: an ERR_IO naming the file. */
-static void test_file_size_limit(void **state)
+TEST(test_file_size_limit)
 {
-    (void)state;
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {

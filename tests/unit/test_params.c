@@ -32,9 +32,8 @@ static struct params *load_text(const char *text, struct err *e, int *rc)
     return p;
 }
 
-static void test_typed_getters(void **state)
+TEST(test_typed_getters)
 {
-    (void)state;
     struct err e = {0};
     int rc;
     struct params *p = load_text("seed: 42\n"
@@ -73,9 +72,8 @@ static void test_typed_getters(void **state)
     params_free(p);
 }
 
-static void test_errors_name_line_and_key(void **state)
+TEST(test_errors_name_line_and_key)
 {
-    (void)state;
     struct err e = {0};
     int rc;
     struct params *p = load_text("seed: 42\nclean:\n  missing: drop\n  max: 7\n  t: maybe\n", &e, &rc);
@@ -99,9 +97,8 @@ static void test_errors_name_line_and_key(void **state)
     params_free(p);
 }
 
-static void test_bad_files(void **state)
+TEST(test_bad_files)
 {
-    (void)state;
     struct err e = {0};
     int rc;
     struct params *p = load_text("a: 1\na: 2\n", &e, &rc);
@@ -128,9 +125,8 @@ static void test_bad_files(void **state)
     assert_null(p);
 }
 
-static void test_schema_of_the_project(void **state)
+TEST(test_schema_of_the_project)
 {
-    (void)state;
     struct err e = {0};
     struct params *p = NULL;
     assert_int_equal(params_load(study_params(), &p, &e), 0);
@@ -190,9 +186,8 @@ static void schema_error_with(const char *from, const char *to, const char *want
     params_free(p);
 }
 
-static void test_schema_column_errors(void **state)
+TEST(test_schema_column_errors)
 {
-    (void)state;
     /* A role naming a column by its export name instead of its key. */
     schema_error_with("  nominal: [category]\n", "  nominal: [Популярная_категория]\n",
                       ": schema.nominal: expected a column key of schema.columns, found \"Популярная_категория\"");
@@ -203,9 +198,8 @@ static void test_schema_column_errors(void **state)
                       ": schema.target.column: expected a column key of schema.columns, found \"target\"");
 }
 
-static void test_schema_errors(void **state)
+TEST(test_schema_errors)
 {
-    (void)state;
     struct err e = {0};
     int rc;
     struct params *p = load_text("schema:\n  files:\n    customers: {name: a.csv, sep: \"|\", decimal: .}\n", &e, &rc);

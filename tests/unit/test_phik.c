@@ -150,9 +150,8 @@ static const char *real_dir(void)
 /* ------------------------------------------------------------ tests ---- */
 
 /* phik.md section 8 */
-static void test_worked_examples(void **state)
+TEST(test_worked_examples)
 {
-    (void)state;
     const double O3[] = {12, 4, 1, 3, 10, 4, 1, 5, 10};
     assert_near(table_phik(O3, 3, 3, 1), 0.7981277, PHIK_TOL);
     assert_near(table_phik(O3, 3, 3, 0), 0.8236077, PHIK_TOL);
@@ -167,9 +166,8 @@ static void test_worked_examples(void **state)
     assert_near(table_phik(O3t, 3, 3, 1), table_phik(O3, 3, 3, 1), 1e-12);
 }
 
-static void test_case_files(void **state)
+TEST(test_case_files)
 {
-    (void)state;
     FILE *probe = fopen(CASES "unit_interval_pair_50.csv", "r");
     if (!probe) {
         print_message("phik cases not found under %s: skipped\n", CASES);
@@ -183,9 +181,8 @@ static void test_case_files(void **state)
     assert_near(vc, 0.2730578, PHIK_TOL);
 }
 
-static void test_special_cases(void **state)
+TEST(test_special_cases)
 {
-    (void)state;
     enum { N = 300 };
     int a[N], b[N], c[N], k[N], m[N];
     for (int i = 0; i < N; i++) {
@@ -226,9 +223,8 @@ static void test_special_cases(void **state)
     assert_int_equal(codes[0], -1);
 }
 
-static void test_binning(void **state)
+TEST(test_binning)
 {
-    (void)state;
     /* 0..10: edges ~ -2.2e-308, 1, 2, ..., 10; 0 and 1 share bin 1 (left-open) */
     double x[12];
     for (int i = 0; i <= 10; i++)
@@ -258,9 +254,8 @@ static void test_binning(void **state)
 }
 
 /* Small tables: phi_K (with and without noise correction) and Z. */
-static void test_tables_fixture(void **state)
+TEST(test_tables_fixture)
 {
-    (void)state;
     FILE *f = fopen(FIX "phik_tables.tsv", "r");
     assert_non_null(f);
     char line[4096];
@@ -390,9 +385,8 @@ static void check_market_pairs(const struct csvdata *dp, int *const *codes)
     print_message("phik market_file: %d pairs, max |phik diff| %.3g, max rel Z diff %.3g\n", npairs, maxd, maxz);
 }
 
-static void test_market_file(void **state)
+TEST(test_market_file)
 {
-    (void)state;
     char path[1024];
     snprintf(path, sizeof path, "%s/market_file.csv", real_dir());
     struct csvdata d;

@@ -20,9 +20,8 @@
 #include "fixture.h"
 #include "io/schema.h"
 
-static void test_config_text(void **state)
+TEST(test_config_text)
 {
-    (void)state;
     struct err e = {0};
     struct pipe_config c, d;
     char a[1024], b[1024];
@@ -80,9 +79,8 @@ static void test_config_text(void **state)
     assert_int_equal(pipeline_config_parse(&c, "C", &e), ERR_DATA);
 }
 
-static void test_data_roles(void **state)
+TEST(test_data_roles)
 {
-    (void)state;
     struct world *w = world_load();
     struct pipe_data *d = w->d;
     assert_int_equal(d->n, 400);
@@ -123,9 +121,8 @@ static void test_data_roles(void **state)
 }
 
 /* One numeric feature and one nominal, by hand. */
-static void test_hand(void **state)
+TEST(test_hand)
 {
-    (void)state;
     double x[6] = {0, 1, 2, 10, 11, 12};
     const char *cat[6] = {"a", "b", "a", "b", "a", "c"};
     int y[6] = {0, 0, 0, 1, 1, 1};
@@ -177,9 +174,8 @@ static void test_hand(void **state)
 }
 
 /* Fit on fixture rows 0..299, predict 300..399, as the sklearn Pipeline did. */
-static void test_sklearn_proba(void **state)
+TEST(test_sklearn_proba)
 {
-    (void)state;
     struct world *w = world_load();
     struct err e = {0};
     struct table *cases = NULL, *pr = NULL;
@@ -300,9 +296,8 @@ static void check_refusals(struct world *w, const char *path, const size_t *rows
     assert_int_equal(pipeline_load("/nonexistent/x.pipeline", &p, &e), ERR_IO);
 }
 
-static void test_save_load(void **state)
+TEST(test_save_load)
 {
-    (void)state;
     struct world *w = world_load();
     const char *cfgs[][2] = {
         {"knn", "scaler=robust n_neighbors=9 weights=distance p=2"},

@@ -98,9 +98,8 @@ static const char *const numeric[] = {"Маркет_актив_6_мес", "Ма�
 
 /* ---- hand cases ---- */
 
-static void test_scalers_hand(void **state)
+TEST(test_scalers_hand)
 {
-    (void)state;
     struct err e = {0};
     struct prep_scale s;
     double x[] = {1, 2, 3, 4};
@@ -160,9 +159,8 @@ static void hand_spec(struct prep_spec *sp, struct prep_input *in)
     in[2] = (struct prep_input){.str = col_size};
 }
 
-static void test_transformer_hand(void **state)
+TEST(test_transformer_hand)
 {
-    (void)state;
     struct err e = {0};
     struct prep_spec sp[3];
     struct prep_input in[3];
@@ -214,9 +212,8 @@ static void test_transformer_hand(void **state)
 
 /* ---- text form ---- */
 
-static void test_save_load_bitexact(void **state)
+TEST(test_save_load_bitexact)
 {
-    (void)state;
     struct err e = {0};
     struct prep_spec sp[3];
     struct prep_input in[3];
@@ -309,9 +306,8 @@ static size_t check_block(const struct tsv *v, const char *block, const struct p
     return checked;
 }
 
-static void test_real_scalers(void **state)
+TEST(test_real_scalers)
 {
-    (void)state;
     struct market *m = market_load();
     if (!m)
         skip();
@@ -356,9 +352,8 @@ static void test_real_scalers(void **state)
     market_free(m);
 }
 
-static void test_real_encoders(void **state)
+TEST(test_real_encoders)
 {
-    (void)state;
     struct market *m = market_load();
     if (!m)
         skip();
@@ -435,9 +430,8 @@ static void test_real_encoders(void **state)
 /* The study's transformer: nominal one-hot (drop first), two ordinals
  * scaled to [0, 1], eight numerics standardised; = sklearn's
  * ColumnTransformer of the same pieces. Also reloaded from text. */
-static void test_real_column_transformer(void **state)
+TEST(test_real_column_transformer)
 {
-    (void)state;
     struct market *m = market_load();
     if (!m)
         skip();

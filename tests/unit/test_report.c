@@ -16,9 +16,8 @@
 #include "out/report_sha256.h"
 #include "out/report_text.h"
 
-static void test_plural(void **state)
+TEST(test_plural)
 {
-    (void)state;
     static const long n[] = {0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112, 1296, 1301, -1, -3};
     static const int want[] = {2, 0, 1, 1, 2, 2, 2, 2, 0, 1, 2, 0, 2, 2, 2, 0, 0, 1};
     for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
@@ -39,9 +38,8 @@ static struct kvset *ctx(void)
     return s;
 }
 
-static void test_fill(void **state)
+TEST(test_fill)
 {
-    (void)state;
     struct kvset *s = ctx();
     struct err e = {0};
     char *out = NULL;
@@ -60,9 +58,8 @@ static void test_fill(void **state)
     kvset_free(s);
 }
 
-static void test_conclusion(void **state)
+TEST(test_conclusion)
 {
-    (void)state;
     const char *path = "/tmp/test_report_params.yaml";
     FILE *f = fopen(path, "w");
     fputs("c:\n  - \"A {m.n|int}.\"\n  - {if: m.zero, text: \"never\"}\n  - {if: m.one, text: \"B {m.one}.\"}\n"
@@ -84,9 +81,8 @@ static void test_conclusion(void **state)
     remove(path);
 }
 
-static void test_sha256(void **state)
+TEST(test_sha256)
 {
-    (void)state;
     static const struct {
         const char *msg;
         const char *hex;

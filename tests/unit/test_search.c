@@ -64,9 +64,8 @@ static const char *SPACES = "train:\n"
                             "      C: {uniform: [0.5, 2]}\n"
                             "      gamma: [scale, {loguniform: [0.0001, 1]}]\n";
 
-static void test_parse(void **state)
+TEST(test_parse)
 {
-    (void)state;
     struct err e = {0};
     struct search_spaces *s = NULL;
     assert_int_equal(spaces(SPACES, &s, &e), 0);
@@ -120,9 +119,8 @@ static void test_parse(void **state)
     }
 }
 
-static void test_draw(void **state)
+TEST(test_draw)
 {
-    (void)state;
     struct err e = {0};
     struct search_spaces *s = NULL;
     assert_int_equal(spaces(SPACES, &s, &e), 0);
@@ -192,9 +190,8 @@ static void test_draw(void **state)
 }
 
 /* cross_val_score(pipe, X, y, cv=StratifiedKFold(5), scoring='roc_auc'). */
-static void test_cv_sklearn(void **state)
+TEST(test_cv_sklearn)
 {
-    (void)state;
     struct world *w = world_load();
     struct err e = {0};
     struct table *cases = NULL;
@@ -238,9 +235,8 @@ static void count_progress(void *ctx, size_t done, size_t total)
 }
 
 /* The same numbers with 1 and 2 threads; failed candidates are NaN. */
-static void test_cv_threads(void **state)
+TEST(test_cv_threads)
 {
-    (void)state;
     struct world *w = world_load();
     struct err e = {0};
     struct search_spaces *s = NULL;
@@ -298,9 +294,8 @@ static void test_cv_threads(void **state)
     world_free(w);
 }
 
-static void test_metrics(void **state)
+TEST(test_metrics)
 {
-    (void)state;
     struct err e = {0};
     int y[6] = {0, 0, 1, 1, 0, 1};
     double s[6] = {0.1, 0.6, 0.7, 0.4, 0.2, 0.9}, m[SEARCH_NMETRIC];

@@ -29,9 +29,8 @@ static void assert_near_at(double got, double want, double tol, const char *file
 
 /* ---- levels and segments ---------------------------------------------- */
 
-static void test_level_boundaries(void **state)
+TEST(test_level_boundaries)
 {
-    (void)state;
     const double t[] = {0.7};
     assert_int_equal(segment_level(t, 1, 0.0), 0);
     assert_int_equal(segment_level(t, 1, nextafter(0.7, 0)), 0);
@@ -49,9 +48,8 @@ static void test_level_boundaries(void **state)
 /* The default grid: segments 0 hr_hp, 1 hr_lp, 2 lr_hp, 3 lr_lp. */
 static const size_t cell[] = {3, 2, 1, 0}; /* (low, low) (low, high) (high, low) (high, high) */
 
-static void test_assign_boundaries(void **state)
+TEST(test_assign_boundaries)
 {
-    (void)state;
     const double rt[] = {0.7}, pt[] = {4.0};
     struct segment_grid g = {rt, 1, pt, 1, cell, 4};
     const double prob[] = {0.7, 0.7, nextafter(0.7, 0), 0.1, 0.99, NAN, 0.8};
@@ -70,9 +68,8 @@ static void test_assign_boundaries(void **state)
     assert_int_equal(segment_assign(&g, prob, profit, 7, NULL, NULL, seg, &e), 0);
 }
 
-static void test_assign_bad_grid(void **state)
+TEST(test_assign_bad_grid)
 {
-    (void)state;
     const double rt[] = {0.7, 0.5}, pt[] = {4.0};
     struct segment_grid g = {rt, 2, pt, 1, cell, 4};
     size_t seg[1];
@@ -87,9 +84,8 @@ static void test_assign_bad_grid(void **state)
 
 /* ---- profit at risk ----------------------------------------------------- */
 
-static void test_profit_at_risk(void **state)
+TEST(test_profit_at_risk)
 {
-    (void)state;
     /* By hand: 0.9*10 + 0.5*4 + 0.2*5 = 12 (the NaN row is skipped). */
     const double prob[] = {0.9, 0.5, 0.2, NAN, 0.75};
     const double profit[] = {10, 4, 5, 3, 8};
@@ -116,9 +112,8 @@ static void test_profit_at_risk(void **state)
     assert_int_equal(segment_summarize(prob, profit, bad, 5, 2, 1.0, s, &e), ERR_DATA);
 }
 
-static void test_median(void **state)
+TEST(test_median)
 {
-    (void)state;
     const double x[] = {5, NAN, 1, 3, 2};
     double m;
     struct err e = {0};
@@ -139,9 +134,8 @@ static const struct segment_lever levers[] = {
     {"contacts", 1, SEGMENT_CALL, "call: campaign", "site: banner", "CONTACTS-CALL", "CONTACTS-SITE", "few contacts"},
 };
 
-static void test_consent_rule(void **state)
+TEST(test_consent_rule)
 {
-    (void)state;
     enum segment_channel ch;
     /* Consent given: the contact offer as it is. */
     assert_string_equal(segment_offer_for(&levers[0], 0, &ch), "mail: discount on your cart");
@@ -164,9 +158,8 @@ static void test_consent_rule(void **state)
     assert_int_equal(ch, SEGMENT_SITE);
 }
 
-static void test_pick_levers(void **state)
+TEST(test_pick_levers)
 {
-    (void)state;
     size_t out[3];
     int own = -1;
     const char *d1[] = {"revenue", "contacts", "unpaid", NULL};
@@ -188,9 +181,8 @@ static void test_pick_levers(void **state)
 
 /* ---- lever ranking ------------------------------------------------------ */
 
-static void test_lever_gap(void **state)
+TEST(test_lever_gap)
 {
-    (void)state;
     /* Segment mean 2, reference mean 4, both sd 1: SMD -2. */
     const double a[] = {1, 2, 3}, b[] = {3, 4, 5};
     double g;
@@ -201,9 +193,8 @@ static void test_lever_gap(void **state)
     assert_near(g, 2, 1e-15); /* the segment is 2 sd short of the reference */
 }
 
-static void test_rank_levers(void **state)
+TEST(test_rank_levers)
 {
-    (void)state;
     /* phi ranks 3 1 2 4 (NaN last), gap ranks 3 4 2 1: sums 6 5 4 5.
      * Lever 2 first (4); levers 1 and 3 tie at 5 and lever 1 has the larger
      * phi; lever 0 last (6). */
@@ -235,9 +226,8 @@ static void test_rank_levers(void **state)
     assert_int_equal(order[2], 2);
 }
 
-static void test_whatif_value(void **state)
+TEST(test_whatif_value)
 {
-    (void)state;
     assert_near(segment_whatif_value(5, 2, 0, INFINITY), 2, 0);  /* decrease: down to the median */
     assert_near(segment_whatif_value(1, 2, 0, INFINITY), 1, 0);  /* already better: kept */
     assert_near(segment_whatif_value(3, 10, 1, INFINITY), 10, 0); /* increase: up to the median */
@@ -253,9 +243,8 @@ static void test_whatif_value(void **state)
 
 /* ---- the scorer against sklearn's cross_val_predict --------------------- */
 
-static void test_scorer_oof(void **state)
+TEST(test_scorer_oof)
 {
-    (void)state;
     static const char *const str[] = {"id", NULL};
     struct table *t = NULL;
     struct err e = {0};
@@ -357,9 +346,8 @@ static double cell_of(const struct table *p, long r, const char *col)
     return p->cols[table_find(p, col)].num[r];
 }
 
-static void test_profile(void **state)
+TEST(test_profile)
 {
-    (void)state;
     static const char *const str[] = {"c", "o", NULL};
     static const char *const ord[] = {"lo", "hi"};
     struct table *t = NULL, *p = NULL;

@@ -112,9 +112,8 @@ static void brute_tree_iv(const struct tree *t, const double *x, const double *B
 
 /* ------------------------------------------------------------ linear ---- */
 
-static void test_linear(void **state)
+TEST(test_linear)
 {
-    (void)state;
     const double w[3] = {0.5, -2.0, 1.25}, mean[3] = {1.0, 0.2, -3.0}, b = 0.75;
     const double X[2 * 3] = {3.0, 0.2, -1.0, 0.0, 1.7, -3.0};
     double phi[6], base;
@@ -165,9 +164,8 @@ static const double HX[] = {
 };
 #define HN (sizeof HX / sizeof HX[0] / 4)
 
-static void test_tree_path_hand(void **state)
+TEST(test_tree_path_hand)
 {
-    (void)state;
     struct tree t = hand_tree();
     double phi[HN * 4], base, want[4];
     struct err e = {0};
@@ -187,9 +185,8 @@ static void test_tree_path_hand(void **state)
 }
 
 /* A stump by hand: 0.2 on 30 rows, 0.8 on 70; base 0.62, phi = f(x) - 0.62. */
-static void test_tree_stump_by_hand(void **state)
+TEST(test_tree_stump_by_hand)
 {
-    (void)state;
     int l[3] = {1, -1, -1}, r[3] = {2, -1, -1}, f[3] = {1, -1, -1};
     double th[3] = {0.0, 0, 0}, v[3] = {0.62, 0.2, 0.8}, c[3] = {100, 30, 70};
     struct tree t = {3, 2, l, r, f, th, v, c};
@@ -209,9 +206,8 @@ static void test_tree_stump_by_hand(void **state)
     assert_double_equal(phi[3], 0.0, 0.0);
 }
 
-static void test_tree_interventional_hand(void **state)
+TEST(test_tree_interventional_hand)
 {
-    (void)state;
     struct tree t = hand_tree();
     const double B[] = {
         0.0, 0.0, 1.0, 0.0, 2.5, 0.0, 0.0, 1.0, 1.0, -3.0, 0.0, 0.0, 0.4, 1.5, -2.0, 2.0, 1.9, -0.5, 0.0, 0.0,
@@ -302,9 +298,8 @@ static void random_rows(gsl_rng *r, double *X, size_t n, size_t p)
         X[i] = -1.5 + 0.25 * (double)gsl_rng_uniform_int(r, 13);
 }
 
-static void test_tree_random_brute(void **state)
+TEST(test_tree_random_brute)
 {
-    (void)state;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 42);
     const size_t p = 6, n = 8, nb = 7;
@@ -358,9 +353,8 @@ static void test_tree_random_brute(void **state)
     gsl_rng_free(r);
 }
 
-static void test_tree_errors(void **state)
+TEST(test_tree_errors)
 {
-    (void)state;
     struct err e = {0};
     double x[4] = {0}, phi[4], base;
     struct tree t = hand_tree();
@@ -390,9 +384,8 @@ static double now(void)
 }
 
 /* 325 rows through a full depth-10 tree (2047 nodes) over 20 features. */
-static void test_tree_speed(void **state)
+TEST(test_tree_speed)
 {
-    (void)state;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 7);
     const size_t p = 20, n = 325, nb = 100, maxd = 10;
@@ -451,9 +444,8 @@ static size_t tsv_fields(char *line, char **f, size_t max)
 
 /* A DecisionTreeClassifier fitted by tests/oracle/shap_ref.py, with Shapley
  * values computed there by brute force in Python. */
-static void test_tree_sklearn_fixture(void **state)
+TEST(test_tree_sklearn_fixture)
 {
-    (void)state;
     char line[4096], *f[16];
     enum { P = 5, MAXN = 256 };
     static int l[MAXN], r[MAXN], ft[MAXN];
@@ -526,9 +518,8 @@ static void test_tree_sklearn_fixture(void **state)
 
 /* ------------------------------------------------------------ helpers ---- */
 
-static void test_group_sum_and_additivity(void **state)
+TEST(test_group_sum_and_additivity)
 {
-    (void)state;
     const double phi[2 * 5] = {0.1, 0.2, -0.3, 0.4, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0};
     const size_t group[5] = {0, 1, 1, 2, 1};
     double out[2 * 3];
@@ -614,9 +605,8 @@ static const double KB[5 * 4] = {
 };
 static const double KX[3 * 4] = {1.2, -0.8, 0.6, 3.0, -1.0, 2.0, -2.0, 0.0, 0.4, 0.5, 1.5, -0.5};
 
-static void test_kernel_exact(void **state)
+TEST(test_kernel_exact)
 {
-    (void)state;
     const size_t group[4] = {0, 1, 2, 3};
     const double bw[5] = {1.0, 2.0, 0.5, 1.5, 3.0};
     struct shap_kernel_params par = {14, 1};
@@ -637,9 +627,8 @@ static void test_kernel_exact(void **state)
     }
 }
 
-static void test_kernel_groups(void **state)
+TEST(test_kernel_groups)
 {
-    (void)state;
     /* Columns: x0, x1, one-hot {x2, x3, x4}, x5. */
     const size_t p = 6, m = 4, group[6] = {0, 1, 2, 2, 2, 3};
     const double B[4 * 6] = {
@@ -660,9 +649,8 @@ static void test_kernel_groups(void **state)
 }
 
 /* A group equal to x in every background row is a dummy: exactly 0. */
-static void test_kernel_dummy_group(void **state)
+TEST(test_kernel_dummy_group)
 {
-    (void)state;
     const size_t group[4] = {0, 1, 2, 3};
     double B[5 * 4], X[4] = {1.2, -0.8, 0.6, 3.0}, phi[4], base, gap, want[4];
     memcpy(B, KB, sizeof B);
@@ -693,9 +681,8 @@ static void random_data(unsigned long seed, double *X, size_t n, size_t p)
 
 /* Sampling cannot miss on a linear model: any full-rank design fits it
  * exactly, so phi_j = w_j (x_j - background mean_j). */
-static void test_kernel_sampled_linear(void **state)
+TEST(test_kernel_sampled_linear)
 {
-    (void)state;
     const size_t p = 10, n = 4, nb = 6;
     const double w[10] = {0.5, -1.0, 2.0, 0.0, 0.3, -0.7, 1.1, 0.25, -2.0, 0.9};
     size_t group[10];
@@ -722,9 +709,8 @@ static void test_kernel_sampled_linear(void **state)
 
 /* Sampled on a non-linear model: close to the truth, additive, and the
  * same for the same seed. */
-static void test_kernel_sampled_nonlinear(void **state)
+TEST(test_kernel_sampled_nonlinear)
 {
-    (void)state;
     const size_t p = 8, n = 3, nb = 5;
     size_t group[8];
     double X[3 * 8], B[5 * 8], phi[3 * 8], phi2[3 * 8], phi3[3 * 8], base, gap[3], want[8];
@@ -780,9 +766,8 @@ static int tree_predict_cb(void *ctx, const double *X, size_t n, size_t p, doubl
 /* KernelSHAP with every coalition plays the interventional game, so on a
  * tree it must agree with interventional TreeSHAP; on a linear model with
  * shap_linear around the background mean. */
-static void test_kernel_agrees_with_exact_explainers(void **state)
+TEST(test_kernel_agrees_with_exact_explainers)
 {
-    (void)state;
     struct tree t = hand_tree();
     const double B[] = {
         0.0, 0.0, 1.0, 0.0, 2.5, 0.0, 0.0, 1.0, 1.0, -3.0, 0.0, 0.0, 0.4, 1.5, -2.0, 2.0, 1.9, -0.5, 0.0, 0.0,
@@ -812,9 +797,8 @@ static void test_kernel_agrees_with_exact_explainers(void **state)
         assert_double_equal(pk[i], pl[i], 1e-12);
 }
 
-static void test_kernel_errors(void **state)
+TEST(test_kernel_errors)
 {
-    (void)state;
     const size_t group[4] = {0, 1, 2, 3}, bad[4] = {0, 1, 2, 4};
     double phi[3 * 4], base;
     struct shap_kernel_params par = {6, 1};
@@ -858,9 +842,8 @@ static int knn_values_cb(void *ctx, const unsigned char *take, double *out, stru
     return 0;
 }
 
-static void test_kernel_knn_mix(void **state)
+TEST(test_kernel_knn_mix)
 {
-    (void)state;
     enum { N = 120, P = 7, M = 5, NB = 4, NX = 3 };
     const size_t group[P] = {0, 1, 2, 2, 2, 3, 4};
     const double bw[NB] = {1.0, 2.0, 0.5, 1.5};
@@ -907,9 +890,8 @@ static void test_kernel_knn_mix(void **state)
 }
 
 /* A mixer missing a function is refused. */
-static void test_kernel_mix_errors(void **state)
+TEST(test_kernel_mix_errors)
 {
-    (void)state;
     const size_t group[4] = {0, 1, 2, 3};
     const struct shap_mixer half = {knn_row_cb, NULL, NULL};
     struct shap_kernel_params par = {14, 1};

@@ -62,9 +62,8 @@ static int *real_target(int clean, size_t *n)
 
 /* ---- hand cases ---- */
 
-static void test_shuffle_is_numpy(void **state)
+TEST(test_shuffle_is_numpy)
 {
-    (void)state;
     /* np.random.RandomState(42).permutation(10) */
     const size_t want[] = {8, 1, 5, 0, 7, 2, 9, 4, 3, 6};
     size_t a[10];
@@ -88,9 +87,8 @@ static void test_shuffle_is_numpy(void **state)
     gsl_rng_free(r);
 }
 
-static void test_approximate_mode(void **state)
+TEST(test_approximate_mode)
 {
-    (void)state;
     struct err e = {0};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     size_t out[3];
@@ -120,9 +118,8 @@ static void test_approximate_mode(void **state)
     gsl_rng_free(r);
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     struct err e = {0};
     struct split_tt *s;
     int y[] = {0, 1, 0, 1, 0, 1, 1, 0};
@@ -140,9 +137,8 @@ static void test_errors(void **state)
     assert_int_equal(split_stratified_kfold(y, 8, 4, 0, 0, fold, &e), 0);
 }
 
-static void test_kfold_hand(void **state)
+TEST(test_kfold_hand)
 {
-    (void)state;
     struct err e = {0};
     /* Classes by first appearance: 1 first (code 0, 3 rows), then 0 (5 rows).
      * Sorted codes 0 0 0 1 1 1 1 1, round robin over 3 folds:
@@ -178,9 +174,8 @@ static void check_partition(const struct split_tt *s, size_t n)
     free(seen);
 }
 
-static void test_train_test_real(void **state)
+TEST(test_train_test_real)
 {
-    (void)state;
     struct tsv *cnt = tsv_read(FIX "split_tt_counts.tsv"), *rows = tsv_read(FIX "split_tt_rows.tsv");
     size_t checked = 0, rows_checked = 0;
     for (int clean = 0; clean <= 1; clean++) {
@@ -233,9 +228,8 @@ static void test_train_test_real(void **state)
     tsv_free(rows);
 }
 
-static void test_kfold_real(void **state)
+TEST(test_kfold_real)
 {
-    (void)state;
     struct tsv *kf = tsv_read(FIX "split_kfold.tsv"), *kc = tsv_read(FIX "split_kfold_counts.tsv");
     const struct {
         int shuffle;
@@ -283,9 +277,8 @@ static void test_kfold_real(void **state)
 }
 
 /* train/split.tsv: written once, read back the same; what the readers refuse. */
-static void test_split_file(void **state)
+TEST(test_split_file)
 {
-    (void)state;
     char path[] = "/tmp/test_split_file.XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -325,9 +318,8 @@ static void test_split_file(void **state)
 
 /* Without a group of two rows, the grouped splits are the plain ones, row for
  * row (so they equal scikit-learn's; see the tests above). */
-static void test_groups_of_one(void **state)
+TEST(test_groups_of_one)
 {
-    (void)state;
     size_t n;
     int *y = real_target(1, &n);
     assert_non_null(y);
@@ -352,9 +344,8 @@ static void test_groups_of_one(void **state)
 
 /* Hand case: 12 rows, two twin groups {0, 5} and {2, 7, 9}; for many seeds
  * each group is on one side and in one fold, and the units are stratified. */
-static void test_groups_together(void **state)
+TEST(test_groups_together)
 {
-    (void)state;
     const int y[12] = {1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0};
     const size_t g[12] = {0, 1, 2, 3, 4, 0, 6, 2, 8, 2, 10, 11};
     for (unsigned long seed = 1; seed <= 30; seed++) {
@@ -385,9 +376,8 @@ static void test_groups_together(void **state)
 
 /* groups_find: equal numbers, a missing number equal only to another, texts
  * byte for byte, -0 equal to 0. */
-static void test_groups_find(void **state)
+TEST(test_groups_find)
 {
-    (void)state;
     const double x0[7] = {1, 1, 1, NAN, NAN, 0.0, -0.0}, x1[7] = {2, 2, 2, 2, 2, 5, 5};
     const char *const c[7] = {"a", "a", "b", "a", "a", "z", "z"};
     struct prep_spec spec[3] = {{.name = "x0", .role = PREP_NUMERIC}, {.name = "x1", .role = PREP_NUMERIC},

@@ -102,9 +102,8 @@ static size_t parse_list(char *s, char sep, double *out, size_t cap)
     return k;
 }
 
-static void test_quantile_hand(void **state)
+TEST(test_quantile_hand)
 {
-    (void)state;
     const double x[] = {1, 2, 3, 4};
     assert_near(stats_quantile_sorted(x, 4, 0.25), 1.75, 0, 0);
     assert_near(stats_quantile_sorted(x, 4, 0.5), 2.5, 0, 0);
@@ -114,9 +113,8 @@ static void test_quantile_hand(void **state)
     assert_true(isnan(stats_quantile_sorted(x, 0, 0.5)));
 }
 
-static void test_describe_hand(void **state)
+TEST(test_describe_hand)
 {
-    (void)state;
     /* 1..9 and 100: mean 14.5, q25 3.25, q75 7.75, IQR 4.5, fence 14.5 -> 1 outlier */
     const double x[] = {5, 1, NAN, 9, 2, 100, 3, 4, 6, 7, 8};
     struct stats_summary s;
@@ -133,9 +131,8 @@ static void test_describe_hand(void **state)
     assert_int_equal(s.outliers, 1);
 }
 
-static void test_describe_fixture(void **state)
+TEST(test_describe_fixture)
 {
-    (void)state;
     FILE *f = fopen(FIX "stats_describe.tsv", "r");
     assert_non_null(f);
     char line[1024];
@@ -161,9 +158,8 @@ static void test_describe_fixture(void **state)
     assert_int_equal(rows, 11);
 }
 
-static void test_tests_fixture(void **state)
+TEST(test_tests_fixture)
 {
-    (void)state;
     FILE *f = fopen(FIX "stats_tests.tsv", "r");
     assert_non_null(f);
     char line[1024];
@@ -191,9 +187,8 @@ static void test_tests_fixture(void **state)
     assert_int_equal(rows, 5);
 }
 
-static void test_tests_degenerate(void **state)
+TEST(test_tests_degenerate)
 {
-    (void)state;
     const double x[] = {1.0}, y[] = {2.0, 3.0}, c[] = {4.0, 4.0};
     struct stats_ttest t;
     double smd;
@@ -205,9 +200,8 @@ static void test_tests_degenerate(void **state)
     assert_true(isnan(smd));
 }
 
-static void test_chi2_fixture(void **state)
+TEST(test_chi2_fixture)
 {
-    (void)state;
     FILE *f = fopen(FIX "stats_chi2.tsv", "r");
     assert_non_null(f);
     char line[1024];
@@ -239,9 +233,8 @@ static void test_chi2_fixture(void **state)
     assert_int_equal(rows, 36);
 }
 
-static void test_chi2_hand_and_errors(void **state)
+TEST(test_chi2_hand_and_errors)
 {
-    (void)state;
     /* 2x2 Yates from phik.md: 30.25 (2/14 + 2/11) */
     const double O[] = {20, 5, 8, 17};
     struct stats_chi2 res;
@@ -255,9 +248,8 @@ static void test_chi2_hand_and_errors(void **state)
     assert_int_equal(stats_chi2_contingency(N, 2, 2, 1, STATS_CHI2_PEARSON, &res, &e), ERR_DATA);
 }
 
-static void test_holm_fixture(void **state)
+TEST(test_holm_fixture)
 {
-    (void)state;
     FILE *f = fopen(FIX "stats_holm.tsv", "r");
     assert_non_null(f);
     char line[4096];

@@ -25,9 +25,8 @@
 
 /* The same double as numpy's 1 / (p * X.var()), on shapes that exercise the
  * pairwise summation's blocks (< 8, <= 128, split) and numpy's 8192 buffer. */
-static void test_gamma_scale(void **state)
+TEST(test_gamma_scale)
 {
-    (void)state;
     struct tsv *t = tsv_read(FIX "svc_gamma.tsv");
     assert_true(t->nrows >= 9);
     for (size_t k = 0; k < t->nrows; k++) {
@@ -77,9 +76,8 @@ static void case_params(const struct tsv *c, size_t k, struct svc_params *prm)
     prm->probability = atoi(c->cell[k][tsv_col(c, "probability")]);
 }
 
-static void test_sklearn_cases(void **state)
+TEST(test_sklearn_cases)
 {
-    (void)state;
     double *X;
     int *y;
     size_t n, p;
@@ -149,9 +147,8 @@ static void test_sklearn_cases(void **state)
 /* x = -10..-1, 1..10, y = [x > 0]: the maximal margin is between -1 and 1,
  * so the linear SVC (C = 1 > the 0.5 each of the two support vectors needs)
  * has w = 1, b = 0: decision(x) = x. */
-static void test_separable_1d(void **state)
+TEST(test_separable_1d)
 {
-    (void)state;
     double X[20];
     int y[20];
     for (int i = 0; i < 20; i++) {
@@ -196,9 +193,8 @@ static void test_separable_1d(void **state)
 /* The solver sees the same problem whichever class comes first in the rows
  * (class 0 is always libsvm's first label, its rows first), so moving a
  * class-1 row to the front changes nothing, to the bit. */
-static void test_row_order(void **state)
+TEST(test_row_order)
 {
-    (void)state;
     double *X;
     int *y;
     size_t n, p;
@@ -283,9 +279,8 @@ static void check_corrupt(const struct svc *m, const char *path)
     assert_int_equal(svc_load(path, &r, &e), ERR_IO);
 }
 
-static void test_save_load(void **state)
+TEST(test_save_load)
 {
-    (void)state;
     double *X;
     int *y;
     size_t n, p;
@@ -343,9 +338,8 @@ static void test_save_load(void **state)
     free(y);
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     const double X[4] = {-2, -1, 1, 2};
     const int one[4] = {0, 0, 0, 0}, y[4] = {0, 0, 1, 1};
     struct svc_params prm;
@@ -366,9 +360,8 @@ static void test_errors(void **state)
 
 /* A fit without probabilities draws nothing from the C generator, so it must
  * not reseed it: the search fits those while another thread may be drawing. */
-static void test_no_probability_leaves_rand_alone(void **state)
+TEST(test_no_probability_leaves_rand_alone)
 {
-    (void)state;
     double X[20];
     int y[20];
     for (int i = 0; i < 20; i++) {

@@ -161,9 +161,8 @@ static void gen_free(struct gen *g)
     free(g->dir);
 }
 
-static void test_counts_and_headers(void **state)
+TEST(test_counts_and_headers)
 {
-    (void)state;
     struct gen g;
     gen_run(&g, 1000, 42);
     const size_t want[4] = {1000, 3000, 2000, 1000};
@@ -189,9 +188,8 @@ static void test_counts_and_headers(void **state)
 
 /* Ids consecutive from 215348; each id has the three revenue periods and the
  * two time periods (in any order), with the real spellings. */
-static void test_ids_and_periods(void **state)
+TEST(test_ids_and_periods)
 {
-    (void)state;
     struct gen g;
     gen_run(&g, 1000, 42);
     char buf[128];
@@ -237,9 +235,8 @@ static void test_ids_and_periods(void **state)
     gen_free(&g);
 }
 
-static void test_quirks_and_target(void **state)
+TEST(test_quirks_and_target)
 {
-    (void)state;
     struct gen g;
     gen_run(&g, 1000, 42);
     char buf[128];
@@ -318,9 +315,8 @@ static void test_quirks_and_target(void **state)
     gen_free(&g);
 }
 
-static void test_reproducible(void **state)
+TEST(test_reproducible)
 {
-    (void)state;
     struct gen a, b, c;
     gen_run(&a, 1000, 42);
     gen_run(&b, 1000, 42);
@@ -335,9 +331,8 @@ static void test_reproducible(void **state)
     gen_free(&c);
 }
 
-static void test_tiny(void **state)
+TEST(test_tiny)
 {
-    (void)state;
     const size_t ns[3] = {1, 5, 99};
     for (int k = 0; k < 3; k++) {
         struct gen g;
@@ -366,9 +361,8 @@ static void test_tiny(void **state)
     free(dir);
 }
 
-static void test_io_errors(void **state)
+TEST(test_io_errors)
 {
-    (void)state;
     char *dir = make_tmpdir();
     struct err e = {0};
     struct synth_opts o = {.n = 10, .seed = 1};

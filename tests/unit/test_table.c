@@ -40,9 +40,8 @@ static struct table *make_table(void)
     return t;
 }
 
-static void test_tsv_roundtrip(void **state)
+TEST(test_tsv_roundtrip)
 {
-    (void)state;
     struct err e = {0};
     struct table *t = make_table(), *r = NULL;
     char dir[] = "/tmp/test_table.XXXXXX", path[64];
@@ -79,9 +78,8 @@ static void test_tsv_roundtrip(void **state)
     table_free(t);
 }
 
-static void test_tsv_errors(void **state)
+TEST(test_tsv_errors)
 {
-    (void)state;
     struct err e = {0};
     struct table *r = NULL;
     char dir[] = "/tmp/test_table.XXXXXX", path[64];
@@ -142,9 +140,8 @@ static void test_tsv_errors(void **state)
     rmdir(dir);
 }
 
-static void test_hashset(void **state)
+TEST(test_hashset)
 {
-    (void)state;
     struct hashset *h = hashset_alloc(1);
     char key[32];
     size_t v;
@@ -162,9 +159,8 @@ static void test_hashset(void **state)
     hashset_free(h);
 }
 
-static void test_cleaning_rules(void **state)
+TEST(test_cleaning_rules)
 {
-    (void)state;
     struct err e = {0};
     struct table *t = make_table();
     size_t n;
@@ -194,9 +190,8 @@ static void test_cleaning_rules(void **state)
     table_free(t);
 }
 
-static void test_duplicates_but_id(void **state)
+TEST(test_duplicates_but_id)
 {
-    (void)state;
     struct err e = {0};
     struct table *t = table_alloc();
     table_add_column(t, "id", COL_STR, NULL, &e);

@@ -26,9 +26,8 @@ static FILE *stream(const char *text, size_t n)
     return fp;
 }
 
-static void test_tab_keys_and_numbers(void **state)
+TEST(test_tab_keys_and_numbers)
 {
-    (void)state;
     const char text[] = "C\t0.25\ncoef\t1\t-2e-3\t3\nn\t-7\nend\n";
     FILE *fp = stream(text, sizeof text - 1);
     struct textio t;
@@ -91,9 +90,8 @@ static const char *tab_error(const char *line, int what)
     return e.msg;
 }
 
-static void test_tab_errors(void **state)
+TEST(test_tab_errors)
 {
-    (void)state;
     assert_string_equal(tab_error("kk\t1\n", 0), "m:1:1: expected \"k\", found \"kk\"");
     assert_string_equal(tab_error("k\tx\n", 0), "m:1:3: expected a number, found \"x\"");
     assert_string_equal(tab_error("k\t1x\n", 0), "m:1:3: expected a number, found \"1x\"");
@@ -120,9 +118,8 @@ static void test_tab_errors(void **state)
     fclose(fp);
 }
 
-static void test_tab_stop_byte(void **state)
+TEST(test_tab_stop_byte)
 {
-    (void)state;
     const char text[] = "sv\t0.5\t3:1.5\t7:-2\n";
     FILE *fp = stream(text, sizeof text - 1);
     struct textio t;
@@ -146,9 +143,8 @@ static void test_tab_stop_byte(void **state)
     fclose(fp);
 }
 
-static void test_space_dialect(void **state)
+TEST(test_space_dialect)
 {
-    (void)state;
     const char text[] = "tree 1\nn_nodes  3\n1 2   0 2.125 1e999 8\n-1 x\n";
     FILE *fp = stream(text, sizeof text - 1);
     struct textio t;
@@ -190,9 +186,8 @@ static void test_space_dialect(void **state)
     fclose(fp);
 }
 
-static void test_space_quote_and_word_end(void **state)
+TEST(test_space_quote_and_word_end)
 {
-    (void)state;
     const char text[] = "treex 1\nk x0123456789012345678901234567890123456789\n";
     FILE *fp = stream(text, sizeof text - 1);
     struct textio t;
@@ -212,9 +207,8 @@ static void test_space_quote_and_word_end(void **state)
     fclose(fp);
 }
 
-static void test_bytes_left(void **state)
+TEST(test_bytes_left)
 {
-    (void)state;
     const char text[] = "abc\ndefgh\n";
     FILE *fp = stream(text, sizeof text - 1);
     struct textio t;

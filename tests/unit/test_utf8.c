@@ -16,9 +16,8 @@ static int seq(const char *s, size_t n)
     return utf8_seq((const unsigned char *)s, n);
 }
 
-static void test_seq(void **state)
+TEST(test_seq)
 {
-    (void)state;
     assert_int_equal(seq("a", 1), 1);
     assert_int_equal(seq("\xD1\x91", 2), 2);         /* ё U+0451 */
     assert_int_equal(seq("\xE2\x80\xAF", 3), 3);     /* narrow no-break space U+202F */
@@ -39,9 +38,8 @@ static void test_seq(void **state)
     assert_int_equal(seq("\xE0\x80", 2), 0);         /* already wrong: no need to wait */
 }
 
-static void test_valid_and_count(void **state)
+TEST(test_valid_and_count)
 {
-    (void)state;
     assert_true(utf8_valid(""));
     assert_true(utf8_valid("Прибыль, тыс. руб."));
     assert_false(utf8_valid("\xCF\xF0\xE8\xE1\xFB\xEB\xFC")); /* «Прибыль» in Windows-1251 */

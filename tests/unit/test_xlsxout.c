@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_main.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,9 +198,8 @@ static void check_parts(const char *da, size_t na)
     free(img);
 }
 
-static void test_workbook(void **state)
+TEST(test_workbook)
 {
-    (void)state;
     char a[512], b[512];
     snprintf(a, sizeof a, "%s/a.xlsx", dir);
     snprintf(b, sizeof b, "%s/b.xlsx", dir);
@@ -238,9 +239,8 @@ static void test_workbook(void **state)
     unlink(b);
 }
 
-static void test_errors(void **state)
+TEST(test_errors)
 {
-    (void)state;
     char path[512];
     snprintf(path, sizeof path, "%s/bad.xlsx", dir);
     struct err e = {0};
@@ -292,9 +292,8 @@ static void test_errors(void **state)
 
 /* The header as the caller sets it, known before the rows are written (in
  * constant_memory a row's height set after its cells would be lost). */
-static void test_header_with(void **state)
+TEST(test_header_with)
 {
-    (void)state;
     char path[512];
     snprintf(path, sizeof path, "%s/h.xlsx", dir);
     struct err e = {0};
@@ -324,9 +323,8 @@ static void test_header_with(void **state)
     unlink(path);
 }
 
-static void test_created(void **state)
+TEST(test_created)
 {
-    (void)state;
     struct err e = {0};
     time_t t = 0;
     unsetenv("SOURCE_DATE_EPOCH");
