@@ -1,5 +1,6 @@
-/* TEST(name): a test's signature; TEST_MAIN: a test file's main(), the cmocka tests listed after setup and
- * teardown (each a cmocka_unit_test...(...)), run as the group "tests";
+/* The frame of a cmocka test file. TEST(name): a test's signature;
+ * TEST_MAIN: the file's main(), the tests listed after setup and teardown
+ * (each a cmocka_unit_test...(...)), run as the group "tests";
  * TEST_MAIN_NAMED gives the group a name. Include <cmocka.h> first. */
 #ifndef OC_TEST_MAIN_H
 #define OC_TEST_MAIN_H
