@@ -1,4 +1,5 @@
 /* corr: Pearson/Spearman matrices with pairwise deletion, and VIF. */
+#include "core/order.h"
 #include "core/mem.h"
 #include "stats/corr.h"
 
@@ -80,50 +81,28 @@ static void rank_from_order(const double *x, const size_t *order, size_t m, cons
     }
 }
 
-struct val_idx {
-    double v;
-    size_t i;
-};
-
-static int cmp_val_idx(const void *a, const void *b)
+/* Ascending order of the non-NaN rows of x into order (row indices; order
+ * has room for n, the NaN rows go last); *m their count. -1 when out of
+ * memory. */
+static int sort_order(const double *x, size_t n, size_t *order, size_t *m)
 {
-    const struct val_idx *x = a, *y = b;
-    if (x->v != y->v)
-        return x->v < y->v ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
-/* Ascending order of the non-NaN rows of x into order (row indices); returns
- * their count. items is scratch for n pairs. glibc's qsort (a merge sort) is
- * several times faster than GSL's heapsort here. */
-static size_t sort_order(const double *x, size_t n, size_t *order, struct val_idx *items)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) {
-            items[m].v = x[i];
-            items[m].i = i;
-            m++;
-        }
-    qsort(items, m, sizeof *items, cmp_val_idx);
-    for (size_t t = 0; t < m; t++)
-        order[t] = items[t].i;
-    return m;
+    if (order_by(x, n, 0, order))
+        return -1;
+    *m = 0;
+    while (*m < n && !isnan(x[order[*m]]))
+        (*m)++;
+    return 0;
 }
 
 int corr_rank(const double *x, size_t n, double *ranks, struct err *e)
 {
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
-    struct val_idx *scratch = malloc((n ? n : 1) * sizeof *scratch);
-    if (!order || !scratch) {
+    size_t *order = malloc((n ? n : 1) * sizeof *order), m;
+    if (!order || sort_order(x, n, order, &m)) {
         free(order);
-        free(scratch);
         return err_set(e, ERR_NOMEM, "corr: out of memory for ranks of %zu values", n);
     }
-    size_t m = sort_order(x, n, order, scratch);
     rank_from_order(x, order, m, NULL, n, ranks);
     free(order);
-    free(scratch);
     return ERR_OK;
 }
 
@@ -133,20 +112,19 @@ int corr_spearman(const double *const *cols, size_t p, size_t n, double *out, st
     size_t *orders = malloc(pp * nn * sizeof *orders);
     size_t *m = malloc(pp * sizeof *m);
     double *full = malloc((pp + 2) * nn * sizeof *full);
-    struct val_idx *scratch = malloc(nn * sizeof *scratch);
-    if (!orders || !m || !full || !scratch) {
-        FREE_ALL(orders, m, full, scratch);
+    int rc = orders && m && full ? 0 : -1;
+    for (size_t j = 0; j < p && !rc; j++)
+        rc = sort_order(cols[j], n, orders + j * nn, &m[j]);
+    if (rc) {
+        FREE_ALL(orders, m, full);
         return err_set(e, ERR_NOMEM, "corr: out of memory for Spearman over %zu x %zu", n, p);
     }
     double *rx = full + pp * nn, *ry = rx + nn;
     /* Sort and rank each column once. A pair needs fresh ranks of one
      * column only where the other has missing values; with complete data
      * every pair is a Pearson correlation of stored ranks. */
-    for (size_t j = 0; j < p; j++) {
-        m[j] = sort_order(cols[j], n, orders + j * nn, scratch);
+    for (size_t j = 0; j < p; j++)
         rank_from_order(cols[j], orders + j * nn, m[j], NULL, n, full + j * nn);
-    }
-    free(scratch);
     for (size_t i = 0; i < p; i++) {
         const double *fi = full + i * nn;
         out[i * p + i] = isnan(pearson_pair(fi, fi, n)) ? NAN : 1.0;

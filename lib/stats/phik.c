@@ -1,4 +1,5 @@
 /* phik: phi_K correlation and significance (phik 0.12 semantics, see phik.h). */
+#include "core/order.h"
 #include "stats/phik.h"
 
 #include <float.h>
@@ -124,42 +125,26 @@ int phik_levels_from_strings(const char *const *s, size_t n, int *codes, int *nl
     return ERR_OK;
 }
 
-struct num_item {
-    double v;
-    size_t i;
-};
-
-static int cmp_num_item(const void *a, const void *b)
-{
-    const struct num_item *x = a, *y = b;
-    if (x->v != y->v)
-        return x->v < y->v ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
 int phik_levels_from_numbers(const double *x, size_t n, int *codes, int *nlevels, struct err *e)
 {
-    struct num_item *it = malloc((n ? n : 1) * sizeof *it);
-    if (!it)
+    /* Ascending, NaN last (core/order.h): equal values share a level. */
+    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
+    if (!ord || order_by(x, n, 0, ord)) {
+        free(ord);
         return err_set(e, ERR_NOMEM, "phik: out of memory for %zu values", n);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        codes[i] = -1;
-        if (!isnan(x[i])) {
-            it[m].v = x[i];
-            it[m].i = i;
-            m++;
-        }
     }
-    qsort(it, m, sizeof *it, cmp_num_item);
     int level = -1;
-    for (size_t k = 0; k < m; k++) {
-        if (k == 0 || it[k].v != it[k - 1].v)
+    for (size_t k = 0; k < n; k++) {
+        size_t i = ord[k];
+        codes[i] = -1;
+        if (isnan(x[i]))
+            continue;
+        if (k == 0 || x[i] != x[ord[k - 1]])
             level++;
-        codes[it[k].i] = level;
+        codes[i] = level;
     }
     *nlevels = level + 1;
-    free(it);
+    free(ord);
     return ERR_OK;
 }
 

@@ -1,4 +1,5 @@
 /* eda: statistics and frequencies split by class, and the SMD ranking. */
+#include "core/order.h"
 #include "core/mem.h"
 #include "study/eda.h"
 
@@ -259,33 +260,15 @@ int eda_categorical_add(struct table *out, const char *tname, const char *column
     return 0;
 }
 
-struct smd_key {
-    double a;
-    size_t i;
-};
-static int cmp_smd(const void *a, const void *b)
-{
-    const struct smd_key *x = a, *y = b;
-    int nx = isnan(x->a), ny = isnan(y->a);
-    if (nx != ny)
-        return nx - ny;
-    if (!nx && x->a != y->a)
-        return x->a > y->a ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
 int eda_smd_order(const double *smd, size_t n, size_t *order, struct err *e)
 {
-    struct smd_key *k = malloc((n ? n : 1) * sizeof *k);
-    if (!k)
-        return err_set(e, ERR_NOMEM, "eda: out of memory for %zu values", n);
-    for (size_t i = 0; i < n; i++)
-        k[i] = (struct smd_key){fabs(smd[i]), i};
-    qsort(k, n, sizeof *k, cmp_smd);
-    for (size_t i = 0; i < n; i++)
-        order[i] = k[i].i;
-    free(k);
-    return 0;
+    /* By |SMD|, largest first, ties in the features' order, NaN last. */
+    double *a = malloc((n ? n : 1) * sizeof *a);
+    for (size_t i = 0; a && i < n; i++)
+        a[i] = fabs(smd[i]);
+    int rc = a && !order_by(a, n, 1, order) ? 0 : err_set(e, ERR_NOMEM, "eda: out of memory for %zu values", n);
+    free(a);
+    return rc;
 }
 
 int eda_smd_rank(const struct table *t, const int *cls, struct table **out, struct err *e)
