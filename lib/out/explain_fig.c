@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
+#include "core/order.h"
 #include "models/prep.h"
 
 #define SWARM_BINS 100
@@ -14,20 +16,6 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-/* Sort keys for the rows of one feature: by phi, then by row. */
-struct key {
-    double phi;
-    size_t row;
-};
-
-static int cmp_key(const void *a, const void *b)
-{
-    const struct key *x = a, *y = b;
-    if (x->phi != y->phi)
-        return x->phi < y->phi ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
 }
 
 static struct table *num_table(const char *const *names, size_t nrows, size_t *idx, struct err *e)
@@ -77,13 +65,11 @@ int explain_fig_beeswarm(const double *phi, const double *val, size_t n, size_t 
     struct table *t = num_table(names, n * nshow, c, e);
     if (!t)
         return e->code;
-    struct key *k = malloc((n ? n : 1) * sizeof *k);
-    double *v = malloc((n ? n : 1) * sizeof *v);
+    size_t *k = malloc((n ? n : 1) * sizeof *k);
+    double *v = malloc((n ? n : 1) * sizeof *v), *col = malloc((n ? n : 1) * sizeof *col);
     size_t *slot = malloc((n ? n : 1) * sizeof *slot);
-    if (!k || !v || !slot) {
-        free(k);
-        free(v);
-        free(slot);
+    if (!k || !v || !col || !slot) {
+        FREE_ALL(k, v, col, slot);
         table_free(t);
         return err_set(e, ERR_NOMEM, "out of memory");
     }
@@ -102,16 +88,21 @@ int explain_fig_beeswarm(const double *phi, const double *val, size_t n, size_t 
         double step = SWARM_HALF / (double)tallest;
         for (size_t r = 0; r < nshow; r++) {
             size_t j = order[r];
+            /* The rows by phi (then by row): each bin's stack in that order. */
             for (size_t i = 0; i < n; i++)
-                k[i] = (struct key){phi[i * m + j], i};
-            qsort(k, n, sizeof *k, cmp_key);
+                col[i] = phi[i * m + j];
+            if (order_by(col, n, 0, k)) {
+                FREE_ALL(k, v, col, slot);
+                table_free(t);
+                return err_set(e, ERR_NOMEM, "out of memory");
+            }
             size_t in_bin = 0;
             long prev = -1;
             for (size_t i = 0; i < n; i++) {
-                long b = (long)floor((k[i].phi - lo) / width);
+                long b = (long)floor((col[k[i]] - lo) / width);
                 in_bin = b == prev ? in_bin + 1 : 0;
                 prev = b;
-                slot[k[i].row] = in_bin;
+                slot[k[i]] = in_bin;
                 size_t half = (in_bin + 1) / 2;
                 tallest = half > tallest ? half : tallest;
             }
@@ -132,9 +123,7 @@ int explain_fig_beeswarm(const double *phi, const double *val, size_t n, size_t 
             }
         }
     }
-    free(k);
-    free(v);
-    free(slot);
+    FREE_ALL(k, v, col, slot);
     *out = t;
     return 0;
 }
