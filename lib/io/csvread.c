@@ -328,6 +328,20 @@ static int bad_utf8(struct reader *r, struct csv_parser *p, const unsigned char 
                    path, r->line, r->nf + 1, buf[i], bytecol, r->nf + 1, hint);
 }
 
+/* A line ended just before buf[i]: feed libcsv up to it, the next line starts. */
+static int line_end(struct reader *r, struct csv_parser *p, const unsigned char *buf, size_t *piece, size_t i,
+                    uint64_t base)
+{
+    int rc = feed(r, p, buf, *piece, i);
+    if (rc)
+        return rc;
+    *piece = i;
+    r->line++;
+    r->line_start = base + i;
+    r->fresh = 1;
+    return ERR_OK;
+}
+
 /* The main loop: chunks in, lines out to libcsv. */
 /* Scan buf[start..have) (buf[0] is at file offset base) and feed libcsv a
  * line at a time, checking the bytes on the way; it stops early at a CR or a
@@ -344,24 +358,16 @@ static int scan_chunk(struct reader *r, struct csv_parser *p, const unsigned cha
             i++;
         } else if (c == '\n') {
             i++;
-            if ((rc = feed(r, p, buf, piece, i)))
+            if ((rc = line_end(r, p, buf, &piece, i, base)))
                 return rc;
-            piece = i;
-            r->line++;
-            r->line_start = base + i;
-            r->fresh = 1;
         } else if (c == '\r') {
             if (i + 1 == have && !eof)
                 break; /* is it CRLF? the next chunk tells */
             i++;
             if (i < have && buf[i] == '\n')
                 continue; /* the LF ends the line */
-            if ((rc = feed(r, p, buf, piece, i)))
+            if ((rc = line_end(r, p, buf, &piece, i, base)))
                 return rc;
-            piece = i;
-            r->line++;
-            r->line_start = base + i;
-            r->fresh = 1;
         } else if (c >= 0x80) {
             int k = utf8_seq(buf + i, have - i);
             if (k < 0 && !eof)

@@ -219,16 +219,24 @@ static double vote(const struct knn *m, const struct cand *h)
     return w1 / (w0 + w1);
 }
 
+/* The rows checked, and room for the k nearest candidates (*h: free it). */
+static int query_start(const struct knn *m, const double *X, size_t n, struct cand **h, struct err *e)
+{
+    int rc = check_rows(X, n, m->n_features, e);
+    if (rc)
+        return rc;
+    *h = malloc(m->par.n_neighbors * sizeof **h);
+    return *h ? ERR_OK : err_set(e, ERR_NOMEM, "knn: out of memory");
+}
+
 int knn_kneighbors(const struct knn *m, const double *x, size_t *idx, double *dist,
                    struct err *e)
 {
-    int rc = check_rows(x, 1, m->n_features, e);
+    struct cand *h;
+    size_t k = m->par.n_neighbors;
+    int rc = query_start(m, x, 1, &h, e);
     if (rc)
         return rc;
-    size_t k = m->par.n_neighbors;
-    struct cand *h = malloc(k * sizeof *h);
-    if (!h)
-        return err_set(e, ERR_NOMEM, "knn: out of memory");
     nearest(m, x, h);
     for (size_t j = 0; j < k; j++) {
         idx[j] = h[j].i;
@@ -240,13 +248,10 @@ int knn_kneighbors(const struct knn *m, const double *x, size_t *idx, double *di
 
 int knn_predict_proba(const struct knn *m, const double *X, size_t n, double *out, struct err *e)
 {
-    int rc = check_rows(X, n, m->n_features, e);
+    struct cand *h;
+    int rc = query_start(m, X, n, &h, e);
     if (rc)
         return rc;
-    size_t k = m->par.n_neighbors;
-    struct cand *h = malloc(k * sizeof *h);
-    if (!h)
-        return err_set(e, ERR_NOMEM, "knn: out of memory");
     for (size_t q = 0; q < n; q++) {
         nearest(m, X + q * m->n_features, h);
         out[q] = vote(m, h);

@@ -380,19 +380,41 @@ static int table_html(struct ctx *c, const char *body, int line, size_t col, str
 }
 
 /* A paragraph that is exactly {{table:...}} becomes a raw HTML block. */
+/* Where node starts. Inline nodes after a soft break may carry no position:
+ * then the nearest ancestor's. */
+static void node_position(cmark_node *node, int *line, int *col)
+{
+    *line = cmark_node_get_start_line(node);
+    *col = cmark_node_get_start_column(node);
+    for (cmark_node *p = node; *line == 0 && (p = cmark_node_parent(p));) {
+        *line = cmark_node_get_start_line(p);
+        *col = cmark_node_get_start_column(p);
+    }
+}
+
+/* The nodes of doc of one type, in document order, listed before any edit
+ * (*v: free it). */
+static int nodes_of(struct ctx *c, cmark_node *doc, cmark_node_type type, cmark_node ***v, size_t *n)
+{
+    if (collect(doc, v, n))
+        return err_set(c->e, ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (cmark_node_get_type((*v)[i]) == type)
+            (*v)[k++] = (*v)[i];
+    *n = k;
+    return ERR_OK;
+}
+
 static int expand_tables(struct ctx *c, cmark_node *doc)
 {
+    /* Only the paragraphs, listed before editing: replacing one frees its
+     * children, which a full list would hold too; paragraphs never nest. */
     cmark_node **v;
-    size_t n;
-    if (collect(doc, &v, &n))
-        return err_set(c->e, ERR_NOMEM, "out of memory");
-    /* Keep only the paragraphs before editing: replacing one frees its
-     * children, which the list holds too; paragraphs never nest. */
-    size_t np = 0;
-    for (size_t i = 0; i < n; i++)
-        if (cmark_node_get_type(v[i]) == CMARK_NODE_PARAGRAPH)
-            v[np++] = v[i];
-    int rc = ERR_OK;
+    size_t np;
+    int rc = nodes_of(c, doc, CMARK_NODE_PARAGRAPH, &v, &np);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < np && !rc; i++) {
         cmark_node *par = v[i], *t = cmark_node_first_child(par);
         if (!t || cmark_node_next(t) ||
@@ -451,11 +473,8 @@ static int expand_values(struct ctx *c, cmark_node *doc)
     int rc = ERR_OK;
     for (size_t i = 0; i < n && !rc; i++) {
         cmark_node *node = v[i];
-        int line = cmark_node_get_start_line(node), col = cmark_node_get_start_column(node);
-        /* Inline nodes after a soft break may carry no position: use the
-         * parent block's. */
-        for (cmark_node *p = node; line == 0 && (p = cmark_node_parent(p));)
-            line = cmark_node_get_start_line(p), col = cmark_node_get_start_column(p);
+        int line, col;
+        node_position(node, &line, &col);
         switch (cmark_node_get_type(node)) {
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
@@ -551,16 +570,13 @@ static int embed_images(struct ctx *c, cmark_node *doc)
 {
     cmark_node **v;
     size_t n;
-    if (collect(doc, &v, &n))
-        return err_set(c->e, ERR_NOMEM, "out of memory");
-    int rc = ERR_OK;
+    int rc = nodes_of(c, doc, CMARK_NODE_IMAGE, &v, &n);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < n && !rc; i++) {
         cmark_node *img = v[i];
-        if (cmark_node_get_type(img) != CMARK_NODE_IMAGE)
-            continue;
-        int line = cmark_node_get_start_line(img), bcol = cmark_node_get_start_column(img);
-        for (cmark_node *p = img; line == 0 && (p = cmark_node_parent(p));)
-            line = cmark_node_get_start_line(p), bcol = cmark_node_get_start_column(p);
+        int line, bcol;
+        node_position(img, &line, &bcol);
         size_t col = cp_col(c, line, bcol);
         const char *url = cmark_node_get_url(img);
         if (!*url || strstr(url, "://") || strncmp(url, "data:", 5) == 0) {

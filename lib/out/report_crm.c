@@ -183,9 +183,7 @@ int report_sheet_crm(struct report *r, const char *name, struct err *e)
     }
     lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, &ws, e);
-    if (!rc)
-        worksheet_freeze_panes(ws, 1, 2);
+        rc = report_emit_table(r, name, NULL, t, 2, &ws, e);
     if (!rc)
         rc = write_csv(r, t, e);
     xlsxout_table_free(t);

@@ -226,12 +226,10 @@ int report_sheet_customers(struct report *r, const char *name, struct err *e)
     }
     lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, &ws, e);
+        rc = report_emit_table(r, name, NULL, t, 1, &ws, e);
     /* Green (unlikely) to red (likely to buy less); the id stays in view. */
     if (!rc && seg)
         rc = xlsxout_color_scale(ws, t, first_seg, 0, e);
-    if (!rc)
-        worksheet_freeze_panes(ws, 1, 1);
     xlsxout_table_free(t);
     FREE_ALL(h, cells, k, col, seg_row, order, nums, buf);
     return rc;

@@ -115,7 +115,7 @@ int report_sheet_quality(struct report *r, const char *name, struct err *e)
     }
     lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, "quality", t, &ws, e);
+        rc = report_emit_table(r, name, "quality", t, 0, &ws, e);
     /* A check that touched rows is what the reader looks for: shade it. */
     if (!rc && t->nrows) {
         lxw_format *hit = workbook_add_format(r->x->wb);

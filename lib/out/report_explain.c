@@ -176,7 +176,7 @@ int report_sheet_importance(struct report *r, const char *name, struct err *e)
     }
     lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, &ws, e);
+        rc = report_emit_table(r, name, NULL, t, 0, &ws, e);
     if (!rc)
         rc = report_write_shown(r, t, html_cols, 5, "importance", e);
     /* The bar chart beside the table, the beeswarm under it. */

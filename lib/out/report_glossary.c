@@ -32,7 +32,7 @@ int report_sheet_glossary(struct report *r, const char *name, struct err *e)
     }
     lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, &ws, e);
+        rc = report_emit_table(r, name, NULL, t, 0, &ws, e);
     xlsxout_table_free(t);
     return rc;
 }

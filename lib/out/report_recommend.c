@@ -180,9 +180,7 @@ int report_sheet_recommendations(struct report *r, const char *name, struct err 
     kv_free(kv);
     lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, &ws, e);
-    if (!rc)
-        worksheet_freeze_panes(ws, 1, 1);
+        rc = report_emit_table(r, name, NULL, t, 1, &ws, e);
     if (!rc)
         rc = report_write_shown(r, ht, NULL, 0, "recommendations", e);
     xlsxout_table_free(t);

@@ -100,7 +100,7 @@ size_t report_fit_header(const struct xlsxout_table *t, size_t maxw, size_t *wid
 }
 
 int report_emit_table(struct report *r, const char *name, const char *stem, const struct xlsxout_table *t,
-                      lxw_worksheet **wsp, struct err *e)
+                      unsigned frozen_cols, lxw_worksheet **wsp, struct err *e)
 {
     lxw_worksheet *ws = NULL;
     lxw_format *head = report_header_format(r->x->wb);
@@ -124,6 +124,8 @@ int report_emit_table(struct report *r, const char *name, const char *stem, cons
     worksheet_set_paper(ws, 9);
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_repeat_rows(ws, 0, 0);
+    if (frozen_cols)
+        worksheet_freeze_panes(ws, 1, (lxw_col_t)frozen_cols);
     if (stem) {
         char path[4096], file[256];
         snprintf(file, sizeof file, "tables/%s.tsv", stem);
@@ -346,7 +348,7 @@ int report_sheet_params(struct report *r, const char *name, struct err *e)
     if (!rc)
         rc = flatten(&w, r->p->root, path, 0, sizeof path, e);
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, NULL, e);
+        rc = report_emit_table(r, name, NULL, t, 0, NULL, e);
     xlsxout_table_free(t);
     return rc;
 }

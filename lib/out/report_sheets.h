@@ -60,9 +60,10 @@ int report_target_read(struct report *r, struct err *e);
 /* ---- helpers for sheet functions ---- */
 /* Write t as a sheet (xlsxout_sheet_from_table), with headers wrapped to
  * at most three lines so that long Russian labels do not make number columns
- * wide; and, when stem is not NULL, as <out>/tables/<stem>.tsv. */
+ * wide, the header row and the first frozen_cols columns frozen; and, when
+ * stem is not NULL, as <out>/tables/<stem>.tsv. */
 int report_emit_table(struct report *r, const char *name, const char *stem, const struct xlsxout_table *t,
-                      lxw_worksheet **ws, struct err *e);
+                      unsigned frozen_cols, lxw_worksheet **ws, struct err *e);
 /* interim/<stem>.tsv (read by a part) as a sheet, without the skip columns
  * (NULL-terminated, or NULL); headers from report.headers, else
  * labels.columns, else as they are; integers as integers, other numbers with

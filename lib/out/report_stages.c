@@ -88,7 +88,7 @@ int report_tsv_sheet(struct report *r, const char *name, const char *stem, const
     struct xlsxout_table *t = NULL;
     int rc = tsv_table(r, stem, skip, &t, e);
     if (!rc)
-        rc = report_emit_table(r, name, html_stem, t, ws, e);
+        rc = report_emit_table(r, name, html_stem, t, 0, ws, e);
     if (!rc && out)
         *out = t;
     else
@@ -286,7 +286,7 @@ int report_sheet_models(struct report *r, const char *name, struct err *e)
         rc = sort_rows(t, rank_col, e);
     lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, &ws, e);
+        rc = report_emit_table(r, name, NULL, t, 0, &ws, e);
     xlsxout_table_free(t);
     /* The leaderboard (each family's best) is the report's table. */
     /* The hyperparameters stay on the sheet: in the HTML they would push the

@@ -36,6 +36,21 @@ static void count_classes(const int *y, size_t n, size_t *npos, size_t *nneg)
     *nneg = n - p;
 }
 
+/* check_input, and both classes present ("<what> needs both classes"):
+ * their sizes into *np, *nn. */
+static int check_two_classes(const int *y, const double *s, size_t n, const char *what, size_t *np, size_t *nn,
+                             struct err *e)
+{
+    int rc = check_input(y, s, n, e);
+    if (rc)
+        return rc;
+    count_classes(y, n, np, nn);
+    if (*np == 0 || *nn == 0)
+        return err_set(e, ERR_DATA, "%s needs both classes, found %zu positive and %zu negative rows", what, *np,
+                       *nn);
+    return ERR_OK;
+}
+
 /* Decreasing score; ties in input order, so that every sort here is
  * deterministic whatever qsort does with equal keys. */
 static int cmp_desc(const void *a, const void *b)
@@ -91,13 +106,10 @@ static int midrank(const double *x, size_t n, double *t)
 
 int metrics_roc_auc(const int *y, const double *s, size_t n, double *auc, struct err *e)
 {
-    int rc = check_input(y, s, n, e);
+    size_t np, nn;
+    int rc = check_two_classes(y, s, n, "roc auc", &np, &nn, e);
     if (rc)
         return rc;
-    size_t np, nn;
-    count_classes(y, n, &np, &nn);
-    if (np == 0 || nn == 0)
-        return err_set(e, ERR_DATA, "roc auc needs both classes, found %zu positive and %zu negative rows", np, nn);
     double *t = malloc(n * sizeof *t);
     if (!t || midrank(s, n, t)) {
         free(t);
@@ -283,13 +295,10 @@ int metrics_roc_curve(const int *y, const double *s, size_t n, int drop_intermed
                       struct metrics_roc **out, struct err *e)
 {
     *out = NULL;
-    int rc = check_input(y, s, n, e);
+    size_t np, nn;
+    int rc = check_two_classes(y, s, n, "roc curve", &np, &nn, e);
     if (rc)
         return rc;
-    size_t np, nn;
-    count_classes(y, n, &np, &nn);
-    if (np == 0 || nn == 0)
-        return err_set(e, ERR_DATA, "roc curve needs both classes, found %zu positive and %zu negative rows", np, nn);
     struct clf_curve c;
     if ((rc = clf_curve(y, s, n, &c, e)))
         return rc;

@@ -183,21 +183,18 @@ static int fig_balance(struct eda_study *c, const char *klass, const char *custo
 static int fig_numeric(struct eda_study *c, const char *share, const char *klass)
 {
     const struct table *m = c->t[EDA_T_CUSTOMERS];
-    char name[256];
     const int *cls = c->cls[EDA_T_CUSTOMERS];
-    const char *label;
-    struct table *d = NULL;
-    struct kv *v = NULL;
+    char name[256];
     int rc = 0;
     for (size_t j = 0; j < m->ncols && !rc; j++) {
         if (m->cols[j].type != COL_NUM)
             continue;
         const double *x = m->cols[j].num;
         int discrete = eda_fig_is_discrete(x, m->nrows, (size_t)c->max_discrete);
-        const char *tmpl = discrete ? "bars" : "hist";
+        const char *tmpl = discrete ? "bars" : "hist", *label;
+        struct table *d = NULL;
+        struct kv *v = NULL;
         rc = label_of(c, m->cols[j].name, &label);
-        d = NULL;
-        v = NULL;
         if (!rc)
             rc = discrete ? eda_fig_bars(x, cls, m->nrows, &d, &c->e)
                           : eda_fig_hist(x, cls, m->nrows, (size_t)c->bins, &d, &c->e);
