@@ -14,7 +14,6 @@ The scores mimic the families: k-NN probabilities are multiples of 1/15, tree
 leaves are few values including 0 and 1, logistic and SVC scores are smooth.
 Floats are written with repr(), the shortest string that reads back exactly.
 """
-import os
 
 import numpy as np
 import scipy.stats
@@ -22,24 +21,14 @@ import sklearn
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import (average_precision_score, brier_score_loss, log_loss,
                              precision_recall_curve, roc_auc_score, roc_curve)
+from fixio import OUT, f, write
+from fixio import delong as fixio_delong
 
 assert sklearn.__version__.startswith("1.2"), sklearn.__version__
 
-OUT = "tests/oracle/fixtures"
 BINS = 10
 GROUPS = 10
 LEVEL = 0.95
-
-
-def f(x):
-    return repr(float(x))
-
-
-def write(name, header, rows):
-    with open(os.path.join(OUT, name), "w", encoding="utf-8", newline="\n") as fh:
-        fh.write("\t".join(header) + "\n")
-        for r in rows:
-            fh.write("\t".join(str(v) for v in r) + "\n")
 
 
 def make_scores():
@@ -57,15 +46,8 @@ def make_scores():
 
 
 def delong(y, s, level):
-    """DeLong from its definition, O(n1 n0), independent of the C midranks."""
-    pos, neg = s[y == 1], s[y == 0]
-    psi = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
-    auc = psi.mean()
-    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
-    var = v10.var(ddof=1) / len(pos) + v01.var(ddof=1) / len(neg)
-    z = scipy.stats.norm.ppf(0.5 + level / 2)
-    se = np.sqrt(var)
-    return auc, se, max(0.0, auc - z * se), min(1.0, auc + z * se)
+    auc, var, se, lo, hi = fixio_delong(y, s, level)
+    return auc, se, lo, hi
 
 
 def at(y, s, t):

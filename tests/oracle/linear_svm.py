@@ -21,6 +21,8 @@ import numpy as np
 import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
+from fixio import OUT, write
+from fixio import f as g
 
 N_ROWS = None  # all 1300: the file is sorted by target, the first 400 are one class
 N_PRED = 40  # rows whose predictions are recorded
@@ -28,11 +30,6 @@ COLUMNS = ["Маркет_актив_6_мес", "Маркет_актив_тек_�
            "Акционные_покупки", "Средний_просмотр_категорий_за_визит",
            "Неоплаченные_продукты_штук_квартал", "Ошибка_сервиса", "Страниц_за_визит"]
 TARGET, POSITIVE = "Покупательская активность", "Снизилась"
-OUT = "tests/oracle/fixtures"
-
-
-def g(x):
-    return repr(float(x))
 
 
 def load():
@@ -43,13 +40,6 @@ def load():
     y = np.array([1 if r[TARGET] == POSITIVE else 0 for r in rows])
     mean, std = X.mean(axis=0), X.std(axis=0)
     return (X - mean) / std, y, mean, std
-
-
-def write(name, header, rows):
-    with open(os.path.join(OUT, name), "w", encoding="utf-8", newline="\n") as f:
-        f.write("\t".join(header) + "\n")
-        for r in rows:
-            f.write("\t".join(str(v) for v in r) + "\n")
 
 
 def main():

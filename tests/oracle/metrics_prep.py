@@ -24,10 +24,11 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import (MinMaxScaler, OneHotEncoder, OrdinalEncoder, RobustScaler,
                                    StandardScaler)
+from fixio import OUT, f, write
+from fixio import delong as fixio_delong
 
 assert sklearn.__version__.startswith("1.2"), sklearn.__version__
 
-OUT = "tests/oracle/fixtures"
 REAL = os.environ.get("ONECLICK_REAL", "data/raw")
 DROP_IDS = {"215348", "215357", "215359", "215380"}  # 3 zero-revenue customers + the revenue outlier
 NUMERIC = ["Маркет_актив_6_мес", "Маркет_актив_тек_мес", "Длительность", "Акционные_покупки",
@@ -35,28 +36,10 @@ NUMERIC = ["Маркет_актив_6_мес", "Маркет_актив_тек_�
            "Ошибка_сервиса", "Страниц_за_визит"]
 
 
-def f(x):
-    return repr(float(x))
-
-
-def write(name, header, rows):
-    with open(os.path.join(OUT, name), "w", encoding="utf-8", newline="\n") as fh:
-        fh.write("\t".join(header) + "\n")
-        for r in rows:
-            fh.write("\t".join(str(v) for v in r) + "\n")
-
-
 # ------------------------------------------------------------------ metrics
 def delong_slow(y, s, level=0.95):
-    """DeLong from its definition, O(n1 n0): independent of the C midranks."""
-    pos, neg = s[y == 1], s[y == 0]
-    psi = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
-    auc = psi.mean()
-    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
-    var = v10.var(ddof=1) / len(pos) + v01.var(ddof=1) / len(neg)
-    z = scipy.stats.norm.ppf(0.5 + level / 2)
-    se = np.sqrt(var)
-    return auc, var, max(0.0, auc - z * se), min(1.0, auc + z * se)
+    auc, var, se, lo, hi = fixio_delong(y, s, level)
+    return auc, var, lo, hi
 
 
 def metric_cases():
