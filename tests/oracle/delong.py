@@ -9,17 +9,11 @@ delong_expected.tsv (case, auc1, auc2, diff, se, z, p). Cases: two smooth
 models, a k-NN-like one with many ties against a smooth one, one model
 against itself plus noise, a clearly weaker one, and a small case. Floats with repr().
 """
-import os
-
 import numpy as np
 import scipy.stats
 from sklearn.metrics import roc_auc_score
 
-OUT = "tests/oracle/fixtures"
-
-
-def f(x):
-    return repr(float(x))
+from fixio import f, write
 
 
 def components(y, s):
@@ -62,14 +56,8 @@ def main():
         for i in range(len(y)):
             rows.append([name, str(int(y[i])), f(s1[i]), f(s2[i])])
         exp.append([name] + [f(v) for v in paired(y, s1, s2)])
-    with open(os.path.join(OUT, "delong_scores.tsv"), "w", encoding="utf-8", newline="\n") as fh:
-        fh.write("case\ty\ts1\ts2\n")
-        for r in rows:
-            fh.write("\t".join(r) + "\n")
-    with open(os.path.join(OUT, "delong_expected.tsv"), "w", encoding="utf-8", newline="\n") as fh:
-        fh.write("case\tauc1\tauc2\tdiff\tse\tz\tp\n")
-        for r in exp:
-            fh.write("\t".join(r) + "\n")
+    write("delong_scores.tsv", ["case", "y", "s1", "s2"], rows)
+    write("delong_expected.tsv", ["case", "auc1", "auc2", "diff", "se", "z", "p"], exp)
 
 
 if __name__ == "__main__":
