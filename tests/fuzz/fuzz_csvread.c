@@ -34,11 +34,8 @@ static void read_with(const char *path, char sep)
     struct csv_data *d = NULL;
     struct err e = {0};
     int rc = csv_read(path, &o, &d, &e);
-    if (rc) {
-        FUZZ_CHECK_ERR(rc, e);
-        FUZZ_CHECK(d == NULL);
+    if (FUZZ_FAILED(rc, e, d))
         return;
-    }
     check_table(d, sep);
     csv_data_free(d);
 }

@@ -25,11 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct kv *kv = NULL;
     struct err e = {0};
     int rc = kv_read(path, &kv, &e);
-    if (rc) {
-        FUZZ_CHECK_ERR(rc, e);
-        FUZZ_CHECK(kv == NULL);
+    if (FUZZ_FAILED(rc, e, kv))
         return 0;
-    }
     for (size_t i = 0; i < kv->n; i++) {
         FUZZ_CHECK(key_ok(kv->keys[i]));
         FUZZ_CHECK(!strpbrk(kv->vals[i], "\t\r\n"));

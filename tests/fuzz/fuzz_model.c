@@ -19,11 +19,8 @@ static void fuzz_tree(const char *path)
     struct tree *t = NULL;
     struct err e = {0};
     int rc = tree_load(path, &t, &e);
-    if (rc) {
-        FUZZ_CHECK_ERR(rc, e);
-        FUZZ_CHECK(t == NULL);
+    if (FUZZ_FAILED(rc, e, t))
         return;
-    }
     FUZZ_CHECK(tree_check(t, &e) == 0);
     /* n_features is only a width (up to INT_MAX, nothing allocated for it):
      * predict only when rows of that width are cheap to make. */
@@ -59,11 +56,8 @@ static void fuzz_knn(const char *path)
     struct knn *m = NULL;
     struct err e = {0};
     int rc = knn_load(path, &m, &e);
-    if (rc) {
-        FUZZ_CHECK_ERR(rc, e);
-        FUZZ_CHECK(m == NULL);
+    if (FUZZ_FAILED(rc, e, m))
         return;
-    }
     FUZZ_CHECK(m->par.n_neighbors >= 1 && m->par.n_neighbors <= m->n);
     double *x = calloc(2 * m->n_features, sizeof *x), prob[2];
     FUZZ_CHECK(x);
@@ -101,11 +95,8 @@ static void fuzz_prep(const char *path)
     struct prep *p = NULL;
     struct err e = {0};
     int rc = prep_load(path, &p, &e);
-    if (rc) {
-        FUZZ_CHECK_ERR(rc, e);
-        FUZZ_CHECK(p == NULL);
+    if (FUZZ_FAILED(rc, e, p))
         return;
-    }
     size_t total = 0;
     for (size_t j = 0; j < p->nfeat; j++) {
         const struct prep_feature *f = &p->feat[j];

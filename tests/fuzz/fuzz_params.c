@@ -58,11 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct params *p = NULL;
     struct err e = {0};
     int rc = params_load(path, &p, &e);
-    if (rc) {
-        FUZZ_CHECK_ERR(rc, e);
-        FUZZ_CHECK(p == NULL);
+    if (FUZZ_FAILED(rc, e, p))
         return 0;
-    }
     FUZZ_CHECK(p->root && p->root->kind == PNODE_MAP);
     visit(p, p->root, 0);
 

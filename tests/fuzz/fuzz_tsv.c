@@ -32,11 +32,8 @@ static void read_with(const char *path, const char *const *force)
     struct table *t = NULL;
     struct err e = {0};
     int rc = table_read_tsv(path, force, &t, &e);
-    if (rc) {
-        FUZZ_CHECK_ERR(rc, e);
-        FUZZ_CHECK(t == NULL);
+    if (FUZZ_FAILED(rc, e, t))
         return;
-    }
     FUZZ_CHECK(t->ncols >= 1);
     for (size_t j = 0; j < t->ncols; j++) {
         const struct column *c = &t->cols[j];

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/err.h"
+
 static char fuzz_dir_name[64];
 
 /* At exit: remove the scratch files and their directory (libFuzzer's fork
@@ -87,5 +89,19 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 
 /* A failure must fill the caller's struct err with its code and a message. */
 #define FUZZ_CHECK_ERR(rc, e) FUZZ_CHECK((rc) == (e).code && (e).msg[0] != '\0')
+
+/* Whether a reader failed (rc != 0); if it did, its error must be filled
+ * and nothing handed out, or the harness crashes as FUZZ_CHECK does. */
+static inline int fuzz_failed(int rc, const struct err *e, const void *out, const char *file, int line)
+{
+    if (!rc)
+        return 0;
+    if (rc != e->code || e->msg[0] == '\0' || out) {
+        fprintf(stderr, "%s:%d: invariant failed: a failed read fills its error and hands out nothing\n", file, line);
+        abort();
+    }
+    return 1;
+}
+#define FUZZ_FAILED(rc, e, out) fuzz_failed((rc), &(e), (out), __FILE__, __LINE__)
 
 #endif
