@@ -7,46 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "stats/stats.h"
 
 double prep_percentile_sorted(const double *v, size_t n, double q)
 {
-    /* numpy "linear": virtual index (n-1) q, then its _lerp, which
-     * interpolates from the nearer end to stay monotone. */
-    double vi = (double)(n - 1) * (q / 100.0);
-    if (vi >= (double)(n - 1))
-        return v[n - 1];
-    double fl = floor(vi);
-    size_t lo = (size_t)fl;
-    double a = v[lo], b = v[lo + 1], t = vi - fl, d = b - a;
-    return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+    /* numpy "linear", as stats_quantile_sorted (the same virtual index (n-1) q). */
+    return stats_quantile_sorted(v, n, q / 100.0);
 }
 
 static int fit_standard(const double *x, size_t n, struct prep_scale *s)
 {
-    double sum = 0;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) {
-            sum += x[i];
-            m++;
-        }
+    size_t m;
+    double sum = stats_nan_sum(x, n, &m);
     if (m == 0)
         return ERR_DATA;
     double mean = sum / (double)m;
     /* sklearn's _incremental_mean_and_var: sum of squared deviations minus
      * the squared sum of deviations / n (a rounding correction). */
-    double corr = 0, ss = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) {
-            double d = x[i] - mean;
-            corr += d;
-            ss += d * d;
-        }
+    double corr, ss = stats_nan_ss(x, n, mean, &corr);
     double var = (ss - corr * corr / (double)m) / (double)m;
     /* _is_constant_feature: var within the rounding error of its own
      * computation means a constant column; it scales by 1 (maps to 0). */
@@ -90,7 +68,7 @@ static int fit_robust(const double *x, size_t n, struct prep_scale *s)
         free(v);
         return ERR_DATA;
     }
-    qsort(v, m, sizeof *v, cmp_double);
+    qsort(v, m, sizeof *v, stats_cmp_double);
     double med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
     double iqr = prep_percentile_sorted(v, m, 75) - prep_percentile_sorted(v, m, 25);
     free(v);

@@ -25,6 +25,15 @@ static double *copy_finite(const double *x, size_t n, size_t *m, struct err *e)
 /* Mean and ddof=1 variance of the non-NaN values, two passes as pandas. */
 static void mean_var(const double *x, size_t n, size_t *count, double *mean, double *var)
 {
+    size_t k;
+    double s = stats_nan_sum(x, n, &k), dev;
+    *count = k;
+    *mean = k ? s / (double)k : NAN;
+    *var = k < 2 ? NAN : stats_nan_ss(x, n, *mean, &dev) / (double)(k - 1);
+}
+
+double stats_nan_sum(const double *x, size_t n, size_t *count)
+{
     size_t k = 0;
     double s = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -33,18 +42,20 @@ static void mean_var(const double *x, size_t n, size_t *count, double *mean, dou
             k++;
         }
     *count = k;
-    *mean = k ? s / (double)k : NAN;
-    if (k < 2) {
-        *var = NAN;
-        return;
-    }
-    double ss = 0.0;
+    return s;
+}
+
+double stats_nan_ss(const double *x, size_t n, double mean, double *dev)
+{
+    double ss = 0.0, sd = 0.0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(x[i])) {
-            double d = x[i] - *mean;
+            double d = x[i] - mean;
+            sd += d;
             ss += d * d;
         }
-    *var = ss / (double)(k - 1);
+    *dev = sd;
+    return ss;
 }
 
 double stats_quantile_sorted(const double *sorted, size_t n, double q)
@@ -62,7 +73,7 @@ double stats_quantile_sorted(const double *sorted, size_t n, double q)
     return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
 }
 
-static int cmp_double(const void *a, const void *b)
+int stats_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -97,7 +108,7 @@ int stats_describe(const double *x, size_t n, struct stats_summary *s, struct er
         s->skew = m2 == 0.0 ? 0.0 : (cnt * sqrt(cnt - 1.0) / (cnt - 2.0)) * (m3 / pow(m2, 1.5));
     }
     /* glibc's qsort (a merge sort) is several times faster than GSL's heapsort */
-    qsort(v, m, sizeof *v, cmp_double);
+    qsort(v, m, sizeof *v, stats_cmp_double);
     s->min = m ? v[0] : NAN;
     s->max = m ? v[m - 1] : NAN;
     s->q25 = stats_quantile_sorted(v, m, 0.25);

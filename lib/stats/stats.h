@@ -22,6 +22,15 @@ struct stats_summary {
     size_t outliers; /* values outside [q25 - 1.5 IQR, q75 + 1.5 IQR] */
 };
 
+/* Over the non-NaN values of x[0..n), in order: their sum (and *count), and
+ * the sum of their squared deviations from mean (and *dev, the sum of the
+ * deviations themselves: scikit-learn's rounding correction). */
+double stats_nan_sum(const double *x, size_t n, size_t *count);
+double stats_nan_ss(const double *x, size_t n, double mean, double *dev);
+
+/* qsort's ascending order of doubles (without NaN). */
+int stats_cmp_double(const void *a, const void *b);
+
 /* Summary of x[0..n) skipping NaN. O(n log n) (one sort of a copy). */
 int stats_describe(const double *x, size_t n, struct stats_summary *s, struct err *e);
 
