@@ -194,16 +194,11 @@ static int flags(struct corr_study *c)
             rc = flag(c, "leakage", "phik", c->f[c->ph[i]].name, c->s->target, v, c->thr_leak);
         }
     }
-    if (!rc)
-        rc = kv_set_long(c->kv, "flags_pearson_pairs", pairs[0], &c->e);
-    if (!rc)
-        rc = kv_set_long(c->kv, "flags_spearman_pairs", pairs[1], &c->e);
-    if (!rc)
-        rc = kv_set_long(c->kv, "flags_vif", nvif, &c->e);
-    if (!rc)
-        rc = kv_set_long(c->kv, "flags_leakage", nleak, &c->e);
-    if (!rc)
-        rc = kv_set_long(c->kv, "flags_total", (long)c->flags->nrows, &c->e);
+    static const char *const keys[] = {"flags_pearson_pairs", "flags_spearman_pairs", "flags_vif", "flags_leakage",
+                                       "flags_total"};
+    long counts[] = {pairs[0], pairs[1], nvif, nleak, rc ? 0 : (long)c->flags->nrows};
+    for (size_t k = 0; !rc && k < sizeof counts / sizeof *counts; k++)
+        rc = kv_set_long(c->kv, keys[k], counts[k], &c->e);
     return rc;
 }
 
