@@ -5,6 +5,22 @@
 
 #include <math.h>
 
+int shap_background_sum(const double *bw, size_t nb, double *wsum, struct err *e)
+{
+    double s = 0.0;
+    for (size_t b = 0; b < nb; b++) {
+        double w = bw ? bw[b] : 1.0;
+        if (!(w >= 0.0) || !isfinite(w))
+            return err_set(e, ERR_PARAMS, "shap: expected a non-negative background weight at row %zu, found %g",
+                           b, w);
+        s += w;
+    }
+    if (!(s > 0.0))
+        return err_set(e, ERR_PARAMS, "shap: expected background weights with a positive sum, found %g", s);
+    *wsum = s;
+    return ERR_OK;
+}
+
 void shap_linear(const double *w, double b, const double *mean, const double *X, size_t n,
                  size_t p, double *phi, double *base)
 {

@@ -20,6 +20,11 @@
 #include "core/err.h"
 #include "models/tree.h"
 
+/* The sum of the nb background weights (bw NULL: 1 each), for the
+ * interventional explainers: ERR_PARAMS for a negative or non-finite weight
+ * or a sum that is not positive. */
+int shap_background_sum(const double *bw, size_t nb, double *wsum, struct err *e);
+
 /* Linear model f(x) = b + w.x: phi[i,j] = w[j] * (X[i,j] - mean[j]) and
  * base = b + w.mean. phi is n x p. Cannot fail. */
 void shap_linear(const double *w, double b, const double *mean, const double *X, size_t n,

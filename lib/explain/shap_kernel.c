@@ -385,15 +385,9 @@ static int check_args(shap_predict_fn f, const struct shap_mixer *mix, size_t p,
             return err_set(e, ERR_PARAMS, "shap: expected a group index below %zu for column %zu, found %zu",
                            m, col, group[col]);
     double wsum = 0.0;
-    for (size_t b = 0; b < nb; b++) {
-        double w = bw ? bw[b] : 1.0;
-        if (!(w >= 0.0) || !isfinite(w))
-            return err_set(e, ERR_PARAMS, "shap: expected a non-negative background weight at row %zu, found %g",
-                           b, w);
-        wsum += w;
-    }
-    if (!(wsum > 0.0))
-        return err_set(e, ERR_PARAMS, "shap: expected background weights with a positive sum, found %g", wsum);
+    int rc = shap_background_sum(bw, nb, &wsum, e);
+    if (rc)
+        return rc;
 
     if (mix && (!mix->row || !mix->values))
         return err_set(e, ERR_PARAMS, "shap: expected a mixer with both of its functions");

@@ -340,15 +340,8 @@ int shap_tree_interventional(const struct tree *t, const double *X, size_t n, co
     if (nb == 0)
         return err_set(e, ERR_PARAMS, "shap: expected a background of at least one row, found none");
     double wsum = 0.0;
-    for (size_t k = 0; k < nb; k++) {
-        double w = bw ? bw[k] : 1.0;
-        if (!(w >= 0.0) || !isfinite(w))
-            return err_set(e, ERR_PARAMS, "shap: expected a non-negative background weight at row %zu, found %g",
-                           k, w);
-        wsum += w;
-    }
-    if (!(wsum > 0.0))
-        return err_set(e, ERR_PARAMS, "shap: expected background weights with a positive sum, found %g", wsum);
+    if ((rc = shap_background_sum(bw, nb, &wsum, e)))
+        return rc;
 
     /* At most one feature joins A or B per edge, so a + b <= depth. */
     size_t stride = depth + 1;
