@@ -159,11 +159,22 @@ static int write_importance(const char *path, const struct pipe_data *d, const s
 }
 
 /* Write figure NAME: NAME.tsv from t (freed) and NAME.gpv from v. */
-static int write_fig(const char *dir, const char *name, struct table *t, const struct kv *v, struct err *e)
+/* The end of a figure: written when rc is still 0; t and v are freed either way. */
+static int write_fig(const char *dir, const char *name, struct table *t, struct kv *v, int rc, struct err *e)
 {
-    int rc = figure_write(dir, name, t, v, e);
+    if (!rc)
+        rc = figure_write(dir, name, t, v, e);
     table_free(t);
+    kv_free(v);
     return rc;
+}
+
+/* A figure's title and x label (when rc is still 0). */
+static int set_titles(struct kv *v, int rc, const char *title, const char *xlabel, struct err *e)
+{
+    if (!rc)
+        rc = kv_set_str(v, "title", title, e);
+    return rc ? rc : kv_set_str(v, "xlabel", xlabel, e);
 }
 
 static const char *const fig_names[] = {"shapbee_test", "shapbar_test", "shapdep_1", "shapdep_2",
@@ -193,10 +204,7 @@ static int fig_beeswarm(const struct figs *f, struct err *e)
     char buf[512], key[64];
     int rc = v ? explain_fig_beeswarm(f->phi, f->val, f->nt, f->m, f->im->order, f->show, &t, e)
                : err_set(e, ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = kv_set_str(v, "title", f->t_bee, e);
-    if (!rc)
-        rc = kv_set_str(v, "xlabel", f->xphi, e);
+    rc = set_titles(v, rc, f->t_bee, f->xphi, e);
     if (!rc)
         rc = kv_set_str(v, "low", f->low, e);
     if (!rc)
@@ -213,12 +221,7 @@ static int fig_beeswarm(const struct figs *f, struct err *e)
                  nominal ? ")" : "");
         rc = kv_set_str(v, key, buf, e);
     }
-    if (!rc)
-        rc = write_fig(f->dir, fig_names[0], t, v, e);
-    else
-        table_free(t);
-    kv_free(v);
-    return rc;
+    return write_fig(f->dir, fig_names[0], t, v, rc, e);
 }
 
 /* Bar chart of mean |phi|. */
@@ -228,16 +231,8 @@ static int fig_bar(const struct figs *f, struct err *e)
     struct table *t = NULL;
     int rc = v ? explain_fig_bar(f->im->mean_abs, f->im->order, f->show, f->labels, &t, e)
                : err_set(e, ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = kv_set_str(v, "title", f->t_bar, e);
-    if (!rc)
-        rc = kv_set_str(v, "xlabel", f->xmean, e);
-    if (!rc)
-        rc = write_fig(f->dir, fig_names[1], t, v, e);
-    else
-        table_free(t);
-    kv_free(v);
-    return rc;
+    rc = set_titles(v, rc, f->t_bar, f->xmean, e);
+    return write_fig(f->dir, fig_names[1], t, v, rc, e);
 }
 
 /* Dependence plot of the k-th feature: x = the value (a category by its position). */
@@ -251,10 +246,7 @@ static int fig_dependence(const struct figs *f, size_t k, struct err *e)
     snprintf(buf, sizeof buf, "%s", f->t_dep);
     if (!rc)
         rc = textref_arg(buf, sizeof buf, "label", f->labels[j], e);
-    if (!rc)
-        rc = kv_set_str(v, "title", buf, e);
-    if (!rc)
-        rc = kv_set_str(v, "xlabel", f->labels[j], e);
+    rc = set_titles(v, rc, buf, f->labels[j], e);
     if (!rc)
         rc = kv_set_str(v, "ylabel", f->xphi, e);
     const struct prep_spec *s = &d->spec[j];
@@ -282,12 +274,7 @@ static int fig_dependence(const struct figs *f, size_t k, struct err *e)
         dt->cols[cp].num[i] = f->phi[i * m + j];
     }
     snprintf(key, sizeof key, "shapdep_%zu", k + 1);
-    if (!rc)
-        rc = write_fig(f->dir, key, dt, v, e);
-    else
-        table_free(dt);
-    kv_free(v);
-    return rc;
+    return write_fig(f->dir, key, dt, v, rc, e);
 }
 
 /* Waterfall of the test customer with the highest output (the first among equals). */
@@ -327,10 +314,7 @@ static int fig_waterfall(const struct figs *f, struct err *e)
     snprintf(title, sizeof title, "%s", f->t_wf);
     if (!rc)
         rc = textref_arg_text(title, sizeof title, "id", d->id[f->test[top]], e);
-    if (!rc)
-        rc = kv_set_str(v, "title", title, e);
-    if (!rc)
-        rc = kv_set_str(v, "xlabel", f->xphi, e);
+    rc = set_titles(v, rc, title, f->xphi, e);
     if (!rc)
         rc = kv_set_double(v, "base_value", r->base, e);
     if (!rc)
@@ -339,14 +323,9 @@ static int fig_waterfall(const struct figs *f, struct err *e)
         rc = kv_set_str(v, "base_label", f->base_l, e);
     if (!rc)
         rc = kv_set_str(v, "output_label", f->out_l, e);
-    if (!rc)
-        rc = write_fig(f->dir, fig_names[6], t, v, e);
-    else
-        table_free(t);
     free(wl);
     free(wbuf);
-    kv_free(v);
-    return rc;
+    return write_fig(f->dir, fig_names[6], t, v, rc, e);
 }
 
 /* The text of the figures: references to explain.* of the text file. */
