@@ -3,6 +3,7 @@
 #include "explain/explain_study.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,26 +26,22 @@ int explain_setup_read(const struct params *p, struct explain_setup *s, struct e
 {
     static const char *const keys[] = {"explainer", "background_k", "kernel_budget", "kernel_check", "threads",
                                        "n_repeats", "top_k",        "show",          NULL};
+    static const struct params_long_field longs[] = {
+        {"explain.background_k", 1, 10000, offsetof(struct explain_setup, background_k)},
+        {"explain.kernel_budget", 2, 10000000, offsetof(struct explain_setup, budget)},
+        {"explain.kernel_check", 0, 1000, offsetof(struct explain_setup, kernel_check)},
+        {"explain.threads", 1, 64, offsetof(struct explain_setup, threads)},
+        {"explain.n_repeats", 1, 10000, offsetof(struct explain_setup, n_repeats)},
+        {"explain.top_k", 1, 100, offsetof(struct explain_setup, top_k)},
+        {"explain.show", 1, 1000, offsetof(struct explain_setup, show)},
+        {NULL, 0, 0, 0},
+    };
     int rc = params_check_keys(p, "explain", keys, e);
     if (!rc)
         rc = params_long(p, "seed", 0, 4294967295L, &s->seed, e);
     if (!rc)
         rc = params_enum(p, "explain.explainer", explain_kind_names, &s->explainer, e);
-    if (!rc)
-        rc = params_long(p, "explain.background_k", 1, 10000, &s->background_k, e);
-    if (!rc)
-        rc = params_long(p, "explain.kernel_budget", 2, 10000000, &s->budget, e);
-    if (!rc)
-        rc = params_long(p, "explain.kernel_check", 0, 1000, &s->kernel_check, e);
-    if (!rc)
-        rc = params_long(p, "explain.threads", 1, 64, &s->threads, e);
-    if (!rc)
-        rc = params_long(p, "explain.n_repeats", 1, 10000, &s->n_repeats, e);
-    if (!rc)
-        rc = params_long(p, "explain.top_k", 1, 100, &s->top_k, e);
-    if (!rc)
-        rc = params_long(p, "explain.show", 1, 1000, &s->show, e);
-    return rc;
+    return rc ? rc : params_longs(p, longs, s, e);
 }
 
 /* A reference to the text file's explain.<path> (which must have it), kept

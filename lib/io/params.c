@@ -340,6 +340,14 @@ int params_long(const struct params *p, const char *path, long min, long max, lo
     return rc ? rc : pnode_long(n, path, min, max, out, e);
 }
 
+int params_longs(const struct params *p, const struct params_long_field *fields, void *obj, struct err *e)
+{
+    int rc = 0;
+    for (const struct params_long_field *f = fields; !rc && f->path; f++)
+        rc = params_long(p, f->path, f->min, f->max, (long *)((char *)obj + f->offset), e);
+    return rc;
+}
+
 int params_bool(const struct params *p, const char *path, int *out, struct err *e)
 {
     const struct pnode *n;

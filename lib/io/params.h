@@ -52,6 +52,15 @@ int params_long(const struct params *p, const char *path, long min, long max, lo
 int params_bool(const struct params *p, const char *path, int *out, struct err *e);
 int params_string(const struct params *p, const char *path, const char **out, struct err *e);
 int params_enum(const struct params *p, const char *path, const char *const *choices, int *out, struct err *e);
+/* Several long settings into the fields of one struct: fields[] ends with a
+ * NULL path; each is read as params_long into *(long *)((char *)obj + offset),
+ * in order, and the first failure stops. */
+struct params_long_field {
+    const char *path;
+    long min, max;
+    size_t offset; /* offsetof(the struct, a long field) */
+};
+int params_longs(const struct params *p, const struct params_long_field *fields, void *obj, struct err *e);
 /* A sequence of strings; *out points into the tree (free only the array with free()). */
 int params_strings(const struct params *p, const char *path, const char ***out, size_t *n, struct err *e);
 /* The node at path, which must exist and be of the given kind. */

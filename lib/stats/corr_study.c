@@ -401,16 +401,9 @@ int corr_study_run(struct corr_study *c)
     int rc = table_read_tsv(c->in, str_cols, &c->t, &c->e);
     if (!rc && !(c->kv = kv_alloc()))
         rc = oom(c);
-    if (!rc)
-        rc = roles(c);
-    if (!rc)
-        rc = linear(c);
-    if (!rc)
-        rc = phik_all(c);
-    if (!rc)
-        rc = flags(c);
-    if (!rc)
-        rc = summary(c);
+    static int (*const steps[])(struct corr_study *) = {roles, linear, phik_all, flags, summary};
+    for (size_t k = 0; !rc && k < sizeof steps / sizeof *steps; k++)
+        rc = steps[k](c);
     return rc;
 }
 
