@@ -77,6 +77,15 @@ static double lines_of(const char *s, double cw)
     return ceil((double)xlsxout_width(s) / per);
 }
 
+/* The width of columns from..to-1 together. */
+static double span(size_t from, size_t to)
+{
+    double w = 0;
+    for (size_t j = from; j < to; j++)
+        w += col_width[j];
+    return w;
+}
+
 /* A section heading across the page. */
 static void section(lxw_worksheet *ws, lxw_row_t row, const char *title, const struct brief_fmt *f)
 {
@@ -110,10 +119,7 @@ static int headline_row(struct report *r, lxw_worksheet *ws, lxw_row_t row, cons
     if (!rc && (!*value || *end))
         rc = err_set(e, ERR_DATA, "%s.kv: %s: expected a number, found \"%s\"", h->stem, h->vkey, value);
     if (!rc) {
-        double wl = col_width[0] + col_width[1] + col_width[2], wn = 0;
-        for (size_t j = 4; j < NCOL; j++)
-            wn += col_width[j];
-        double n = fmax(lines_of(label, wl), note ? lines_of(note, wn) : 1);
+        double n = fmax(lines_of(label, span(0, 3)), note ? lines_of(note, span(4, NCOL)) : 1);
         worksheet_set_row(ws, row, 15.0 * n + 2, NULL);
         worksheet_merge_range(ws, row, 0, row, 2, label, f->label);
         worksheet_write_number(ws, row, 3, v, h->format);
@@ -319,9 +325,7 @@ static int opening(struct report *r, lxw_worksheet *ws, lxw_row_t *row, const st
         rc = report_label(r, "synthetic", &banner, e);
     if (rc)
         return rc;
-    double page = 0;
-    for (size_t j = 0; j < NCOL; j++)
-        page += col_width[j];
+    double page = span(0, NCOL);
     worksheet_set_row(ws, 0, 22, NULL);
     worksheet_write_string(ws, 0, 0, title, f->title);
     *row = 1;
@@ -340,9 +344,7 @@ static int opening(struct report *r, lxw_worksheet *ws, lxw_row_t *row, const st
 static int next_steps(struct report *r, lxw_worksheet *ws, lxw_row_t *row, const struct brief_fmt *f, struct err *e)
 {
     static const char *const keys[] = {"next_crm", "next_control", "next_money"};
-    double page = 0;
-    for (size_t j = 0; j < NCOL; j++)
-        page += col_width[j];
+    double page = span(0, NCOL);
     int rc = ERR_OK;
     for (size_t k = 0; k < 3 && !rc; k++) {
         const char *s;

@@ -181,9 +181,8 @@ int report_sheet_crm(struct report *r, const char *name, struct err *e)
         if (!rc)
             rc = xlsxout_table_add_row(t, cells, e);
     }
-    lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, 2, &ws, e);
+        rc = report_emit_table(r, name, NULL, t, 2, NULL, e);
     if (!rc)
         rc = write_csv(r, t, e);
     xlsxout_table_free(t);

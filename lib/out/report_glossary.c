@@ -30,9 +30,8 @@ int report_sheet_glossary(struct report *r, const char *name, struct err *e)
         if (!rc)
             rc = xlsxout_table_add_row(t, cells, e);
     }
-    lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, 0, &ws, e);
+        rc = report_emit_table(r, name, NULL, t, 0, NULL, e);
     xlsxout_table_free(t);
     return rc;
 }

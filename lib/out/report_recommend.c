@@ -178,9 +178,8 @@ int report_sheet_recommendations(struct report *r, const char *name, struct err 
             rc = xlsxout_table_add_row(ht, hc, e);
     }
     kv_free(kv);
-    lxw_worksheet *ws = NULL;
     if (!rc)
-        rc = report_emit_table(r, name, NULL, t, 1, &ws, e);
+        rc = report_emit_table(r, name, NULL, t, 1, NULL, e);
     if (!rc)
         rc = report_write_shown(r, ht, NULL, 0, "recommendations", e);
     xlsxout_table_free(t);
