@@ -18,16 +18,9 @@
 
 void cart_params_default(struct cart_params *par)
 {
-    memset(par, 0, sizeof *par);
-    par->criterion = CART_GINI;
-    par->max_depth = 0;
-    par->min_samples_split = 2;
-    par->min_samples_leaf = 1;
-    par->max_features = CART_MF_ALL;
-    par->max_features_n = 0;
-    par->max_features_frac = 1.0;
-    par->class_weight_balanced = 0;
-    par->seed = 0;
+    /* scikit-learn's DecisionTreeClassifier: gini, unbounded depth, every feature. */
+    *par = (struct cart_params){.criterion = CART_GINI, .min_samples_split = 2, .min_samples_leaf = 1,
+                                .max_features = CART_MF_ALL, .max_features_frac = 1.0};
 }
 
 int cart_max_features_parse(const char *s, struct cart_params *par, struct err *e)
@@ -203,30 +196,27 @@ struct build {
     double *threshold, *value, *cover;
 };
 
+/* *pp reallocated to cap elements of size bytes; on failure *pp is kept. */
+static int grow_to(void *pp, size_t cap, size_t size)
+{
+    void *old, *p;
+    memcpy(&old, pp, sizeof old);
+    if (!(p = realloc(old, cap * size)))
+        return -1;
+    memcpy(pp, &p, sizeof p);
+    return 0;
+}
+
 static int build_grow(struct build *b)
 {
     if (b->n < b->cap)
         return 0;
     size_t cap = b->cap ? 2 * b->cap : 64;
-    int *l = realloc(b->left, cap * sizeof *l);
-    if (l)
-        b->left = l;
-    int *r = realloc(b->right, cap * sizeof *r);
-    if (r)
-        b->right = r;
-    int *f = realloc(b->feature, cap * sizeof *f);
-    if (f)
-        b->feature = f;
-    double *t = realloc(b->threshold, cap * sizeof *t);
-    if (t)
-        b->threshold = t;
-    double *v = realloc(b->value, cap * sizeof *v);
-    if (v)
-        b->value = v;
-    double *c = realloc(b->cover, cap * sizeof *c);
-    if (c)
-        b->cover = c;
-    if (!l || !r || !f || !t || !v || !c)
+    /* Every array is tried, so that each keeps a valid pointer for build_free. */
+    int bad = grow_to(&b->left, cap, sizeof *b->left) | grow_to(&b->right, cap, sizeof *b->right) |
+              grow_to(&b->feature, cap, sizeof *b->feature) | grow_to(&b->threshold, cap, sizeof *b->threshold) |
+              grow_to(&b->value, cap, sizeof *b->value) | grow_to(&b->cover, cap, sizeof *b->cover);
+    if (bad)
         return -1;
     b->cap = cap;
     return 0;

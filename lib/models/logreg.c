@@ -31,26 +31,24 @@ void logreg_params_default(struct logreg_params *prm)
     prm->seed = 0;
 }
 
-static struct logreg *model_alloc(size_t p)
-{
-    struct logreg *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
-    m->p = p;
-    m->coef = calloc(p ? p : 1, sizeof *m->coef);
-    if (!m->coef) {
-        free(m);
-        return NULL;
-    }
-    return m;
-}
-
 void logreg_free(struct logreg *m)
 {
     if (!m)
         return;
     free(m->coef);
     free(m);
+}
+
+static struct logreg *model_alloc(size_t p)
+{
+    struct logreg *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->p = p;
+    if ((m->coef = calloc(p ? p : 1, sizeof *m->coef)))
+        return m;
+    free(m);
+    return NULL;
 }
 
 static int check_params(const struct logreg_params *prm, struct err *e)

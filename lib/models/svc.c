@@ -17,19 +17,9 @@ static void quiet(const char *s)
 
 void svc_params_default(struct svc_params *prm)
 {
-    memset(prm, 0, sizeof *prm);
-    prm->kernel = SVC_RBF;
-    prm->C = 1.0;
-    prm->gamma_mode = SVC_GAMMA_SCALE;
-    prm->gamma = 0.0;
-    prm->degree = 3;
-    prm->coef0 = 0.0;
-    prm->class_weight_balanced = 0;
-    prm->tol = 1e-3;
-    prm->cache_size = 200.0;
-    prm->shrinking = 1;
-    prm->probability = 0;
-    prm->seed = 0;
+    /* scikit-learn's SVC: rbf, C = 1, gamma 'scale', degree 3, tol 1e-3, a 200 MB cache, shrinking. */
+    *prm = (struct svc_params){.kernel = SVC_RBF, .C = 1.0, .gamma_mode = SVC_GAMMA_SCALE, .degree = 3,
+                               .tol = 1e-3, .cache_size = 200.0, .shrinking = 1};
 }
 
 /* numpy's pairwise summation (numpy/core/src/umath/loops_utils.h): blocks of

@@ -8,6 +8,18 @@
 #include "core/mem.h"
 #include "models/svc_model.h"
 
+void svc_model_free(struct svm_model *m)
+{
+    if (!m)
+        return;
+    if (m->l > 0 && m->SV)
+        free(m->SV[0]);
+    free(m->SV);
+    if (m->sv_coef)
+        free(m->sv_coef[0]);
+    FREE_ALL(m->sv_coef, m->rho, m->label, m->nSV, m->probA, m->probB, m->sv_indices, m);
+}
+
 struct svm_model *svc_model_alloc(size_t l, size_t nnodes, int probability)
 {
     struct svm_model *m = calloc(1, sizeof *m);
@@ -40,18 +52,6 @@ struct svm_model *svc_model_alloc(size_t l, size_t nnodes, int probability)
         return NULL;
     }
     return m;
-}
-
-void svc_model_free(struct svm_model *m)
-{
-    if (!m)
-        return;
-    if (m->l > 0 && m->SV)
-        free(m->SV[0]);
-    free(m->SV);
-    if (m->sv_coef)
-        free(m->sv_coef[0]);
-    FREE_ALL(m->sv_coef, m->rho, m->label, m->nSV, m->probA, m->probB, m->sv_indices, m);
 }
 
 struct svm_model *svc_model_copy(const struct svm_model *src)

@@ -38,6 +38,17 @@ worded_file() {
   out=$TMP/worded/$(basename "$1")
   mkdir -p "$TMP/worded" && "$BIN/text" --text "${TEXT:-report/text.ru.yaml}" --in "$1" --out "$out" && echo "$out"
 }
+# expect NAME STATUS REGEX CMD...: fails with STATUS and one stderr line matching REGEX.
+expect() {
+  local name=$1 want=$2 re=$3; shift 3
+  "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+  local got=$? lines
+  lines=$(wc -l <"$TMP/stderr")
+  if [ "$got" != "$want" ]; then bad "$name: exit $got, expected $want ($(head -c 300 "$TMP/stderr"))"; return; fi
+  if [ "$lines" != 1 ]; then bad "$name: $lines lines on stderr, expected 1"; return; fi
+  if ! grep -qP -- "$re" "$TMP/stderr"; then bad "$name: message '$(cat "$TMP/stderr")' does not match /$re/"; return; fi
+  ok "$name: $(cat "$TMP/stderr")"
+}
 finish() {
   echo "$(basename "$0" .sh): $PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]

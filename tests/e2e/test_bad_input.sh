@@ -10,17 +10,6 @@ load() { "$BIN/load" --params "$TMP/params.yaml" --in "$D" --out "$O" --kv "$O/l
 load_clean() {
   load && "$BIN/clean" --params "$TMP/params.yaml" --in "$O" --out "$O" --quality "$O/quality.tsv" --kv "$O/clean.kv"
 }
-# expect NAME STATUS REGEX CMD...: fails with STATUS, one stderr line matching REGEX, no outputs left.
-expect() {
-  local name=$1 want=$2 re=$3; shift 3
-  "$@" >"$TMP/stdout" 2>"$TMP/stderr"
-  local got=$? lines
-  lines=$(wc -l <"$TMP/stderr")
-  if [ "$got" != "$want" ]; then bad "$name: exit $got, expected $want ($(head -c 300 "$TMP/stderr"))"; return; fi
-  if [ "$lines" != 1 ]; then bad "$name: $lines lines on stderr, expected 1"; return; fi
-  if ! grep -qP -- "$re" "$TMP/stderr"; then bad "$name: message '$(cat "$TMP/stderr")' does not match /$re/"; return; fi
-  ok "$name: $(cat "$TMP/stderr")"
-}
 no_output() { # no_output NAME FILES...
   local name=$1; shift
   for f in "$@"; do [ -e "$O/$f" ] && { bad "$name: $f was left behind"; return; }; done

@@ -188,16 +188,6 @@ run "$F/y2" "$TMP/y10.yaml" "$FX/evaluate_scores.tsv"
 check "byte-identical rerun" diff -r "$F/y" "$F/y2"
 
 # ---- errors: one line, exit 1 for params and 2 for data, no outputs left --
-expect() { # expect NAME STATUS REGEX CMD...
-  local name=$1 want=$2 re=$3; shift 3
-  "$@" >/dev/null 2>"$TMP/stderr"
-  local got=$?
-  if [ "$got" = "$want" ] && [ "$(wc -l <"$TMP/stderr")" = 1 ] && grep -qP -- "$re" "$TMP/stderr"; then
-    ok "$name: $(cat "$TMP/stderr")"
-  else
-    bad "$name: exit $got, stderr '$(cat "$TMP/stderr")'"
-  fi
-}
 X=$TMP/err
 mkdir -p "$X/out"
 sed 's/^1\t1\t/1\t2\t/' "$H/scores.tsv" >"$X/y2.tsv"

@@ -10,17 +10,6 @@ for o in params n seed noise out help; do
   if grep -q -- "--$o " <<<"$help"; then ok "--help lists --$o"; else bad "--help lacks --$o"; fi
 done
 
-# expect NAME STATUS REGEX CMD...: fails with STATUS and one stderr line matching REGEX.
-expect() {
-  local name=$1 want=$2 re=$3; shift 3
-  "$@" >/dev/null 2>"$TMP/stderr"
-  local got=$?
-  if [ "$got" = "$want" ] && [ "$(wc -l <"$TMP/stderr")" = 1 ] && grep -qP -- "$re" "$TMP/stderr"; then
-    ok "$name: $(cat "$TMP/stderr")"
-  else
-    bad "$name: exit $got, stderr '$(cat "$TMP/stderr")'"
-  fi
-}
 expect "n = 0" 1 '^synth: --n: expected an integer' "$S" --n 0 --out "$TMP/x"
 expect "n not a number" 1 '^synth: --n: expected an integer' "$S" --n 12x --out "$TMP/x"
 expect "unknown option" 1 '^synth: unknown option' "$S" --size 3

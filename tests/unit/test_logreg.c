@@ -170,14 +170,18 @@ TEST(test_sklearn_cases)
 
 /* ---- hand-made cases ---------------------------------------------------- */
 
+/* x = -2, -1, 1, 2 with y = 0, 0, 1, 1: separable, symmetric under (x, y) -> (-x, 1 - y). */
+static const double SEP_X[4] = {-2, -1, 1, 2};
+static const int SEP_Y[4] = {0, 0, 1, 1};
+
 /* x = -2, -1, 1, 2 with y = 0, 0, 1, 1, l2, C = 1, intercept on. The data is
  * symmetric under (x, y) -> (-x, 1 - y), so the intercept is 0 and the
  * gradient condition is w = 2 (1 s(-w) + 2 s(-2w)), s the logistic function;
  * solved here by bisection. */
 TEST(test_separable_1d)
 {
-    const double X[4] = {-2, -1, 1, 2};
-    const int y[4] = {0, 0, 1, 1};
+    const double *X = SEP_X;
+    const int *y = SEP_Y;
     double lo = 0, hi = 10;
     for (int it = 0; it < 200; it++) {
         double w = 0.5 * (lo + hi);
@@ -350,8 +354,8 @@ TEST(test_save_load)
  * the search fits l2 models while an l1 fit draws in another thread. */
 TEST(test_l2_leaves_rand_alone)
 {
-    const double X[4] = {-2, -1, 1, 2};
-    const int y[4] = {0, 0, 1, 1};
+    const double *X = SEP_X;
+    const int *y = SEP_Y;
     struct logreg_params prm;
     logreg_params_default(&prm);
     prm.seed = 7;
@@ -367,8 +371,8 @@ TEST(test_l2_leaves_rand_alone)
 
 TEST(test_errors)
 {
-    const double X[4] = {-2, -1, 1, 2};
-    const int one[4] = {1, 1, 1, 1}, bad[4] = {0, 2, 1, 1}, y[4] = {0, 0, 1, 1};
+    const double *X = SEP_X;
+    const int one[4] = {1, 1, 1, 1}, bad[4] = {0, 2, 1, 1}, *y = SEP_Y;
     struct logreg_params prm;
     logreg_params_default(&prm);
     struct logreg *m = (struct logreg *)1;

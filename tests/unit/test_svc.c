@@ -144,13 +144,9 @@ TEST(test_sklearn_cases)
 
 /* ---- hand-made cases ---------------------------------------------------- */
 
-/* x = -10..-1, 1..10, y = [x > 0]: the maximal margin is between -1 and 1,
- * so the linear SVC (C = 1 > the 0.5 each of the two support vectors needs)
- * has w = 1, b = 0: decision(x) = x. */
-TEST(test_separable_1d)
+/* x = -10..-1, 1..10 with y = [x > 0], and a linear SVC's default settings. */
+static struct svc_params separable_1d(double X[20], int y[20])
 {
-    double X[20];
-    int y[20];
     for (int i = 0; i < 20; i++) {
         X[i] = i < 10 ? i - 10 : i - 9;
         y[i] = X[i] > 0;
@@ -158,6 +154,17 @@ TEST(test_separable_1d)
     struct svc_params prm;
     svc_params_default(&prm);
     prm.kernel = SVC_LINEAR;
+    return prm;
+}
+
+/* x = -10..-1, 1..10, y = [x > 0]: the maximal margin is between -1 and 1,
+ * so the linear SVC (C = 1 > the 0.5 each of the two support vectors needs)
+ * has w = 1, b = 0: decision(x) = x. */
+TEST(test_separable_1d)
+{
+    double X[20];
+    int y[20];
+    struct svc_params prm = separable_1d(X, y);
     prm.probability = 1;
     struct svc *m;
     struct err e = {0};
@@ -364,13 +371,7 @@ TEST(test_no_probability_leaves_rand_alone)
 {
     double X[20];
     int y[20];
-    for (int i = 0; i < 20; i++) {
-        X[i] = i < 10 ? i - 10 : i - 9;
-        y[i] = X[i] > 0;
-    }
-    struct svc_params prm;
-    svc_params_default(&prm);
-    prm.kernel = SVC_LINEAR;
+    struct svc_params prm = separable_1d(X, y);
     prm.seed = 7;
     struct svc *m;
     struct err e = {0};
