@@ -256,20 +256,11 @@ TEST(test_binning)
 /* Small tables: phi_K (with and without noise correction) and Z. */
 TEST(test_tables_fixture)
 {
-    FILE *f = fopen(FIX "phik_tables.tsv", "r");
-    assert_non_null(f);
-    char line[4096];
-    assert_non_null(fgets(line, sizeof line, f));
+    struct tsv *t = tsv_read(FIX "phik_tables.tsv");
     double maxd = 0, maxz = 0;
-    int rows = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *fld[7], *p = line;
-        for (int i = 0; i < 7; i++) {
-            fld[i] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = 0;
-        }
+    size_t rows = 0;
+    for (; rows < t->nrows; rows++) {
+        char *const *fld = t->cell[rows];
         size_t r = strtoul(fld[1], NULL, 10), c = strtoul(fld[2], NULL, 10);
         double O[128];
         size_t k = 0;
@@ -291,11 +282,10 @@ TEST(test_tables_fixture)
             assert_true(z == wantz);
         else
             assert_near(z, wantz, 1e-9 * fabs(wantz));
-        rows++;
     }
-    fclose(f);
+    tsv_free(t);
     assert_int_equal(rows, 12);
-    print_message("phik tables: %d, max |phik diff| %.3g, max rel Z diff %.3g\n", rows, maxd, maxz);
+    print_message("phik tables: %zu, max |phik diff| %.3g, max rel Z diff %.3g\n", rows, maxd, maxz);
 }
 
 /* market_file.csv: bin edges to the bit, then every pair against phik_ref.py. */
@@ -303,39 +293,32 @@ TEST(test_tables_fixture)
 static void check_market_bins(const struct csvdata *dp, int *const *codes)
 {
     const struct csvdata d = *dp;
-    FILE *f = fopen(FIX "phik_market_bins.tsv", "r");
-    assert_non_null(f);
-    char line[8192];
-    assert_non_null(fgets(line, sizeof line, f));
-    int nbinned = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *t1 = strchr(line, '\t');
-        *t1 = 0;
-        char *t2 = strchr(t1 + 1, '\t');
-        *t2 = 0;
+    struct tsv *t = tsv_read(FIX "phik_market_bins.tsv");
+    size_t nbinned = 0;
+    for (; nbinned < t->nrows; nbinned++) {
+        const char *name = t->cell[nbinned][0];
         size_t j = 0;
-        while (j < d.ncols && strcmp(d.cols[j].name, line) != 0)
+        while (j < d.ncols && strcmp(d.cols[j].name, name) != 0)
             j++;
         assert_true(j < d.ncols && d.cols[j].numeric);
         double edges[11];
         assert_int_equal(phik_bin_edges(d.cols[j].num, d.nrows, 10, edges), 1);
-        char *q = t1 + 1;
+        char *q = t->cell[nbinned][1];
         for (int k = 0; k < 11; k++, q++) {
             double w = strtod(q, &q);
             if (edges[k] != w)
-                fail_msg("%s edge %d: %.17g, numpy %.17g", line, k, edges[k], w);
+                fail_msg("%s edge %d: %.17g, numpy %.17g", name, k, edges[k], w);
         }
-        q = t2 + 1;
+        q = t->cell[nbinned][2];
         for (int k = 0; k < 10; k++, q++) {
             long w = strtol(q, &q, 10), got = 0;
             for (size_t i = 0; i < d.nrows; i++)
                 got += codes[j][i] == k;
             if (got != w)
-                fail_msg("%s bin %d: %ld records, numpy %ld", line, k + 1, got, w);
+                fail_msg("%s bin %d: %ld records, numpy %ld", name, k + 1, got, w);
         }
-        nbinned++;
     }
-    fclose(f);
+    tsv_free(t);
     assert_int_equal(nbinned, 8);
 }
 
@@ -343,20 +326,11 @@ static void check_market_bins(const struct csvdata *dp, int *const *codes)
 static void check_market_pairs(const struct csvdata *dp, int *const *codes)
 {
     const struct csvdata d = *dp;
-    char line[8192];
-    FILE *f = fopen(FIX "phik_market.tsv", "r");
-    assert_non_null(f);
-    assert_non_null(fgets(line, sizeof line, f));
-    int npairs = 0;
+    struct tsv *t = tsv_read(FIX "phik_market.tsv");
+    size_t npairs = 0;
     double maxd = 0, maxz = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *fld[6], *p = line;
-        for (int i = 0; i < 6; i++) {
-            fld[i] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = 0;
-        }
+    for (; npairs < t->nrows; npairs++) {
+        char *const *fld = t->cell[npairs];
         size_t jx = 0, jy = 0;
         while (jx < d.ncols && strcmp(d.cols[jx].name, fld[0]) != 0)
             jx++;
@@ -378,11 +352,10 @@ static void check_market_pairs(const struct csvdata *dp, int *const *codes)
         assert_near(v, want, 0.01);
         assert_near(v, want, PHIK_TOL);
         assert_near(z, wantz, 1e-8 * fmax(1.0, fabs(wantz)));
-        npairs++;
     }
-    fclose(f);
+    tsv_free(t);
     assert_int_equal(npairs, 66);
-    print_message("phik market_file: %d pairs, max |phik diff| %.3g, max rel Z diff %.3g\n", npairs, maxd, maxz);
+    print_message("phik market_file: %zu pairs, max |phik diff| %.3g, max rel Z diff %.3g\n", npairs, maxd, maxz);
 }
 
 TEST(test_market_file)
