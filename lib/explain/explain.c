@@ -12,7 +12,9 @@
 #include <gsl/gsl_rng.h>
 
 #include "stats/kmeans.h"
+#include "explain/mix_svc.h"
 #include "models/knn.h"
+#include "models/svc.h"
 #include "models/family.h"
 #include "models/logreg.h"
 #include "stats/metrics.h"
@@ -88,34 +90,64 @@ struct kjob {
     struct err e;
 };
 
-/* KNN values a coalition from per-group distance terms (knn_mix) several
- * times faster than from mixed rows, while its tables fit this. */
+/* KNN values a coalition from per-group distance terms (knn_mix), an RBF SVC
+ * from tabulated per-group kernel factors (mix_svc.h), several times faster
+ * than from mixed rows, while their tables fit this. */
 #define EXPLAIN_MIX_MAX_BYTES ((size_t)256 << 20)
+
+struct mixer {
+    struct knn_mix *knn;
+    struct svc_mix *svc;
+    const struct calib *cal; /* for knn_mix, whose values are the uncalibrated probabilities */
+    size_t nb;
+};
 
 static int mix_row(void *ctx, const double *x, struct err *e)
 {
-    return knn_mix_row(ctx, x, e);
+    struct mixer *m = ctx;
+    return m->knn ? knn_mix_row(m->knn, x, e) : svc_mix_row(m->svc, x, e);
 }
 
 static int mix_values(void *ctx, const unsigned char *take, double *out, struct err *e)
 {
     (void)e;
-    knn_mix_proba(ctx, take, out);
+    struct mixer *m = ctx;
+    if (!m->knn) {
+        svc_mix_values(m->svc, take, out);
+        return 0;
+    }
+    knn_mix_proba(m->knn, take, out);
+    for (size_t b = 0; m->cal && b < m->nb; b++)
+        out[b] = calib_apply(m->cal, out[b]);
     return 0;
+}
+
+/* The mixer that fits the pipeline, if any: mx->knn or mx->svc set. */
+static int mixer_new(const struct kjob *j, struct mixer *mx, struct err *e)
+{
+    const struct pipeline *p = j->p;
+    *mx = (struct mixer){.cal = p->calib, .nb = j->nb};
+    if (p->cfg.family == PIPE_KNN && knn_mix_bytes(p->knn, j->nb, j->m) <= EXPLAIN_MIX_MAX_BYTES)
+        return knn_mix_new(p->knn, j->B, j->nb, j->group, j->m, &mx->knn, e);
+    /* The SVC's probability without a calibration is libsvm's Platt model: mixed rows. */
+    const struct svc *sv = p->cfg.family == PIPE_SVC ? p->svc : NULL;
+    if (sv && p->calib && sv->params.kernel == SVC_RBF && svc_mix_bytes(sv, j->nb, j->m) <= EXPLAIN_MIX_MAX_BYTES)
+        return svc_mix_new(sv, p->calib, j->B, j->nb, j->group, j->m, &mx->svc, e);
+    return ERR_OK;
 }
 
 static void *kernel_job(void *arg)
 {
     struct kjob *j = arg;
-    struct knn_mix *kx = NULL;
-    if (j->p->cfg.family == PIPE_KNN && knn_mix_bytes(j->p->knn, j->nb, j->m) <= EXPLAIN_MIX_MAX_BYTES &&
-        (j->rc = knn_mix_new(j->p->knn, j->B, j->nb, j->group, j->m, &kx, &j->e)))
+    struct mixer mx;
+    if ((j->rc = mixer_new(j, &mx, &j->e)))
         return NULL;
-    struct shap_mixer mix = {mix_row, mix_values, kx};
-    j->rc = shap_kernel_mix(kernel_predict, (void *)j->p, kx ? &mix : NULL, j->X + j->from * j->nout,
+    struct shap_mixer mix = {mix_row, mix_values, &mx};
+    j->rc = shap_kernel_mix(kernel_predict, (void *)j->p, mx.knn || mx.svc ? &mix : NULL, j->X + j->from * j->nout,
                             j->to - j->from, j->nout, j->B, j->bw, j->nb, j->group, j->m, &j->par,
                             j->phi + j->from * j->m, &j->base, j->gap + j->from, &j->e);
-    knn_mix_free(kx);
+    knn_mix_free(mx.knn);
+    svc_mix_free(mx.svc);
     return NULL;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "models/svc_model.h"
 
 /* libsvm prints progress to stdout by default; lib/ never prints. */
@@ -289,6 +290,31 @@ int svc_predict_proba(const struct svc *m, const double *X, size_t n, double *pr
         proba[i] = pe[k1];
     }
     free(nd);
+    return ERR_OK;
+}
+
+int svc_rbf_dense(const struct svc *m, double **sv, double **coef, double *b, size_t *l, struct err *e)
+{
+    *sv = *coef = NULL;
+    if (m->params.kernel != SVC_RBF)
+        return err_set(e, ERR_PARAMS, "svc: expected an rbf kernel, found kernel %d", (int)m->params.kernel);
+    const struct svm_model *mod = m->model;
+    size_t n = (size_t)mod->l;
+    double sign = svc_model_flip(m);
+    *sv = calloc((n ? n : 1) * (m->p ? m->p : 1), sizeof **sv);
+    *coef = malloc((n ? n : 1) * sizeof **coef);
+    if (!*sv || !*coef) {
+        FREE_ALL(*sv, *coef);
+        *sv = *coef = NULL;
+        return err_set(e, ERR_NOMEM, "svc: out of memory");
+    }
+    for (size_t s = 0; s < n; s++) {
+        for (const struct svm_node *nd = mod->SV[s]; nd->index != -1; nd++)
+            (*sv)[s * m->p + (size_t)nd->index - 1] = nd->value;
+        (*coef)[s] = sign * mod->sv_coef[0][s];
+    }
+    *b = -sign * mod->rho[0];
+    *l = n;
     return ERR_OK;
 }
 

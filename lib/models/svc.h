@@ -86,6 +86,11 @@ int svc_decision(const struct svc *m, const double *X, size_t n, double *dec, st
 /* P(y = 1) from libsvm's Platt model; ERR_PARAMS when fitted without probability. */
 int svc_predict_proba(const struct svc *m, const double *X, size_t n, double *proba, struct err *e);
 
+/* An RBF model in dense form: decision(x) = sum_s coef[s] exp(-gamma |x - sv_s|^2)
+ * + b, the sign already that of svc_decision. sv (l x p) and coef (l) are
+ * malloc'ed for the caller. ERR_PARAMS for another kernel. */
+int svc_rbf_dense(const struct svc *m, double **sv, double **coef, double *b, size_t *l, struct err *e);
+
 /* Text model from "svc<TAB>1" to "end", every double %.17g: a reloaded model
  * gives bit-identical decision values and probabilities. read consumes the
  * lines up to and including "end"; name and *line (may be NULL) locate errors.
