@@ -12,7 +12,7 @@ BENCH_PARTS ?= real scale
 BENCH_SIZES ?=
 BENCH_REPEAT ?=
 BENCH_ALONE ?= 0
-BENCH_TOOLS := $(BUILD)/bench/benchsh $(BUILD)/bench/bench_capped
+BENCH_TOOLS := $(BUILD)/bench/benchsh $(BUILD)/bench/bench_capped $(BUILD)/bench/bench_search
 
 $(BUILD)/bench/benchsh: tests/bench/benchsh.c
 	@mkdir -p $(@D)

@@ -99,7 +99,7 @@ struct mixer {
     struct knn_mix *knn;
     struct svc_mix *svc;
     const struct calib *cal; /* for knn_mix, whose values are the uncalibrated probabilities */
-    size_t nb;
+    size_t nb, ng;
 };
 
 static int mix_row(void *ctx, const double *x, struct err *e)
@@ -108,17 +108,20 @@ static int mix_row(void *ctx, const double *x, struct err *e)
     return m->knn ? knn_mix_row(m->knn, x, e) : svc_mix_row(m->svc, x, e);
 }
 
-static int mix_values(void *ctx, const unsigned char *take, double *out, struct err *e)
+static int mix_values(void *ctx, const unsigned char *take, size_t n, double *out, struct err *e)
 {
     (void)e;
     struct mixer *m = ctx;
     if (!m->knn) {
-        svc_mix_values(m->svc, take, out);
+        svc_mix_values(m->svc, take, n, out);
         return 0;
     }
-    knn_mix_proba(m->knn, take, out);
-    for (size_t b = 0; m->cal && b < m->nb; b++)
-        out[b] = calib_apply(m->cal, out[b]);
+    for (size_t k = 0; k < n; k++) {
+        double *o = out + k * m->nb;
+        knn_mix_proba(m->knn, take + k * m->ng, o);
+        for (size_t b = 0; m->cal && b < m->nb; b++)
+            o[b] = calib_apply(m->cal, o[b]);
+    }
     return 0;
 }
 
@@ -126,7 +129,7 @@ static int mix_values(void *ctx, const unsigned char *take, double *out, struct 
 static int mixer_new(const struct kjob *j, struct mixer *mx, struct err *e)
 {
     const struct pipeline *p = j->p;
-    *mx = (struct mixer){.cal = p->calib, .nb = j->nb};
+    *mx = (struct mixer){.cal = p->calib, .nb = j->nb, .ng = j->m};
     if (p->cfg.family == PIPE_KNN && knn_mix_bytes(p->knn, j->nb, j->m) <= EXPLAIN_MIX_MAX_BYTES)
         return knn_mix_new(p->knn, j->B, j->nb, j->group, j->m, &mx->knn, e);
     /* The SVC's probability without a calibration is libsvm's Platt model: mixed rows. */

@@ -24,13 +24,14 @@ struct svc_mix {
     double *tab;  /* nb x nc x NSUB x l: per chunk subset, the product of its factors (coef in chunk 0) */
     double *prod; /* l: scratch */
     double *d2;   /* ng: scratch */
-    unsigned *sub; /* nc: a coalition's subset of each chunk */
+    double *ones; /* l ones, for fewer than four chunks */
+    const double **tp; /* nc: a coalition's table row of each chunk */
 };
 
 size_t svc_mix_bytes(const struct svc *m, size_t nb, size_t ng)
 {
     size_t l = m->n_support ? m->n_support : 1, nc = (ng + CHUNK - 1) / CHUNK;
-    size_t per = nb * ng + ng + nb * nc * NSUB + m->p + 2;
+    size_t per = nb * ng + ng + nb * nc * NSUB + m->p + 3;
     if (nb && (nb * ng / nb != ng || per > SIZE_MAX / sizeof(double) / l))
         return SIZE_MAX;
     return per * l * sizeof(double);
@@ -55,7 +56,7 @@ static void factors(struct svc_mix *x, const double *z, double *f)
 void svc_mix_free(struct svc_mix *x)
 {
     if (x)
-        FREE_ALL(x->sv, x->coef, x->fb, x->fx, x->tab, x->prod, x->d2, x->sub, x);
+        FREE_ALL(x->sv, x->coef, x->fb, x->fx, x->tab, x->prod, x->d2, x->ones, x->tp, x);
 }
 
 int svc_mix_new(const struct svc *m, const struct calib *cal, const double *B, size_t nb, const size_t *group,
@@ -79,10 +80,13 @@ int svc_mix_new(const struct svc *m, const struct calib *cal, const double *B, s
         x->tab = malloc(nb * x->nc * NSUB * l * sizeof *x->tab);
         x->prod = malloc(l * sizeof *x->prod);
         x->d2 = malloc(ng * sizeof *x->d2);
-        x->sub = malloc(x->nc * sizeof *x->sub);
-        if (!x->fb || !x->fx || !x->tab || !x->prod || !x->d2 || !x->sub)
+        x->ones = malloc(l * sizeof *x->ones);
+        x->tp = malloc(x->nc * sizeof *x->tp);
+        if (!x->fb || !x->fx || !x->tab || !x->prod || !x->d2 || !x->ones || !x->tp)
             rc = err_set(e, ERR_NOMEM, "out of memory");
     }
+    for (size_t s = 0; !rc && s < l; s++)
+        x->ones[s] = 1.0;
     for (size_t b = 0; !rc && b < nb; b++)
         factors(x, B + b * x->p, x->fb + b * ng * x->l);
     if (rc) {
@@ -102,14 +106,19 @@ int svc_mix_row(struct svc_mix *x, const double *q, struct err *e)
         const double *fb = x->fb + b * ng * l;
         for (size_t c = 0; c < x->nc; c++) {
             size_t g0 = c * CHUNK, w = ng - g0 < CHUNK ? ng - g0 : CHUNK;
-            for (unsigned sub = 0; sub < (1u << w); sub++) {
-                double *t = x->tab + ((b * x->nc + c) * NSUB + sub) * l;
-                for (size_t s = 0; s < l; s++)
-                    t[s] = c == 0 ? x->coef[s] : 1.0;
-                for (size_t i = 0; i < w; i++) {
-                    const double *f = (sub >> i & 1u ? x->fx : fb) + (g0 + i) * l;
-                    for (size_t s = 0; s < l; s++)
-                        t[s] *= f[s];
+            /* Group by group: the subsets without group i take its
+             * background factor, their copies with it the query's. */
+            double *t = x->tab + (b * x->nc + c) * NSUB * l;
+            for (size_t s = 0; s < l; s++)
+                t[s] = c == 0 ? x->coef[s] : 1.0;
+            for (size_t i = 0; i < w; i++) {
+                const double *fq = x->fx + (g0 + i) * l, *fg = fb + (g0 + i) * l;
+                for (unsigned sub = 0; sub < (1u << i); sub++) {
+                    double *lo = t + sub * l, *hi = t + (sub | 1u << i) * l;
+                    for (size_t s = 0; s < l; s++) {
+                        hi[s] = lo[s] * fq[s];
+                        lo[s] *= fg[s];
+                    }
                 }
             }
         }
@@ -117,36 +126,51 @@ int svc_mix_row(struct svc_mix *x, const double *q, struct err *e)
     return ERR_OK;
 }
 
-void svc_mix_values(struct svc_mix *x, const unsigned char *take, double *out)
+/* sum_s prod_c t[c][s]: the last four chunks in one pass (ones where there
+ * are fewer), the ones before them folded into x->prod first. */
+static double dot_chunks(const struct svc_mix *x, const double *const *t)
 {
-    size_t l = x->l;
-    unsigned *sub = x->sub;
-    for (size_t c = 0; c < x->nc; c++) {
-        sub[c] = 0;
-        for (size_t i = 0; i < CHUNK && c * CHUNK + i < x->ng; i++)
-            sub[c] |= (take[c * CHUNK + i] ? 1u : 0u) << i;
-    }
-    for (size_t b = 0; b < x->nb; b++) {
-        const double *t0 = x->tab + ((b * x->nc) * NSUB + sub[0]) * l;
+    size_t l = x->l, nc = x->nc;
+    const double *a = t[0], *b = nc > 1 ? t[1] : x->ones, *c = nc > 2 ? t[2] : x->ones, *d = nc > 3 ? t[3] : x->ones;
+    if (nc > 4) {
         for (size_t s = 0; s < l; s++)
-            x->prod[s] = t0[s];
-        for (size_t c = 1; c < x->nc; c++) {
-            const double *t = x->tab + ((b * x->nc + c) * NSUB + sub[c]) * l;
+            x->prod[s] = t[0][s];
+        for (size_t k = 1; k + 3 < nc; k++)
             for (size_t s = 0; s < l; s++)
-                x->prod[s] *= t[s];
+                x->prod[s] *= t[k][s];
+        a = x->prod, b = t[nc - 3], c = t[nc - 2], d = t[nc - 1];
+    }
+    /* Four running sums, so that the additions overlap. */
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    size_t s = 0;
+    for (; s + 4 <= l; s += 4) {
+        a0 += a[s] * b[s] * c[s] * d[s];
+        a1 += a[s + 1] * b[s + 1] * c[s + 1] * d[s + 1];
+        a2 += a[s + 2] * b[s + 2] * c[s + 2] * d[s + 2];
+        a3 += a[s + 3] * b[s + 3] * c[s + 3] * d[s + 3];
+    }
+    for (; s < l; s++)
+        a0 += a[s] * b[s] * c[s] * d[s];
+    return (a0 + a1) + (a2 + a3);
+}
+
+/* Background row outside, coalitions inside: the tables of one background
+ * row (nc x NSUB x l) stay in cache over the n coalitions. */
+void svc_mix_values(struct svc_mix *x, const unsigned char *take, size_t n, double *out)
+{
+    size_t l = x->l, nc = x->nc, ng = x->ng;
+    for (size_t b = 0; b < x->nb; b++) {
+        const double *tb = x->tab + b * nc * NSUB * l;
+        for (size_t k = 0; k < n; k++) {
+            const unsigned char *tk = take + k * ng;
+            for (size_t c = 0; c < nc; c++) {
+                unsigned sub = 0;
+                for (size_t i = 0; i < CHUNK && c * CHUNK + i < ng; i++)
+                    sub |= (tk[c * CHUNK + i] ? 1u : 0u) << i;
+                x->tp[c] = tb + (c * NSUB + sub) * l;
+            }
+            double dec = dot_chunks(x, x->tp) + x->b0;
+            out[k * x->nb + b] = x->cal ? calib_apply(x->cal, dec) : dec;
         }
-        /* Four running sums, so that the additions overlap. */
-        double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-        size_t s = 0;
-        for (; s + 4 <= l; s += 4) {
-            a0 += x->prod[s];
-            a1 += x->prod[s + 1];
-            a2 += x->prod[s + 2];
-            a3 += x->prod[s + 3];
-        }
-        for (; s < l; s++)
-            a0 += x->prod[s];
-        double dec = (a0 + a1) + (a2 + a3) + x->b0;
-        out[b] = x->cal ? calib_apply(x->cal, dec) : dec;
     }
 }

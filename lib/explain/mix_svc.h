@@ -15,8 +15,9 @@
  * distances summed (a relative difference of a few 1e-16).
  *
  * svc_mix_bytes: the memory of the tables (SIZE_MAX on overflow).
- * svc_mix_values: out[b] = the calibrated probability of the mixed row for
- * background row b; take[g] non-zero for the coalition's groups. The
+ * svc_mix_values: n coalitions, take (n x ng) non-zero for each one's groups:
+ * out[k * nb + b] = the calibrated probability (the decision value without a
+ * calibration) of coalition k's mixed row for background row b. The
  * calibration, B and group must outlive the mixer. */
 #ifndef OC_MIX_SVC_H
 #define OC_MIX_SVC_H
@@ -32,7 +33,7 @@ size_t svc_mix_bytes(const struct svc *m, size_t nb, size_t ng);
 int svc_mix_new(const struct svc *m, const struct calib *cal, const double *B, size_t nb, const size_t *group,
                 size_t ng, struct svc_mix **out, struct err *e);
 int svc_mix_row(struct svc_mix *x, const double *q, struct err *e);
-void svc_mix_values(struct svc_mix *x, const unsigned char *take, double *out);
+void svc_mix_values(struct svc_mix *x, const unsigned char *take, size_t n, double *out);
 void svc_mix_free(struct svc_mix *x);
 
 #endif

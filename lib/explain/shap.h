@@ -72,12 +72,13 @@ int shap_kernel(shap_predict_fn f, void *ctx, const double *X, size_t n, size_t 
                 struct err *e);
 
 /* A shortcut for models that value a coalition without its mixed rows being
- * built (knn_mix): row() is told each explained row x before its coalitions;
- * values() writes out[b] = f(x on the columns of the groups g with take[g]
- * set, background row b elsewhere) for every background row b. */
+ * built (knn_mix, mix_svc): row() is told each explained row x before its
+ * coalitions; values() is given n coalitions at once, take (n x m) non-zero
+ * for the groups each takes from x, and writes out[k * nb + b] = f(x on the
+ * columns of coalition k's groups, background row b elsewhere). */
 struct shap_mixer {
     int (*row)(void *ctx, const double *x, struct err *e);
-    int (*values)(void *ctx, const unsigned char *take, double *out, struct err *e);
+    int (*values)(void *ctx, const unsigned char *take, size_t n, double *out, struct err *e);
     void *ctx;
 };
 

@@ -254,34 +254,26 @@ struct kctx {
 };
 
 /* v[k] = sum_b bw[b] f(x on the coalition's columns, B[b] elsewhere). pos[g]
- * is the player of group g, or SIZE_MAX when the group is not a player. */
+ * is the player of group g, or SIZE_MAX when the group is not a player. The
+ * coalitions go to the model (or the mixer) c->chunk at a time. */
 static int design_values(const struct kctx *c, const struct design *d, const double *x,
                          const size_t *pos, double *v, struct err *e)
 {
-    size_t p = c->p, nb = c->nb;
-    if (c->mix) {
-        int rc = c->mix->row(c->mix->ctx, x, e);
-        for (size_t k = 0; k < d->n && !rc; k++) {
-            const unsigned char *m = d->mask + k * d->M;
-            for (size_t g = 0; g < c->m; g++)
-                c->take[g] = pos[g] < d->M && m[pos[g]];
-            rc = c->mix->values(c->mix->ctx, c->take, c->out, e);
-            double s = 0.0;
-            for (size_t b = 0; b < nb && !rc; b++)
-                s += c->bw[b] * c->out[b];
-            if (!rc && !isfinite(s))
-                return err_set(e, ERR_NUM, "shap: expected finite model outputs, found %g", s);
-            v[k] = s;
-        }
-        return rc;
-    }
-    for (size_t k0 = 0; k0 < d->n; k0 += c->chunk) {
+    size_t p = c->p, nb = c->nb, m = c->m;
+    int rc = c->mix ? c->mix->row(c->mix->ctx, x, e) : ERR_OK;
+    for (size_t k0 = 0; k0 < d->n && !rc; k0 += c->chunk) {
         size_t k1 = k0 + c->chunk < d->n ? k0 + c->chunk : d->n;
         for (size_t k = k0; k < k1; k++) {
-            const unsigned char *m = d->mask + k * d->M;
+            const unsigned char *mk = d->mask + k * d->M;
+            if (c->mix) {
+                unsigned char *t = c->take + (k - k0) * m;
+                for (size_t g = 0; g < m; g++)
+                    t[g] = pos[g] < d->M && mk[pos[g]];
+                continue;
+            }
             for (size_t col = 0; col < p; col++) {
                 size_t j = pos[c->group[col]];
-                c->take[col] = j < d->M && m[j];
+                c->take[col] = j < d->M && mk[j];
             }
             double *rows = c->buf + (k - k0) * nb * p;
             for (size_t b = 0; b < nb; b++) {
@@ -291,10 +283,9 @@ static int design_values(const struct kctx *c, const struct design *d, const dou
                     row[col] = c->take[col] ? x[col] : z[col];
             }
         }
-        int rc = c->f(c->ctx, c->buf, (k1 - k0) * nb, p, c->out, e);
-        if (rc)
-            return rc;
-        for (size_t k = k0; k < k1; k++) {
+        rc = c->mix ? c->mix->values(c->mix->ctx, c->take, k1 - k0, c->out, e)
+                    : c->f(c->ctx, c->buf, (k1 - k0) * nb, p, c->out, e);
+        for (size_t k = k0; k < k1 && !rc; k++) {
             double s = 0.0;
             for (size_t b = 0; b < nb; b++)
                 s += c->bw[b] * c->out[(k - k0) * nb + b];
@@ -303,7 +294,7 @@ static int design_values(const struct kctx *c, const struct design *d, const dou
             v[k] = s;
         }
     }
-    return ERR_OK;
+    return rc;
 }
 
 /* Weighted least squares for the M players with sum(phi) = delta: the last
@@ -475,8 +466,7 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
     if (rc)
         return rc;
     struct kctx c = {f, ctx, p, nb, B, NULL, group, NULL, NULL, 0, NULL, mix, m};
-    /* With a mixer the scratch holds one coalition's nb outputs at a time. */
-    c.chunk = mix ? 1 : nb >= KS_CHUNK_ROWS ? 1 : KS_CHUNK_ROWS / nb;
+    c.chunk = nb >= KS_CHUNK_ROWS ? 1 : KS_CHUNK_ROWS / nb;
     size_t maxrows = (c.chunk * nb > n ? c.chunk * nb : n);
     double *w = malloc(nb * sizeof *w);
     double *fx = malloc(n ? n * sizeof *fx : 1);
@@ -485,7 +475,7 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
     double *phia = malloc(m * sizeof *phia);
     c.buf = mix ? malloc(1) : malloc(c.chunk * nb * p * sizeof *c.buf);
     c.out = malloc(maxrows * sizeof *c.out);
-    c.take = malloc(p > m ? p : m);
+    c.take = malloc(p > c.chunk * m ? p : c.chunk * m);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!w || !fx || !pos || !vary || !phia || !c.buf || !c.out || !c.take || !r) {
         rc = err_set(e, ERR_NOMEM, "shap: out of memory for KernelSHAP over %zu background rows", nb);

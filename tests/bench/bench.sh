@@ -15,6 +15,8 @@ BUILD=${BUILD:-build/release}
 BIN=$BUILD/bin
 SH=$PWD/$BUILD/bench/benchsh
 CAPPED=$PWD/$BUILD/bench/bench_capped
+SEARCH=$PWD/$BUILD/bench/bench_search
+PY=${BENCH_PYTHON:-/usr/bin/python3}
 OUTDIR=${BENCH_DIR:-build/bench}
 REAL=${ONECLICK_REAL:-data/raw}
 OVERLAY=tests/bench/bench.yaml
@@ -38,9 +40,10 @@ trap 'rm -rf "$TMP"' EXIT
 # (or run a half-written one).
 mkdir -p "$TMP/build/bin" "$TMP/build/bench"
 cp "$BIN"/* "$TMP/build/bin/"
-cp "$SH" "$CAPPED" "$TMP/build/bench/"
+cp "$SH" "$CAPPED" "$SEARCH" "$TMP/build/bench/"
 SH=$TMP/build/bench/benchsh
 CAPPED=$TMP/build/bench/bench_capped
+SEARCH=$TMP/build/bench/bench_search
 ASSUME=()
 for b in "$TMP"/build/bin/*; do ASSUME+=(-o "$b"); done
 # And of what those programs read from the checkout: params.yaml and the
@@ -158,6 +161,33 @@ if [[ " $PARTS " == *" real "* ]]; then
       {printf "%-10s %10.3f %10.3f %10.1f  %s\n", $1, $2, $3, $4, $5; w+=$2; c+=$3}
       END {printf "%-10s %10.3f %10.3f\n", "sum", w, c}' "$ST"
     grep -E 'Error|error|No rule' "$TMP/real1/make.log" | sort -u | head -5 | sed 's/^/  make: /' || true
+
+    # Side by side with the notebook: a cold `make report` as a user runs it
+    # (every core), scikit-learn's RandomizedSearchCV alone (sklearn_search.py:
+    # the same four spaces, 100 candidates, the same 5 folds, 2 jobs) and our
+    # search alone on the same candidates count (bench_search, 2 threads).
+    V=$OUTDIR/real_vs_sklearn.tsv
+    printf 'bench\trun\twall_s\n' >"$V"
+    I=$TMP/real1/interim
+    for r in $(seq 1 "$REPEAT"); do
+      d=$TMP/par$r
+      mkdir -p "$d"
+      t0=$(now)
+      JOBS=$(nproc) run_make "$d/cold.log" "$d" "$BASE" "$REAL" report || true
+      printf 'cold_report_parallel\t%s\t%.3f\n' "$r" "$(echo "$(now) - $t0" | bc)" >>"$V"
+      "$PY" tests/bench/sklearn_search.py "$I" 100 2 | awk -F'\t' -v r="$r" -v OFS='\t' '{print "sklearn_search", r, $4}' >>"$V"
+      "$SEARCH" "$BASE" "$I/customers.tsv" 100 2>/dev/null |
+        awk -F'\t' -v r="$r" -v OFS='\t' '$1=="bench_search" && $4==2 {print "our_search", r, $5}' >>"$V"
+      rm -rf "$d"
+    done
+    med() { awk -F'\t' -v b="$1" '$1==b {print $3}' "$V" | median; }
+    rep=$(med cold_report_parallel) skl=$(med sklearn_search) our=$(med our_search)
+    echo
+    echo "Against scikit-learn (median of $REPEAT runs; $V):"
+    awk -v rep="$rep" -v skl="$skl" -v our="$our" 'BEGIN {
+      printf "  sklearn search, 100 candidates x 5 folds  %7.2f s  %6.1f candidates/s\n", skl, 100 / skl
+      printf "  our search, the same                      %7.2f s  %6.1f candidates/s  %5.1fx sklearn (target 20x)\n", our, 100 / our, skl / our
+      printf "  cold make report, every core              %7.2f s  %5.2fx the sklearn search alone (target 3x)\n", rep, skl / rep }'
   fi
 fi
 

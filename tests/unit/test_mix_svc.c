@@ -94,7 +94,7 @@ static void check_values(int calibrated)
             for (size_t g = 0; g < G; g++)
                 take[g] = (s >> g) & 1;
             double got[NB], z[NB * P], want[NB];
-            svc_mix_values(mx, take, got);
+            svc_mix_values(mx, take, 1, got);
             for (size_t b = 0; b < NB; b++)
                 for (size_t j = 0; j < P; j++)
                     z[b * P + j] = take[group[j]] ? q[j] : w.B[b * P + j];
@@ -131,10 +131,10 @@ static int mrow(void *ctx, const double *x, struct err *e)
     return svc_mix_row(((struct mix_ctx *)ctx)->mx, x, e);
 }
 
-static int mvalues(void *ctx, const unsigned char *take, double *out, struct err *e)
+static int mvalues(void *ctx, const unsigned char *take, size_t n, double *out, struct err *e)
 {
     (void)e;
-    svc_mix_values(((struct mix_ctx *)ctx)->mx, take, out);
+    svc_mix_values(((struct mix_ctx *)ctx)->mx, take, n, out);
     return 0;
 }
 
