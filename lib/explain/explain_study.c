@@ -159,8 +159,9 @@ static int write_importance(const char *path, const struct pipe_data *d, const s
 /* The end of a figure: written when rc is still 0; t and v are freed either way. */
 static int write_fig(const char *dir, const char *name, struct table *t, struct kv *v, int rc, struct err *e)
 {
+    /* A beeswarm sampled at scale keeps every feature's share of dots. */
     if (!rc)
-        rc = figure_write(dir, name, t, v, e);
+        rc = figure_write(dir, name, t, "feature", v, e);
     table_free(t);
     kv_free(v);
     return rc;

@@ -17,14 +17,14 @@ struct svc_mix {
     const size_t *group;
     size_t p, l, nb, ng, nc;
     double gamma, b0;
-    double *sv;   /* l x p: the support vectors */
-    double *coef; /* l: their signed dual coefficients */
-    double *fb;   /* nb x ng x l: exp(-gamma |B_b,g - sv_g|^2) */
-    double *fx;   /* ng x l: the same for the query */
-    double *tab;  /* nb x nc x NSUB x l: per chunk subset, the product of its factors (coef in chunk 0) */
-    double *prod; /* l: scratch */
-    double *d2;   /* ng: scratch */
-    double *ones; /* l ones, for fewer than four chunks */
+    double *sv;        /* l x p: the support vectors */
+    double *coef;      /* l: their signed dual coefficients */
+    double *fb;        /* nb x ng x l: exp(-gamma |B_b,g - sv_g|^2) */
+    double *fx;        /* ng x l: the same for the query */
+    double *tab;       /* nb x nc x NSUB x l: per chunk subset, the product of its factors (coef in chunk 0) */
+    double *prod;      /* l: scratch */
+    double *d2;        /* ng: scratch */
+    double *ones;      /* l ones, for fewer than four chunks */
     const double **tp; /* nc: a coalition's table row of each chunk */
 };
 
@@ -70,8 +70,8 @@ int svc_mix_new(const struct svc *m, const struct calib *cal, const double *B, s
     struct svc_mix *x = calloc(1, sizeof *x);
     if (!x)
         return err_set(e, ERR_NOMEM, "out of memory");
-    *x = (struct svc_mix){.cal = cal, .group = group, .p = m->p, .nb = nb, .ng = ng, .nc = (ng + CHUNK - 1) / CHUNK,
-                          .gamma = m->gamma};
+    *x = (struct svc_mix){
+        .cal = cal, .group = group, .p = m->p, .nb = nb, .ng = ng, .nc = (ng + CHUNK - 1) / CHUNK, .gamma = m->gamma};
     int rc = svc_rbf_dense(m, &x->sv, &x->coef, &x->b0, &x->l, e);
     size_t l = x->l ? x->l : 1;
     if (!rc) {

@@ -48,7 +48,7 @@ int corr_fig_heatmap(const char *dir, const char *name, const char *title, const
         rc = kv_set_str(v, key, one_line, e);
     }
     if (!rc)
-        rc = figure_write(dir, name, NULL, v, e);
+        rc = figure_write(dir, name, NULL, NULL, v, e);
     kv_free(v);
     return rc;
 }

@@ -110,7 +110,10 @@ static int rule_smd(struct eda_study *c)
 /* Write figure NAME's data and variables, and remember it for the manifest. */
 static int figure(struct eda_study *c, const char *name, struct table *data, struct kv *vars)
 {
-    int rc = !data ? err_set(&c->e, ERR_NOMEM, "out of memory") : figure_write(c->figdir, name, data, vars, &c->e);
+    /* A box plot sampled at scale keeps its statistics rows (no point) and
+     * each outlier value's share. */
+    int rc = !data ? err_set(&c->e, ERR_NOMEM, "out of memory")
+                   : figure_write(c->figdir, name, data, "point", vars, &c->e);
     table_free(data);
     kv_free(vars);
     return rc;

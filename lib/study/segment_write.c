@@ -288,8 +288,9 @@ static int fig_end(int rc, struct kv *v, struct table *t, const char *dir, const
      * empty focus segment): gnuplot cannot plot an empty file. */
     if (!rc && !kv_get(v, "rows"))
         rc = kv_set_long(v, "rows", (long)t->nrows, e);
+    /* A scatter sampled at scale keeps every segment's share of points. */
     if (!rc)
-        rc = figure_write(dir, name, t, v, e);
+        rc = figure_write(dir, name, t, "seg", v, e);
     table_free(t);
     kv_free(v);
     return rc;

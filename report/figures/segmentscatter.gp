@@ -3,6 +3,8 @@
 # xlabel, ylabel, nseg, label_0.., nrisk, risk_1.., nprofit, profit_1..,
 # threshold. Data: probability, profit, seg (0-based segment, empty if none).
 load base.".gpv"
+# Above 20 000 rows the data is a seeded sample (lib/out/figure.h): the title says so.
+if (exists("sample_note")) { title = title."\n".sample_note }
 data = base.".tsv"
 set terminal pngcairo size 1100,640 font "DejaVu Sans,10" noenhanced
 set output out

@@ -4,6 +4,8 @@
 # Variables: base, out; from base.gpv: title, xlabel, value, low, high, nshow,
 # label_1.. label_<nshow> (rank 1 = the top band). Data: feature, y, phi, colour.
 load base.".gpv"
+# Above 20 000 rows the data is a seeded sample (lib/out/figure.h): the title says so.
+if (exists("sample_note")) { title = title."\n".sample_note }
 data = base.".tsv"
 n = nshow + 0
 set terminal pngcairo size 1200, 300 + 42 * n font "DejaVu Sans,10" noenhanced

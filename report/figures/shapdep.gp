@@ -3,6 +3,8 @@
 # Variables: base, out; from base.gpv: title, xlabel, ylabel, ncat and
 # cat_1.. cat_<ncat> (0 for a numeric feature). Data: x, phi.
 load base.".gpv"
+# Above 20 000 rows the data is a seeded sample (lib/out/figure.h): the title says so.
+if (exists("sample_note")) { title = title."\n".sample_note }
 data = base.".tsv"
 set terminal pngcairo size 900,560 font "DejaVu Sans,10" noenhanced
 set output out
