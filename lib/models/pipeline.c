@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/family.h"
+#include "models/split.h"
 
 const char *const pipeline_scaler_names[5] = {"passthrough", "standard", "minmax", "robust", NULL};
 
@@ -42,6 +43,13 @@ int pipeline_config_set(struct pipe_config *c, const char *key, const char *v, s
     }
     if (!strcmp(key, "drop_first"))
         return pipe_param_bool(c, key, v, &c->drop_first, e);
+    if (!strcmp(key, "max_rows")) {
+        long m;
+        int rc = pipe_param_long(c, key, v, 1, LONG_MAX, &m, e);
+        if (!rc)
+            c->max_rows = (size_t)m;
+        return rc;
+    }
     int rc = pipe_families[c->family]->set(c, key, v, e);
     if (rc != PIPE_KEY_UNKNOWN)
         return rc;
@@ -57,7 +65,14 @@ int pipeline_config_format(const struct pipe_config *c, char *buf, size_t size)
     char *p = used < size ? buf + used : NULL;
     size_t left = used < size ? size - used : 0;
     int m = pipe_families[c->family]->format(c, p, left);
-    return (int)used + (m > 0 ? m : 0);
+    used += m > 0 ? (size_t)m : 0;
+    if (c->max_rows) {
+        p = used < size ? buf + used : NULL;
+        left = used < size ? size - used : 0;
+        m = snprintf(p, left, " max_rows=%zu", c->max_rows);
+        used += m > 0 ? (size_t)m : 0;
+    }
+    return (int)used;
 }
 
 int pipeline_config_parse(struct pipe_config *c, const char *text, struct err *e)
@@ -237,9 +252,18 @@ int pipeline_fit(const struct pipe_data *d, const size_t *rows, size_t nrows, co
     struct prep_spec *spec = malloc(d->nfeat * sizeof *spec);
     int *y = malloc(nrows * sizeof *y);
     double *X = NULL;
+    size_t *kept = NULL;
     int rc = 0;
     if (!p || !spec || !y)
         rc = err_set(e, ERR_NOMEM, "out of memory");
+    /* A cap that binds: the same rows for every candidate (split_subsample). */
+    if (!rc && c->max_rows && nrows > c->max_rows) {
+        if (!(kept = malloc(c->max_rows * sizeof *kept)))
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+        if (!rc)
+            rc = split_subsample(rows, nrows, d->y, c->max_rows, kept, &nrows, e);
+        rows = kept;
+    }
     if (!rc) {
         p->cfg = *c;
         /* The scaler is for the numeric features; ordinal codes stay codes. */
@@ -261,6 +285,7 @@ int pipeline_fit(const struct pipe_data *d, const size_t *rows, size_t nrows, co
     free(X);
     free(y);
     free(spec);
+    free(kept);
     if (rc) {
         pipeline_free(p);
         return rc;

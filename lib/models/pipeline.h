@@ -62,6 +62,10 @@ struct pipe_config {
     enum prep_scaler scaler;
     int drop_first;
     unsigned long seed; /* the tree's feature order; libsvm's Platt CV at refit */
+    /* Fit on at most this many of the rows given (split_subsample); 0: all.
+     * Set by train only where it binds (train.caps), so that a cap the data
+     * does not reach changes nothing, the text of the config included. */
+    size_t max_rows;
     struct knn_params knn;
     struct cart_params cart;
     struct {
@@ -87,8 +91,8 @@ void pipeline_config_default(struct pipe_config *c, enum pipe_family f);
  * value. */
 int pipeline_config_set(struct pipe_config *c, const char *key, const char *value, struct err *e);
 /* "scaler=standard drop_first=true n_neighbors=15 weights=distance p=1": every
- * key of the family in a fixed order; reals in their shortest text that reads
- * back to the same double. Returns the length it needed (as snprintf). */
+ * key of the family in a fixed order, then max_rows=N when set; reals in
+ * their shortest text that reads back to the same double. Returns the length it needed (as snprintf). */
 int pipeline_config_format(const struct pipe_config *c, char *buf, size_t size);
 /* Parse what pipeline_config_format wrote (space-separated key=value). */
 int pipeline_config_parse(struct pipe_config *c, const char *text, struct err *e);

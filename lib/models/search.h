@@ -32,7 +32,19 @@
  * fails (bad params for the data, no convergence) scores NaN, as sklearn's
  * error_score=nan, and the candidate keeps the first message; running out
  * of memory stops the search. The SVC is fitted without Platt scaling during
- * the search (its decision values rank the rows), so no task calls rand(). */
+ * the search (its decision values rank the rows), so no task calls rand().
+ *
+ * Successive halving (as scikit-learn's HalvingRandomSearchCV with
+ * min_resources="exhaust"), when more rows are searched than halving_above:
+ * round 0 fits every candidate on n0 of each fold's training rows
+ * (split_subsample: stratified, the same rows for every candidate, nested
+ * across rounds), and only the best 1/factor of a round (by mean score, first
+ * on ties) go on to the next, on factor times more rows; the last round fits
+ * on all of each fold's training rows. Rounds: as many as it takes to bring
+ * the candidates down to fewer than factor, fewer when n0 would fall below
+ * min_rows; n0 = max(min_rows, N / factor^(rounds-1)), N the smallest fold's
+ * training rows. The held-out rows are always the whole fold. One round (too
+ * few rows or candidates) is the exhaustive search, bit for bit. */
 #ifndef OC_SEARCH_H
 #define OC_SEARCH_H
 
@@ -105,6 +117,9 @@ struct search_opts {
     /* The group of every row of the data (lib/models/groups.h), or NULL: a
      * group's rows share a fold (StratifiedGroupKFold). */
     const size_t *group;
+    /* Successive halving above this many rows searched (0: never), its
+     * smallest round's rows and its factor (>= 2). */
+    size_t halving_above, halving_min_rows, halving_factor;
     /* Called after each task, under a lock, from any thread (may be NULL). */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *ctx;
@@ -112,12 +127,19 @@ struct search_opts {
 
 struct search_result {
     size_t ncand, nfold;
-    double *score;    /* [cand][fold][metric], NaN for a failed fit */
-    double *mean;     /* [cand][metric], over folds (NaN if a fold failed) */
-    double *std;      /* [cand][metric], population std as sklearn's std_test_score */
-    double *fit_time; /* [cand]: seconds per fold (fit + score), mean */
-    char **error;     /* [cand]: NULL, or the first failure's message */
-    long best;        /* the candidate with the highest mean score (first on ties), -1 if none */
+    size_t nround;     /* 1: exhaustive */
+    double first_rows; /* the training rows per fold of round 1 (mean over folds) */
+    size_t last_round; /* the candidates of the last round */
+    int *round;        /* [cand]: the last round it ran in; its scores are that round's */
+    double *rows;      /* [cand]: the rows fitted per fold in that round (mean over folds) */
+    double *score;     /* [cand][fold][metric], NaN for a failed fit */
+    double *mean;      /* [cand][metric], over folds (NaN if a fold failed) */
+    double *std;       /* [cand][metric], population std as sklearn's std_test_score */
+    double *fit_time;  /* [cand]: seconds per fold (fit + score), mean */
+    char **error;      /* [cand]: NULL, or the first failure's message */
+    /* Of the candidates of the last round, the highest mean score (first on
+     * ties), -1 if none scored. */
+    long best;
 };
 
 /* Cross-validate the candidates on the labelled rows[0..nrows) of d. */
@@ -128,7 +150,11 @@ void search_result_free(struct search_result *r);
 double search_score(const struct search_result *r, size_t cand, size_t fold, enum search_metric m);
 double search_mean(const struct search_result *r, size_t cand, enum search_metric m);
 double search_std(const struct search_result *r, size_t cand, enum search_metric m);
-/* The best candidate of a family by mean score (first on ties), -1 if none scored. */
+/* Candidates in the order they finished: a later round first, then by mean
+ * score (NaN last), then by number. 1 for the best. */
+size_t search_rank(const struct search_result *r, size_t cand, enum search_metric m);
+/* The best candidate of a family: of its candidates that reached the latest
+ * round, the highest mean score (first on ties), -1 if none scored. */
 long search_best_of(const struct search_result *r, const struct search_candidate *c, enum pipe_family f,
                     enum search_metric m);
 

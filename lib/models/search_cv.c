@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,9 +45,11 @@ struct job {
     struct search_result *r;
     size_t nfold;
     size_t **train, **test, *ntrain, *ntest; /* per fold, rows of d */
+    size_t **fit, *nfit;                     /* per fold, the round's training rows */
+    const size_t *alive;                     /* the round's candidates */
     double *seconds;                         /* [cand][fold] */
     size_t *err_fold;                        /* [cand]: the fold of error[cand] */
-    size_t next, done, total;
+    size_t next, done, total, ntask;         /* ntask: this round's tasks */
     int fatal;
     struct err fatal_e;
     pthread_mutex_t lock;
@@ -69,7 +72,7 @@ static int run_task(struct job *j, size_t cand, size_t f, double *out, struct er
     int *y = malloc((nt ? nt : 1) * sizeof *y);
     int rc = s && y ? 0 : err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = pipeline_fit(j->d, j->train[f], j->ntrain[f], cfg, 0, &p, e);
+        rc = pipeline_fit(j->d, j->fit[f], j->nfit[f], cfg, 0, &p, e);
     if (!rc)
         rc = pipeline_decision(p, j->d, j->test[f], nt, s, e);
     for (size_t i = 0; !rc && i < nt; i++)
@@ -87,16 +90,16 @@ static void *worker(void *arg)
     struct job *j = arg;
     for (;;) {
         pthread_mutex_lock(&j->lock);
-        size_t t = j->fatal ? j->total : j->next++;
+        size_t t = j->fatal ? j->ntask : j->next++;
         pthread_mutex_unlock(&j->lock);
-        if (t >= j->total)
+        if (t >= j->ntask)
             break;
-        size_t cand = t / j->nfold, f = t % j->nfold;
+        size_t cand = j->alive[t / j->nfold], f = t % j->nfold;
         double *out = &j->r->score[(cand * j->nfold + f) * SEARCH_NMETRIC];
         struct err e = {0};
         double t0 = now();
         int rc = run_task(j, cand, f, out, &e);
-        j->seconds[t] = now() - t0;
+        j->seconds[cand * j->nfold + f] = now() - t0;
         pthread_mutex_lock(&j->lock);
         if (rc == ERR_NOMEM && !j->fatal) {
             j->fatal = rc;
@@ -129,7 +132,7 @@ void search_result_free(struct search_result *r)
         return;
     for (size_t i = 0; r->error && i < r->ncand; i++)
         free(r->error[i]);
-    FREE_ALL(r->error, r->score, r->mean, r->std, r->fit_time, r);
+    FREE_ALL(r->error, r->score, r->mean, r->std, r->fit_time, r->round, r->rows, r);
 }
 
 double search_score(const struct search_result *r, size_t cand, size_t fold, enum search_metric m)
@@ -155,7 +158,8 @@ static long best_of(const struct search_result *r, const struct search_candidate
         double v = search_mean(r, i, m);
         if ((family >= 0 && (int)c[i].cfg.family != family) || isnan(v))
             continue;
-        if (best < 0 || v > search_mean(r, (size_t)best, m))
+        if (best < 0 || r->round[i] > r->round[best] ||
+            (r->round[i] == r->round[best] && v > search_mean(r, (size_t)best, m)))
             best = (long)i;
     }
     return best;
@@ -167,10 +171,40 @@ long search_best_of(const struct search_result *r, const struct search_candidate
     return best_of(r, c, (int)f, m);
 }
 
-/* Mean and population std over the folds, sklearn's mean/std_test_score. */
-static void summarize(struct search_result *r, const double *seconds)
+/* a finished ahead of b: a later round, a higher mean (NaN last), a smaller number. */
+static int ahead(const struct search_result *r, size_t a, size_t b, enum search_metric m)
 {
-    for (size_t i = 0; i < r->ncand; i++) {
+    if (r->round[a] != r->round[b])
+        return r->round[a] > r->round[b];
+    double x = search_mean(r, a, m), y = search_mean(r, b, m);
+    if (isnan(x) != isnan(y))
+        return isnan(y);
+    if (!isnan(x) && x != y)
+        return x > y;
+    return a < b;
+}
+
+size_t search_rank(const struct search_result *r, size_t cand, enum search_metric m)
+{
+    size_t rank = 1;
+    double v = search_mean(r, cand, m);
+    for (size_t k = 0; k < r->ncand; k++) {
+        double w = search_mean(r, k, m);
+        /* sklearn's rank: equal scores share one; NaN after every number. */
+        if (r->round[k] != r->round[cand])
+            rank += r->round[k] > r->round[cand];
+        else
+            rank += !isnan(w) && (isnan(v) || w > v);
+    }
+    return rank;
+}
+
+/* Mean and population std over the folds, sklearn's mean/std_test_score, of
+ * the candidates alive[0..n). */
+static void summarize(struct search_result *r, const double *seconds, const size_t *alive, size_t n)
+{
+    for (size_t a = 0; a < n; a++) {
+        size_t i = alive[a];
         double secs = 0;
         for (size_t f = 0; f < r->nfold; f++)
             secs += seconds[i * r->nfold + f];
@@ -235,6 +269,125 @@ static int run_threads(struct job *j, int threads, struct err *e)
     return rc;
 }
 
+/* The candidates that go on: the best ceil(n / factor) of alive[0..n), by
+ * number again. */
+static size_t halve(const struct search_result *r, size_t *alive, size_t n, size_t factor, enum search_metric m)
+{
+    for (size_t i = 1; i < n; i++) /* insertion sort: a few hundred at most */
+        for (size_t k = i; k > 0 && ahead(r, alive[k], alive[k - 1], m); k--) {
+            size_t t = alive[k];
+            alive[k] = alive[k - 1];
+            alive[k - 1] = t;
+        }
+    size_t keep = (n + factor - 1) / factor;
+    for (size_t i = 1; i < keep; i++)
+        for (size_t k = i; k > 0 && alive[k] < alive[k - 1]; k--) {
+            size_t t = alive[k];
+            alive[k] = alive[k - 1];
+            alive[k - 1] = t;
+        }
+    return keep;
+}
+
+/* The rounds of the search and the rows of its first (search.h). */
+static size_t plan_rounds(const struct job *j, size_t ncand, size_t nrows, const struct search_opts *o, size_t *n0)
+{
+    size_t f = o->halving_factor, min_rows = o->halving_min_rows ? o->halving_min_rows : 1, least = SIZE_MAX;
+    for (size_t q = 0; q < j->nfold; q++)
+        least = j->ntrain[q] < least ? j->ntrain[q] : least;
+    *n0 = least;
+    if (!o->halving_above || nrows <= o->halving_above || f < 2 || least <= min_rows)
+        return 1;
+    size_t need = 1, can = 1;
+    for (size_t c = ncand; c >= f; c /= f)
+        need++;
+    for (size_t n = min_rows; n <= least / f; n *= f)
+        can++;
+    size_t rounds = need < can ? need : can, div = 1;
+    for (size_t i = 1; i < rounds; i++)
+        div *= f;
+    *n0 = least / div > min_rows ? least / div : min_rows;
+    return rounds;
+}
+
+/* Round q's training rows of every fold: n of each (all in the last). */
+static int round_rows(struct job *j, size_t n, int last, struct err *e)
+{
+    for (size_t q = 0; q < j->nfold; q++) {
+        if (last) {
+            j->fit[q] = j->train[q];
+            j->nfit[q] = j->ntrain[q];
+            continue;
+        }
+        if (!(j->fit[q] = malloc((n < j->ntrain[q] ? n : j->ntrain[q]) * sizeof **j->fit + 1)))
+            return err_set(e, ERR_NOMEM, "out of memory");
+        int rc = split_subsample(j->train[q], j->ntrain[q], j->d->y, n, j->fit[q], &j->nfit[q], e);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void round_rows_free(struct job *j)
+{
+    for (size_t q = 0; j->fit && q < j->nfold; q++)
+        if (j->fit[q] != j->train[q])
+            free(j->fit[q]);
+}
+
+/* The rows a candidate fitted per fold in this round (mean over the folds). */
+static double fitted_rows(const struct job *j, size_t cand)
+{
+    double sum = 0;
+    size_t cap = j->c[cand].cfg.max_rows;
+    for (size_t q = 0; q < j->nfold; q++)
+        sum += (double)(cap && j->nfit[q] > cap ? cap : j->nfit[q]);
+    return sum / (double)j->nfold;
+}
+
+/* Every round: fit, score, summarize, keep the best for the next. */
+static int run_rounds(struct job *j, size_t ncand, size_t nrows, struct err *e)
+{
+    struct search_result *r = j->r;
+    size_t n0, rounds = plan_rounds(j, ncand, nrows, j->o, &n0), n = ncand, size = n0;
+    size_t *alive = malloc((ncand + 1) * sizeof *alive);
+    if (!alive)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < ncand; i++)
+        alive[i] = i;
+    for (size_t c = ncand, q = 0; q < rounds; q++) {
+        j->total += c * j->nfold;
+        if (q + 1 < rounds) /* more than one round: factor >= 2 */
+            c = (c + j->o->halving_factor - 1) / j->o->halving_factor;
+    }
+    r->nround = rounds;
+    int rc = 0;
+    for (size_t q = 0; !rc && q < rounds; q++) {
+        j->alive = alive;
+        j->ntask = n * j->nfold;
+        j->next = 0;
+        rc = round_rows(j, size, q + 1 == rounds, e);
+        if (!rc)
+            rc = run_threads(j, j->o->threads, e);
+        for (size_t a = 0; !rc && a < n; a++) {
+            r->round[alive[a]] = (int)q;
+            r->rows[alive[a]] = fitted_rows(j, alive[a]);
+        }
+        if (!rc)
+            summarize(r, j->seconds, alive, n);
+        for (size_t f = 0; !rc && q == 0 && f < j->nfold; f++)
+            r->first_rows += (double)j->nfit[f] / (double)j->nfold;
+        r->last_round = n;
+        round_rows_free(j);
+        if (!rc && q + 1 < rounds) {
+            n = halve(r, alive, n, j->o->halving_factor, j->o->scoring);
+            size *= j->o->halving_factor;
+        }
+    }
+    free(alive);
+    return rc;
+}
+
 /* The fold of each of the rows searched: stratified, groups kept whole. */
 static int group_folds(const size_t *rows, size_t nrows, const int *ysub, size_t k, const struct search_opts *o,
                        int *fold, struct err *e)
@@ -258,7 +411,7 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
     if (o->threads < 1 || o->folds < 2)
         return err_set(e, ERR_PARAMS, "expected threads >= 1 and folds >= 2, found %d and %zu", o->threads, o->folds);
     size_t k = o->folds;
-    struct job j = {.d = d, .c = c, .o = o, .nfold = k, .total = ncand * k};
+    struct job j = {.d = d, .c = c, .o = o, .nfold = k};
     struct search_result *r = calloc(1, sizeof *r);
     int *ysub = malloc((nrows ? nrows : 1) * sizeof *ysub), *fold = malloc((nrows ? nrows : 1) * sizeof *fold);
     size_t *tr = malloc((nrows ? nrows : 1) * sizeof *tr), *te = malloc((nrows ? nrows : 1) * sizeof *te);
@@ -266,21 +419,26 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
     j.test = calloc(k, sizeof *j.test);
     j.ntrain = calloc(k, sizeof *j.ntrain);
     j.ntest = calloc(k, sizeof *j.ntest);
-    j.seconds = calloc(j.total ? j.total : 1, sizeof *j.seconds);
+    j.fit = calloc(k, sizeof *j.fit);
+    j.nfit = calloc(k, sizeof *j.nfit);
+    j.seconds = calloc(ncand * k + 1, sizeof *j.seconds);
     j.err_fold = calloc(ncand + 1, sizeof *j.err_fold);
     int rc = 0;
-    if (!r || !ysub || !fold || !tr || !te || !j.train || !j.test || !j.ntrain || !j.ntest || !j.seconds || !j.err_fold)
+    if (!r || !ysub || !fold || !tr || !te || !j.train || !j.test || !j.ntrain || !j.ntest || !j.fit || !j.nfit ||
+        !j.seconds || !j.err_fold)
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc) {
         r->ncand = ncand;
         r->nfold = k;
         r->best = -1;
-        r->score = calloc(j.total * SEARCH_NMETRIC + 1, sizeof *r->score);
+        r->score = calloc(ncand * k * SEARCH_NMETRIC + 1, sizeof *r->score);
+        r->round = calloc(ncand + 1, sizeof *r->round);
+        r->rows = calloc(ncand + 1, sizeof *r->rows);
         r->mean = calloc(ncand * SEARCH_NMETRIC + 1, sizeof *r->mean);
         r->std = calloc(ncand * SEARCH_NMETRIC + 1, sizeof *r->std);
         r->fit_time = calloc(ncand + 1, sizeof *r->fit_time);
         r->error = calloc(ncand + 1, sizeof *r->error);
-        if (!r->score || !r->mean || !r->std || !r->fit_time || !r->error)
+        if (!r->score || !r->mean || !r->std || !r->fit_time || !r->error || !r->round || !r->rows)
             rc = err_set(e, ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; !rc && i < nrows; i++)
@@ -291,17 +449,15 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
         rc = fold_rows(&j, fold, rows, nrows, tr, te, e);
     if (!rc) {
         j.r = r;
-        rc = run_threads(&j, o->threads, e);
+        rc = run_rounds(&j, ncand, nrows, e);
     }
-    if (!rc) {
-        summarize(r, j.seconds);
+    if (!rc)
         r->best = best_of(r, c, -1, o->scoring);
-    }
     for (size_t f = 0; j.train && f < k; f++) {
         free(j.train[f]);
         free(j.test[f]);
     }
-    FREE_ALL(j.train, j.test, j.ntrain, j.ntest, j.seconds, j.err_fold, ysub, fold, tr, te);
+    FREE_ALL(j.train, j.test, j.ntrain, j.ntest, j.fit, j.nfit, j.seconds, j.err_fold, ysub, fold, tr, te);
     if (rc) {
         search_result_free(r);
         return rc;

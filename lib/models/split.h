@@ -73,6 +73,16 @@ int split_group_train_test(const int *y, const size_t *group, size_t n, double t
 int split_group_kfold(const int *y, const size_t *group, size_t n, size_t k, int shuffle, unsigned long seed,
                       int *fold, struct err *e);
 
+/* ---- fewer rows than there are ------------------------------------------
+ * The k of rows[0..n) (rows NULL: 0..n-1) that a fit on at most k rows keeps:
+ * of each class its share of k (rounded half up, so that a larger k never
+ * keeps fewer of a class), the rows whose index has the smallest fixed hash.
+ * The hash depends on the row index alone, so every candidate and every
+ * family sees the same rows, and a smaller choice lies inside a larger one
+ * (the halving search's rounds, a family's cap). out gets them in the order
+ * of rows; *nout their count (k, or n when k >= n). */
+int split_subsample(const size_t *rows, size_t n, const int *y, size_t k, size_t *out, size_t *nout, struct err *e);
+
 /* ---- train/split.tsv: the one owner of the file ---------------------------
  * Which customers the final model learned from: a header `id<TAB>set`, then
  * one row per customer, in table order, set = train or test. train writes it;

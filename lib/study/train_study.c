@@ -3,6 +3,7 @@
 #include "study/train_study.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,15 @@ const char *const train_choose_names[] = {"best", "one_se", NULL};
 
 int train_setup_read(const struct params *p, struct train_setup *s, struct err *e)
 {
-    static const char *const keys[] = {"test_size", "folds",   "shuffle_folds", "twins",  "scoring",
-                                       "choose",    "n_iter",  "threads",       "spaces", "calibration", NULL};
+    static const char *const keys[] = {"test_size", "folds",   "shuffle_folds", "twins",   "scoring", "choose",
+                                       "n_iter",    "threads", "spaces",        "halving", "caps",    "calibration",
+                                       NULL};
+    static const char *const halving_keys[] = {"above", "min_rows", "factor", NULL};
+    static const struct params_long_field longs[] = {
+        {"train.halving.above", 0, 1000000000L, offsetof(struct train_setup, halving_above)},
+        {"train.halving.min_rows", 2, 1000000000L, offsetof(struct train_setup, halving_min_rows)},
+        {"train.halving.factor", 2, 100, offsetof(struct train_setup, halving_factor)},
+        {NULL, 0, 0, 0}};
     const struct pnode *sp;
     int rc = params_check_keys(p, "train", keys, e);
     if (!rc)
@@ -49,6 +57,17 @@ int train_setup_read(const struct params *p, struct train_setup *s, struct err *
         rc = params_node(p, "train.spaces", PNODE_SEQ, &sp, e);
     if (!rc)
         rc = search_spaces_parse(sp, "train.spaces", &s->spaces, e);
+    if (!rc)
+        rc = params_check_keys(p, "train.halving", halving_keys, e);
+    if (!rc)
+        rc = params_longs(p, longs, s, e);
+    if (!rc)
+        rc = params_check_keys(p, "train.caps", pipeline_family_names, e);
+    for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
+        char path[64];
+        snprintf(path, sizeof path, "train.caps.%s", pipeline_family_names[f]);
+        rc = params_long(p, path, 0, 1000000000L, &s->cap[f], e);
+    }
     return rc;
 }
 
@@ -202,8 +221,19 @@ static const char *params_text(const struct search_candidate *c, char *buf, size
     return buf;
 }
 
+/* Whether the search halved or a family's cap bound: then candidates.tsv
+ * says in which round each candidate stopped and on how many rows. */
+static int search_reduced(const struct search_candidate *c, const struct search_result *r)
+{
+    int any = r->nround > 1;
+    for (size_t i = 0; i < r->ncand; i++)
+        any |= c[i].cfg.max_rows != 0;
+    return any;
+}
+
 /* Every candidate: its scores per fold, mean, std, sklearn's rank, the other
- * metrics' means and the failure if any. The fit times go to a file of their
+ * metrics' means and the failure if any (with halving or a cap: its last
+ * round and the rows it fitted per fold). The fit times go to a file of their
  * own: they are measurements, and everything else the study writes is
  * byte-identical from run to run. */
 static int write_candidates(const char *path, const struct search_candidate *c, const struct search_result *r,
@@ -211,10 +241,10 @@ static int write_candidates(const char *path, const struct search_candidate *c, 
 {
     struct outfile of;
     char buf[1024];
-    int rc = outfile_open(path, &of, e);
+    int rc = outfile_open(path, &of, e), reduced = search_reduced(c, r);
     if (rc)
         return rc;
-    fprintf(of.fp, "candidate\tfamily\tscaler\tparams");
+    fprintf(of.fp, "candidate\tfamily\tscaler\tparams%s", reduced ? "\tround\trows" : "");
     for (size_t f = 0; f < r->nfold; f++)
         fprintf(of.fp, "\tfold_%zu", f + 1);
     fprintf(of.fp, "\tmean\tstd\trank");
@@ -222,17 +252,14 @@ static int write_candidates(const char *path, const struct search_candidate *c, 
         fprintf(of.fp, "\tmean_%s", search_metric_names[m]);
     fprintf(of.fp, "\terror\n");
     for (size_t i = 0; i < r->ncand; i++) {
-        double v = search_mean(r, i, scoring);
-        size_t rank = 1;
-        for (size_t k = 0; k < r->ncand; k++) {
-            double w = search_mean(r, k, scoring);
-            rank += !isnan(w) && (isnan(v) || w > v);
-        }
         fprintf(of.fp, "%zu\t%s\t%s\t%s", i + 1, pipeline_family_names[c[i].cfg.family],
                 pipeline_scaler_names[c[i].cfg.scaler], params_text(&c[i], buf, sizeof buf));
+        if (reduced)
+            fprintf(of.fp, "\t%d\t%.17g", r->round[i] + 1, r->rows[i]);
         for (size_t f = 0; f < r->nfold; f++)
             fprintf(of.fp, "\t%.17g", search_score(r, i, f, scoring));
-        fprintf(of.fp, "\t%.17g\t%.17g\t%zu", v, search_std(r, i, scoring), rank);
+        fprintf(of.fp, "\t%.17g\t%.17g\t%zu", search_mean(r, i, scoring), search_std(r, i, scoring),
+                search_rank(r, i, scoring));
         for (int m = 0; m < SEARCH_NMETRIC; m++)
             fprintf(of.fp, "\t%.17g", search_mean(r, i, m));
         fputc('\t', of.fp);
@@ -275,12 +302,27 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
 
     if (!rc)
         rc = search_draw(su->spaces, (size_t)su->n_iter, (unsigned long)su->seed, &ts->cand, e);
+    /* A family's cap, where it binds: a refit on every training row would
+     * fit more rows than the cap. */
+    for (long i = 0; !rc && i < su->n_iter; i++) {
+        long cap = su->cap[ts->cand[i].cfg.family];
+        if (cap > 0 && (size_t)cap < ts->fit->ntrain)
+            ts->cand[i].cfg.max_rows = (size_t)cap;
+    }
     struct timespec tv;
     clock_gettime(CLOCK_MONOTONIC, &tv);
     ts->t0 = (double)tv.tv_sec + 1e-9 * (double)tv.tv_nsec;
-    ts->so = (struct search_opts){.folds = (size_t)su->folds, .shuffle = su->shuffle, .seed = (unsigned long)su->seed,
-                                  .threads = (int)su->threads, .scoring = (enum search_metric)su->scoring,
-                                  .group = ts->group, .progress = isatty(2) ? progress : NULL, .ctx = &ts->t0};
+    ts->so = (struct search_opts){.folds = (size_t)su->folds,
+                                  .shuffle = su->shuffle,
+                                  .seed = (unsigned long)su->seed,
+                                  .threads = (int)su->threads,
+                                  .scoring = (enum search_metric)su->scoring,
+                                  .group = ts->group,
+                                  .halving_above = (size_t)su->halving_above,
+                                  .halving_min_rows = (size_t)su->halving_min_rows,
+                                  .halving_factor = (size_t)su->halving_factor,
+                                  .progress = isatty(2) ? progress : NULL,
+                                  .ctx = &ts->t0};
     if (!rc)
         rc = search_cv(ts->d, ts->fit->train, ts->fit->ntrain, ts->cand, (size_t)su->n_iter, &ts->so, &ts->res, e);
     if (!rc && ts->res->best < 0)
@@ -489,14 +531,25 @@ static int write_kv(const struct train_study *ts, const char *path, struct err *
         {"seed", NULL, (double)ts->su.seed, 1},
         {"n_features", NULL, (double)ts->d->nfeat, 1},
         {"svc_scalers", sc, 0, 0},
+        {"search_rounds", NULL, (double)res->nround, 1},
+        {"halved", NULL, (double)(res->nround > 1), 1},
+        {"halving_above", NULL, (double)ts->su.halving_above, 1},
+        {"halving_factor", NULL, (double)ts->su.halving_factor, 1},
+        {"halving_first_rows", NULL, round(res->first_rows), 1},
+        {"final_round_candidates", NULL, (double)res->last_round, 1},
     };
     for (size_t k = 0; !rc && k < sizeof rows / sizeof *rows; k++)
         rc = rows[k].str ? kv_set_str(kv, rows[k].key, rows[k].str, e)
              : rows[k].is_long ? kv_set_long(kv, rows[k].key, (long)rows[k].num, e)
                                : kv_set_double(kv, rows[k].key, rows[k].num, e);
     for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
+        /* A family's cap where it binds (0: it fits every row). */
+        long cap = ts->su.cap[f] > 0 && (size_t)ts->su.cap[f] < ts->fit->ntrain ? ts->su.cap[f] : 0;
+        snprintf(key, sizeof key, "cap_%s", pipeline_family_names[f]);
+        rc = kv_set_long(kv, key, cap, e);
         snprintf(key, sizeof key, "candidates_%s", pipeline_family_names[f]);
-        rc = kv_set_long(kv, key, (long)n_of_family(ts, f), e);
+        if (!rc)
+            rc = kv_set_long(kv, key, (long)n_of_family(ts, f), e);
         if (ts->fin[f].cand < 0)
             continue;
         snprintf(key, sizeof key, "cv_roc_auc_%s", pipeline_family_names[f]);

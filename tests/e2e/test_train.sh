@@ -129,6 +129,51 @@ else bad "candidates.tsv differs: $(diff "$A/train/candidates.tsv" "$B/train/can
 check "fit_times.tsv: one time per candidate" test "$(($(wc -l <"$A/models/fit_times.tsv") - 1))" = 200
 check "fit_times.tsv with the models, not among the interim files" test ! -e "$A/train/fit_times.tsv"
 
+echo "test_train: successive halving and caps"
+# 973 training rows, 5 folds of about 778: with above 100, min_rows 60 and
+# factor 3, 200 candidates would need 5 rounds, 60 * 3^k <= 778 / 3 allows 3:
+# 200, 67 and 23 candidates on 778 / 9 = 86 rows, 3 times more, then all.
+H=$TMP/h
+mkdir -p "$H/train" "$H/models"
+cp "$TMP/params.yaml" "$TMP/params_h.yaml"
+param set "$TMP/params_h.yaml" train.halving "{above: 100, min_rows: 60, factor: 3}" &&
+  param set "$TMP/params_h.yaml" train.caps "{knn: 400, tree: 0, logreg: 0, svc: 300}"
+if $BIN/train --params "$TMP/params_h.yaml" --in "$A/customers.tsv" --out "$H/train" --kv "$H/train.kv" \
+  --models "$H/models" 2>"$TMP/err_h"; then ok "train with halving and caps"; else cat "$TMP/err_h"; bad "halving"; fi
+hk() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$H/train.kv"; }
+[ "$(hk halved)" = 1 ] && [ "$(hk search_rounds)" = 3 ] && [ "$(hk halving_first_rows)" = 86 ] &&
+  [ "$(hk final_round_candidates)" = 23 ] && ok "3 rounds from 86 rows per fold, 23 candidates in the last" \
+  || bad "halving: rounds $(hk search_rounds), first rows $(hk halving_first_rows), last $(hk final_round_candidates)"
+[ "$(kv halved)" = 0 ] && [ "$(kv search_rounds)" = 1 ] && [ "$(kv cap_knn)" = 0 ] && [ "$(kv cap_svc)" = 0 ] &&
+  ok "the defaults on 973 rows: one round, no cap binds" || bad "defaults: $(kv search_rounds) rounds, caps $(kv cap_knn) $(kv cap_svc)"
+[ "$(hk cap_knn)" = 400 ] && [ "$(hk cap_svc)" = 300 ] && [ "$(hk cap_tree)" = 0 ] && ok "train.kv: the caps that bind" \
+  || bad "caps $(hk cap_knn) $(hk cap_svc) $(hk cap_tree)"
+check "candidates.tsv: per round 200 - 67, 67 - 23 and 23 candidates" test \
+  "$(awk -F'\t' 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next} {n[$c["round"]]++} END {print n[1], n[2], n[3]}' \
+    "$H/train/candidates.tsv")" = "133 44 23"
+check "a capped family fits at most its cap, says so in its params, and the others every row" awk -F'\t' '
+  NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+  $2 == "knn" && ($c["rows"] > 400 || $4 !~ / max_rows=400$/) {bad++}
+  $2 == "svc" && ($c["rows"] > 300 || $4 !~ / max_rows=300$/) {bad++}
+  ($2 == "tree" || $2 == "logreg") && ($4 ~ /max_rows/ || ($c["round"] == 3 && $c["rows"] < 770)) {bad++}
+  END {exit bad > 0}' "$H/train/candidates.tsv"
+check "the best comes from the last round" test \
+  "$(awk -F'\t' -v b="$(hk best_candidate)" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next} $1 == b {print $c["round"], $c["rank"]}' \
+    "$H/train/candidates.tsv")" = "3 1"
+for f in knn svc; do
+  $BIN/predict --params "$TMP/params_h.yaml" --model "$H/models/$f.pipeline" --table "$A/customers.tsv" \
+    --out "$TMP/pred_h_$f.tsv" 2>/dev/null
+  check "the saved capped $f pipeline reproduces its test column" bash -c \
+    "awk -F'\t' -v f=$f 'NR == FNR {p[\$1] = \$2; next} FNR == 1 {for (i = 1; i <= NF; i++) c[\$i] = i; next}
+     {n++; if (p[\$1] != \$c[f]) bad++} END {exit !(n == 323 && bad == 0)}' '$TMP/pred_h_$f.tsv' '$H/train/scores_test.tsv'"
+done
+cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.halving "{above: 100, min_rows: 60, factor: 1}"
+expect "halving factor 1" 1 'bad_h.yaml:[0-9]+:[0-9]+: .*train.halving.factor' \
+  $BIN/train --params "$TMP/bad_h.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models"
+cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.caps "{knn: 400, xgb: 10}"
+expect "a cap for an unknown family" 1 'bad_h.yaml:[0-9]+:[0-9]+: .*xgb' \
+  $BIN/train --params "$TMP/bad_h.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models"
+
 echo "test_train: predict"
 P=$TMP/pred.tsv
 mkdir -p "$TMP/tmpdir"

@@ -294,6 +294,69 @@ TEST(test_cv_threads)
     world_free(w);
 }
 
+/* Successive halving: 30 candidates, 3 folds of 300 rows (200 training
+ * rows each), factor 3, min_rows 20: 1 + floor(log3 30) = 4 rounds would
+ * bring them under 3, but 20 * 3^k <= 200 / 3 allows 3; so rounds of 30, 10
+ * and 4 candidates on 200 / 9 = 22 rows, 66 and every row. The last round's
+ * scores are the exhaustive search's bit for bit, with 1 or 2 threads. */
+TEST(test_cv_halving)
+{
+    struct world *w = world_load();
+    struct err e = {0};
+    struct search_spaces *s = NULL;
+    assert_int_equal(spaces(SPACES, &s, &e), 0);
+    struct search_candidate *c = NULL;
+    size_t n = 30, calls[2] = {0};
+    assert_int_equal(search_draw(s, n, 11, &c, &e), 0);
+    struct search_opts full = {.folds = 3, .threads = 2, .scoring = SEARCH_ROC_AUC};
+    struct search_opts h1 = full, h2 = full, off = full;
+    h1.halving_above = 299, h1.halving_min_rows = 20, h1.halving_factor = 3, h1.threads = 1;
+    h2 = h1, h2.threads = 2, h2.progress = count_progress, h2.ctx = calls;
+    off = h1, off.halving_above = 300;
+    struct search_result *ex = NULL, *a = NULL, *b = NULL, *o = NULL;
+    assert_int_equal(search_cv(w->d, NULL, 300, c, n, &full, &ex, &e), 0);
+    assert_int_equal(search_cv(w->d, NULL, 300, c, n, &h1, &a, &e), 0);
+    assert_int_equal(search_cv(w->d, NULL, 300, c, n, &h2, &b, &e), 0);
+    assert_int_equal(search_cv(w->d, NULL, 300, c, n, &off, &o, &e), 0);
+    assert_int_equal(ex->nround, 1);
+    assert_int_equal(o->nround, 1);
+    assert_int_equal(a->nround, 3);
+    assert_int_equal(calls[1], (30 + 10 + 4) * 3);
+    assert_true(fabs(a->first_rows - 22) < 1e-12);
+    assert_int_equal(a->last_round, 4);
+    size_t per_round[3] = {0};
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(a->round[i], b->round[i]);
+        per_round[a->round[i]]++;
+        for (size_t f = 0; f < 3; f++) {
+            double x = search_score(a, i, f, SEARCH_ROC_AUC), y = search_score(b, i, f, SEARCH_ROC_AUC);
+            double z = search_score(o, i, f, SEARCH_ROC_AUC), v = search_score(ex, i, f, SEARCH_ROC_AUC);
+            assert_true((isnan(x) && isnan(y)) || !memcmp(&x, &y, sizeof x));
+            assert_true((isnan(z) && isnan(v)) || !memcmp(&z, &v, sizeof z));
+            if (a->round[i] == 2)
+                assert_true((isnan(x) && isnan(v)) || !memcmp(&x, &v, sizeof x));
+        }
+        assert_true(a->round[i] == 2 ? fabs(a->rows[i] - ex->rows[i]) < 1e-12 : a->rows[i] < ex->rows[i]);
+    }
+    assert_int_equal(per_round[0], 20);
+    assert_int_equal(per_round[1], 6);
+    assert_int_equal(per_round[2], 4);
+    /* The best comes from the last round, and ranks first. */
+    assert_int_equal(a->best, b->best);
+    assert_int_equal(a->round[a->best], 2);
+    assert_int_equal(search_rank(a, (size_t)a->best, SEARCH_ROC_AUC), 1);
+    for (size_t i = 0; i < n; i++)
+        if (a->round[i] == 2)
+            assert_true(search_mean(a, i, SEARCH_ROC_AUC) <= search_mean(a, (size_t)a->best, SEARCH_ROC_AUC));
+    search_result_free(ex);
+    search_result_free(a);
+    search_result_free(b);
+    search_result_free(o);
+    free(c);
+    search_spaces_free(s);
+    world_free(w);
+}
+
 TEST(test_metrics)
 {
     struct err e = {0};
@@ -312,4 +375,4 @@ TEST(test_metrics)
 }
 
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_parse), cmocka_unit_test(test_draw), cmocka_unit_test(test_cv_sklearn),
-          cmocka_unit_test(test_cv_threads), cmocka_unit_test(test_metrics))
+          cmocka_unit_test(test_cv_threads), cmocka_unit_test(test_cv_halving), cmocka_unit_test(test_metrics))

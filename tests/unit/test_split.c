@@ -393,8 +393,56 @@ TEST(test_groups_find)
     assert_int_equal(nrows, 6);
 }
 
-TEST_MAIN(NULL, NULL, cmocka_unit_test(test_split_file), cmocka_unit_test(test_shuffle_is_numpy),
-          cmocka_unit_test(test_approximate_mode), cmocka_unit_test(test_errors), cmocka_unit_test(test_kfold_hand),
-          cmocka_unit_test(test_train_test_real), cmocka_unit_test(test_kfold_real),
-          cmocka_unit_test(test_groups_of_one), cmocka_unit_test(test_groups_together),
-          cmocka_unit_test(test_groups_find))
+/* split_subsample: each class its share of k (half up), the same rows
+ * whatever else is asked, nested, in the order given. */
+TEST(test_subsample)
+{
+    struct err e = {0};
+    /* rows 0..9, positives 1 3 5 7: k = 5 keeps floor(5 * 4 / 10 + 1/2) = 2 of them. */
+    int y[10] = {0, 1, 0, 1, 0, 1, 0, 1, 0, 0};
+    size_t out[10], n = 0, prev[10], nprev = 0;
+    for (size_t k = 0; k <= 12; k++) {
+        assert_int_equal(split_subsample(NULL, 10, y, k, out, &n, &e), 0);
+        size_t pos = 0, want = k >= 10 ? 4 : (k * 4 * 2 + 10) / 20;
+        assert_int_equal(n, k < 10 ? k : 10);
+        for (size_t i = 0; i < n; i++) {
+            pos += y[out[i]] != 0;
+            if (i)
+                assert_true(out[i - 1] < out[i]);
+        }
+        assert_int_equal(pos, want);
+        /* Nested: every row of the smaller choice is in this one. */
+        for (size_t i = 0; i < nprev; i++) {
+            int found = 0;
+            for (size_t q = 0; q < n; q++)
+                found |= out[q] == prev[i];
+            assert_true(found);
+        }
+        memcpy(prev, out, n * sizeof *out);
+        nprev = n;
+    }
+    /* Through rows: the same rows of d chosen, in the order of rows. */
+    size_t rows[6] = {9, 7, 5, 3, 1, 0}, sub[6], a[6], na = 0;
+    assert_int_equal(split_subsample(rows, 6, y, 4, sub, &n, &e), 0);
+    assert_int_equal(n, 4);
+    for (size_t i = 1; i < n; i++) {
+        size_t pi = 0, pj = 0;
+        for (size_t q = 0; q < 6; q++) {
+            pi = rows[q] == sub[i - 1] ? q : pi;
+            pj = rows[q] == sub[i] ? q : pj;
+        }
+        assert_true(pi < pj);
+    }
+    /* The choice depends on the rows' indices, not on their order. */
+    size_t back[6] = {0, 1, 3, 5, 7, 9};
+    assert_int_equal(split_subsample(back, 6, y, 4, a, &na, &e), 0);
+    assert_int_equal(na, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(a[i], sub[3 - i]);
+}
+
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_split_file), cmocka_unit_test(test_subsample),
+          cmocka_unit_test(test_shuffle_is_numpy), cmocka_unit_test(test_approximate_mode),
+          cmocka_unit_test(test_errors), cmocka_unit_test(test_kfold_hand), cmocka_unit_test(test_train_test_real),
+          cmocka_unit_test(test_kfold_real), cmocka_unit_test(test_groups_of_one),
+          cmocka_unit_test(test_groups_together), cmocka_unit_test(test_groups_find))
