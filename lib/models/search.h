@@ -43,8 +43,10 @@
  * on all of each fold's training rows. Rounds: as many as it takes to bring
  * the candidates down to fewer than factor, fewer when n0 would fall below
  * min_rows; n0 = max(min_rows, N / factor^(rounds-1)), N the smallest fold's
- * training rows. The held-out rows are always the whole fold. One round (too
- * few rows or candidates) is the exhaustive search, bit for bit. */
+ * training rows. A round before the last scores the same fraction of each
+ * fold's held-out rows (as sklearn's subsample_test=True), the last all of
+ * them. One round (too few rows or candidates) is the exhaustive search, bit
+ * for bit. */
 #ifndef OC_SEARCH_H
 #define OC_SEARCH_H
 

@@ -46,6 +46,7 @@ struct job {
     size_t nfold;
     size_t **train, **test, *ntrain, *ntest; /* per fold, rows of d */
     size_t **fit, *nfit;                     /* per fold, the round's training rows */
+    size_t **held, *nheld;                   /* per fold, the round's held-out rows */
     const size_t *alive;                     /* the round's candidates */
     double *seconds;                         /* [cand][fold] */
     size_t *err_fold;                        /* [cand]: the fold of error[cand] */
@@ -67,16 +68,16 @@ static int run_task(struct job *j, size_t cand, size_t f, double *out, struct er
 {
     const struct pipe_config *cfg = &j->c[cand].cfg;
     struct pipeline *p = NULL;
-    size_t nt = j->ntest[f];
+    size_t nt = j->nheld[f];
     double *s = malloc((nt ? nt : 1) * sizeof *s);
     int *y = malloc((nt ? nt : 1) * sizeof *y);
     int rc = s && y ? 0 : err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
         rc = pipeline_fit(j->d, j->fit[f], j->nfit[f], cfg, 0, &p, e);
     if (!rc)
-        rc = pipeline_decision(p, j->d, j->test[f], nt, s, e);
+        rc = pipeline_decision(p, j->d, j->held[f], nt, s, e);
     for (size_t i = 0; !rc && i < nt; i++)
-        y[i] = j->d->y[j->test[f][i]];
+        y[i] = j->d->y[j->held[f][i]];
     if (!rc)
         rc = search_metrics(y, s, nt, pipeline_threshold(cfg->family), out, e);
     pipeline_free(p);
@@ -310,18 +311,25 @@ static size_t plan_rounds(const struct job *j, size_t ncand, size_t nrows, const
     return rounds;
 }
 
-/* Round q's training rows of every fold: n of each (all in the last). */
+/* Round q's rows of every fold: n of its training rows and the same
+ * fraction of its held-out rows (sklearn's _SubsampleMetaSplitter with
+ * subsample_test=True); all of both in the last round. */
 static int round_rows(struct job *j, size_t n, int last, struct err *e)
 {
     for (size_t q = 0; q < j->nfold; q++) {
-        if (last) {
-            j->fit[q] = j->train[q];
-            j->nfit[q] = j->ntrain[q];
+        j->fit[q] = j->train[q], j->nfit[q] = j->ntrain[q];
+        j->held[q] = j->test[q], j->nheld[q] = j->ntest[q];
+        if (last || n >= j->ntrain[q])
             continue;
-        }
-        if (!(j->fit[q] = malloc((n < j->ntrain[q] ? n : j->ntrain[q]) * sizeof **j->fit + 1)))
+        size_t nh = (size_t)((double)n * (double)j->ntest[q] / (double)j->ntrain[q] + 0.5);
+        nh = nh ? nh : 1;
+        j->fit[q] = malloc((n + 1) * sizeof **j->fit);
+        j->held[q] = malloc((nh + 1) * sizeof **j->held);
+        if (!j->fit[q] || !j->held[q])
             return err_set(e, ERR_NOMEM, "out of memory");
         int rc = split_subsample(j->train[q], j->ntrain[q], j->d->y, n, j->fit[q], &j->nfit[q], e);
+        if (!rc)
+            rc = split_subsample(j->test[q], j->ntest[q], j->d->y, nh, j->held[q], &j->nheld[q], e);
         if (rc)
             return rc;
     }
@@ -330,9 +338,13 @@ static int round_rows(struct job *j, size_t n, int last, struct err *e)
 
 static void round_rows_free(struct job *j)
 {
-    for (size_t q = 0; j->fit && q < j->nfold; q++)
+    for (size_t q = 0; j->fit && q < j->nfold; q++) {
         if (j->fit[q] != j->train[q])
             free(j->fit[q]);
+        if (j->held[q] != j->test[q])
+            free(j->held[q]);
+        j->fit[q] = j->held[q] = NULL;
+    }
 }
 
 /* The rows a candidate fitted per fold in this round (mean over the folds). */
@@ -421,10 +433,12 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
     j.ntest = calloc(k, sizeof *j.ntest);
     j.fit = calloc(k, sizeof *j.fit);
     j.nfit = calloc(k, sizeof *j.nfit);
+    j.held = calloc(k, sizeof *j.held);
+    j.nheld = calloc(k, sizeof *j.nheld);
     j.seconds = calloc(ncand * k + 1, sizeof *j.seconds);
     j.err_fold = calloc(ncand + 1, sizeof *j.err_fold);
     int rc = 0;
-    if (!r || !ysub || !fold || !tr || !te || !j.train || !j.test || !j.ntrain || !j.ntest || !j.fit || !j.nfit ||
+    if (!r || !ysub || !fold || !tr || !te || !j.train || !j.test || !j.ntrain || !j.ntest || !j.fit || !j.nfit || !j.held || !j.nheld ||
         !j.seconds || !j.err_fold)
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc) {
@@ -457,7 +471,8 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
         free(j.train[f]);
         free(j.test[f]);
     }
-    FREE_ALL(j.train, j.test, j.ntrain, j.ntest, j.fit, j.nfit, j.seconds, j.err_fold, ysub, fold, tr, te);
+    FREE_ALL(j.train, j.test, j.ntrain, j.ntest, j.fit, j.nfit, j.held, j.nheld, j.seconds, j.err_fold, ysub, fold,
+             tr, te);
     if (rc) {
         search_result_free(r);
         return rc;

@@ -255,7 +255,7 @@ static int write_candidates(const char *path, const struct search_candidate *c, 
         fprintf(of.fp, "%zu\t%s\t%s\t%s", i + 1, pipeline_family_names[c[i].cfg.family],
                 pipeline_scaler_names[c[i].cfg.scaler], params_text(&c[i], buf, sizeof buf));
         if (reduced)
-            fprintf(of.fp, "\t%d\t%.17g", r->round[i] + 1, r->rows[i]);
+            fprintf(of.fp, "\t%d\t%.0f", r->round[i] + 1, r->rows[i]);
         for (size_t f = 0; f < r->nfold; f++)
             fprintf(of.fp, "\t%.17g", search_score(r, i, f, scoring));
         fprintf(of.fp, "\t%.17g\t%.17g\t%zu", search_mean(r, i, scoring), search_std(r, i, scoring),
