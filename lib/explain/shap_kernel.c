@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -248,7 +249,8 @@ struct kctx {
     const size_t *group;
     double *buf, *out; /* KS_CHUNK_ROWS-sized scratch for mixed rows and predictions */
     size_t chunk;      /* coalitions per prediction call */
-    unsigned char *take; /* p columns, or m groups with a mixer */
+    unsigned char *take; /* m groups of each coalition, for a mixer */
+    size_t *cols;        /* the coalition's columns, without one */
     const struct shap_mixer *mix;
     size_t m;
 };
@@ -271,16 +273,20 @@ static int design_values(const struct kctx *c, const struct design *d, const dou
                     t[g] = pos[g] < d->M && mk[pos[g]];
                 continue;
             }
+            /* The background row, then x on the coalition's columns: no
+             * branch per column (the same rows as choosing per column). */
+            size_t nt = 0;
             for (size_t col = 0; col < p; col++) {
                 size_t j = pos[c->group[col]];
-                c->take[col] = j < d->M && mk[j];
+                if (j < d->M && mk[j])
+                    c->cols[nt++] = col;
             }
             double *rows = c->buf + (k - k0) * nb * p;
             for (size_t b = 0; b < nb; b++) {
                 double *row = rows + b * p;
-                const double *z = c->B + b * p;
-                for (size_t col = 0; col < p; col++)
-                    row[col] = c->take[col] ? x[col] : z[col];
+                memcpy(row, c->B + b * p, p * sizeof *row);
+                for (size_t t = 0; t < nt; t++)
+                    row[c->cols[t]] = x[c->cols[t]];
             }
         }
         rc = c->mix ? c->mix->values(c->mix->ctx, c->take, k1 - k0, c->out, e)
@@ -297,46 +303,31 @@ static int design_values(const struct kctx *c, const struct design *d, const dou
     return rc;
 }
 
-/* Weighted least squares for the M players with sum(phi) = delta: the last
- * player is eliminated, phi[M-1] = delta - sum of the others. */
-static int design_solve(const struct design *d, const double *v, double fnull, double delta,
-                        double *phi, struct err *e)
+/* The weighted least squares by SVD (gsl_multifit_wlinear): for a design
+ * whose normal matrix Cholesky rejects. */
+static int solve_svd(const double *a, const double *yv, const double *wv, size_t K, size_t q, double *coef,
+                     struct err *e)
 {
-    size_t K = d->n, M = d->M, q = M - 1;
-    if (K < q)
-        return err_set(e, ERR_NUM, "shap: expected at least %zu coalitions for %zu players, found %zu", q, M, K);
-    gsl_matrix *A = gsl_matrix_alloc(K, q);
+    gsl_matrix *A = gsl_matrix_alloc(K, q), *cov = gsl_matrix_alloc(q, q);
     gsl_vector *y = gsl_vector_alloc(K), *w = gsl_vector_alloc(K), *c = gsl_vector_alloc(q);
-    gsl_matrix *cov = gsl_matrix_alloc(q, q);
     gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(K, q);
     int rc = ERR_OK;
-    if (!A || !y || !w || !c || !cov || !ws) {
+    if (!A || !y || !w || !c || !cov || !ws)
         rc = err_set(e, ERR_NOMEM, "shap: out of memory for a %zu x %zu least-squares fit", K, q);
-        goto out;
-    }
-    for (size_t k = 0; k < K; k++) {
-        const unsigned char *m = d->mask + k * M;
-        double last = m[M - 1];
+    for (size_t k = 0; !rc && k < K; k++) {
         for (size_t j = 0; j < q; j++)
-            gsl_matrix_set(A, k, j, (double)m[j] - last);
-        gsl_vector_set(y, k, v[k] - fnull - last * delta);
-        gsl_vector_set(w, k, d->w[k]);
+            gsl_matrix_set(A, k, j, a[k * q + j]);
+        gsl_vector_set(y, k, yv[k]);
+        gsl_vector_set(w, k, wv[k]);
     }
     double chisq;
     gsl_error_handler_t *old = gsl_set_error_handler_off();
-    int st = gsl_multifit_wlinear(A, w, y, c, cov, &chisq, ws);
+    int st = rc ? 0 : gsl_multifit_wlinear(A, w, y, c, cov, &chisq, ws);
     gsl_set_error_handler(old);
-    if (st) {
+    if (st)
         rc = err_set(e, ERR_NUM, "shap: weighted least squares failed: %s", gsl_strerror(st));
-        goto out;
-    }
-    double s = 0.0;
-    for (size_t j = 0; j < q; j++) {
-        phi[j] = gsl_vector_get(c, j);
-        s += phi[j];
-    }
-    phi[q] = delta - s;
-out:
+    for (size_t j = 0; !rc && j < q; j++)
+        coef[j] = gsl_vector_get(c, j);
     gsl_matrix_free(A);
     gsl_vector_free(y);
     gsl_vector_free(w);
@@ -344,6 +335,67 @@ out:
     gsl_matrix_free(cov);
     if (ws)
         gsl_multifit_linear_free(ws);
+    return rc;
+}
+
+/* Weighted least squares for the M players with sum(phi) = delta: the last
+ * player is eliminated, phi[M-1] = delta - sum of the others. As the shap
+ * package solves it: the normal equations (A'WA) c = A'Wy by Cholesky, q x q
+ * with q = M - 1 (a few times faster than an SVD of the K x q design, equal to
+ * it up to rounding); the SVD when Cholesky finds A'WA not positive definite. */
+static int design_solve(const struct design *d, const double *v, double fnull, double delta, double *phi,
+                        struct err *e)
+{
+    size_t K = d->n, M = d->M, q = M - 1;
+    if (K < q)
+        return err_set(e, ERR_NUM, "shap: expected at least %zu coalitions for %zu players, found %zu", q, M, K);
+    double *a = malloc((K * q + 1) * sizeof *a), *y = malloc((K + 1) * sizeof *y), *c = malloc((q + 1) * sizeof *c);
+    gsl_matrix *G = gsl_matrix_calloc(q ? q : 1, q ? q : 1);
+    gsl_vector *r = gsl_vector_calloc(q ? q : 1);
+    int rc = a && y && c && G && r ? ERR_OK : err_set(e, ERR_NOMEM, "shap: out of memory for %zu players", M);
+    for (size_t k = 0; !rc && k < K; k++) {
+        const unsigned char *m = d->mask + k * M;
+        double last = m[M - 1], *ak = a + k * q;
+        for (size_t j = 0; j < q; j++)
+            ak[j] = (double)m[j] - last;
+        y[k] = v[k] - fnull - last * delta;
+        /* The lower triangle of A'WA and A'Wy, row by row of the design. */
+        double wk = d->w[k];
+        for (size_t i = 0; i < q; i++) {
+            if (ak[i] == 0.0)
+                continue;
+            double wi = wk * ak[i];
+            double *gi = gsl_matrix_ptr(G, i, 0);
+            for (size_t j = 0; j <= i; j++)
+                gi[j] += wi * ak[j];
+            *gsl_vector_ptr(r, i) += wi * y[k];
+        }
+    }
+    int chol = GSL_EDOM;
+    if (!rc && q) {
+        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        chol = gsl_linalg_cholesky_decomp1(G);
+        gsl_vector_view cv = gsl_vector_view_array(c, q);
+        if (!chol)
+            chol = gsl_linalg_cholesky_solve(G, r, &cv.vector);
+        gsl_set_error_handler(old);
+    }
+    for (size_t j = 0; !rc && !chol && j < q; j++)
+        chol = isfinite(c[j]) ? 0 : GSL_EDOM;
+    if (!rc && q && chol)
+        rc = solve_svd(a, y, d->w, K, q, c, e);
+    double s = 0.0;
+    for (size_t j = 0; !rc && j < q; j++) {
+        phi[j] = c[j];
+        s += phi[j];
+    }
+    if (!rc)
+        phi[q] = delta - s;
+    free(a);
+    free(y);
+    free(c);
+    gsl_matrix_free(G);
+    gsl_vector_free(r);
     return rc;
 }
 
@@ -465,7 +517,7 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
     int rc = check_args(f, mix, p, nb, bw, group, m, par, &wsum, e);
     if (rc)
         return rc;
-    struct kctx c = {f, ctx, p, nb, B, NULL, group, NULL, NULL, 0, NULL, mix, m};
+    struct kctx c = {.f = f, .ctx = ctx, .p = p, .nb = nb, .B = B, .group = group, .mix = mix, .m = m};
     c.chunk = nb >= KS_CHUNK_ROWS ? 1 : KS_CHUNK_ROWS / nb;
     size_t maxrows = (c.chunk * nb > n ? c.chunk * nb : n);
     double *w = malloc(nb * sizeof *w);
@@ -475,9 +527,10 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
     double *phia = malloc(m * sizeof *phia);
     c.buf = mix ? malloc(1) : malloc(c.chunk * nb * p * sizeof *c.buf);
     c.out = malloc(maxrows * sizeof *c.out);
-    c.take = malloc(p > c.chunk * m ? p : c.chunk * m);
+    c.take = malloc(c.chunk * m);
+    c.cols = malloc(p * sizeof *c.cols);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!w || !fx || !pos || !vary || !phia || !c.buf || !c.out || !c.take || !r) {
+    if (!w || !fx || !pos || !vary || !phia || !c.buf || !c.out || !c.take || !c.cols || !r) {
         rc = err_set(e, ERR_NOMEM, "shap: out of memory for KernelSHAP over %zu background rows", nb);
         goto out;
     }
@@ -523,7 +576,7 @@ int shap_kernel_mix(shap_predict_fn f, void *ctx, const struct shap_mixer *mix, 
             gap[i] = additivity_gap(fx[i], fnull, ph, m);
     }
 out:
-    FREE_ALL(w, fx, pos, vary, phia, c.buf, c.out, c.take);
+    FREE_ALL(w, fx, pos, vary, phia, c.buf, c.out, c.take, c.cols);
     gsl_rng_free(r);
     return rc;
 }
