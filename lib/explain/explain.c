@@ -12,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "stats/kmeans.h"
+#include "explain/mix_linear.h"
 #include "explain/mix_svc.h"
 #include "models/knn.h"
 #include "models/svc.h"
@@ -91,13 +92,15 @@ struct kjob {
 };
 
 /* KNN values a coalition from per-group distance terms (knn_mix), an RBF SVC
- * from tabulated per-group kernel factors (mix_svc.h), several times faster
- * than from mixed rows, while their tables fit this. */
+ * from tabulated per-group kernel factors (mix_svc.h), a logistic regression
+ * from per-group sums (mix_linear.h), several times faster than from mixed
+ * rows, while their tables fit this. */
 #define EXPLAIN_MIX_MAX_BYTES ((size_t)256 << 20)
 
 struct mixer {
     struct knn_mix *knn;
     struct svc_mix *svc;
+    struct lin_mix *lin;
     const struct calib *cal; /* for knn_mix, whose values are the uncalibrated probabilities */
     size_t nb, ng;
 };
@@ -105,6 +108,10 @@ struct mixer {
 static int mix_row(void *ctx, const double *x, struct err *e)
 {
     struct mixer *m = ctx;
+    if (m->lin) {
+        lin_mix_row(m->lin, x);
+        return ERR_OK;
+    }
     return m->knn ? knn_mix_row(m->knn, x, e) : svc_mix_row(m->svc, x, e);
 }
 
@@ -112,6 +119,10 @@ static int mix_values(void *ctx, const unsigned char *take, size_t n, double *ou
 {
     (void)e;
     struct mixer *m = ctx;
+    if (m->lin) {
+        lin_mix_values(m->lin, take, n, out);
+        return 0;
+    }
     if (!m->knn) {
         svc_mix_values(m->svc, take, n, out);
         return 0;
@@ -125,13 +136,15 @@ static int mix_values(void *ctx, const unsigned char *take, size_t n, double *ou
     return 0;
 }
 
-/* The mixer that fits the pipeline, if any: mx->knn or mx->svc set. */
+/* The mixer that fits the pipeline, if any: mx->knn, mx->svc or mx->lin set. */
 static int mixer_new(const struct kjob *j, struct mixer *mx, struct err *e)
 {
     const struct pipeline *p = j->p;
     *mx = (struct mixer){.cal = p->calib, .nb = j->nb, .ng = j->m};
     if (p->cfg.family == PIPE_KNN && knn_mix_bytes(p->knn, j->nb, j->m) <= EXPLAIN_MIX_MAX_BYTES)
         return knn_mix_new(p->knn, j->B, j->nb, j->group, j->m, &mx->knn, e);
+    if (p->cfg.family == PIPE_LOGREG)
+        return lin_mix_new(p->logreg, p->calib, j->B, j->nb, j->group, j->m, &mx->lin, e);
     /* The SVC's probability without a calibration is libsvm's Platt model: mixed rows. */
     const struct svc *sv = p->cfg.family == PIPE_SVC ? p->svc : NULL;
     if (sv && p->calib && sv->params.kernel == SVC_RBF && svc_mix_bytes(sv, j->nb, j->m) <= EXPLAIN_MIX_MAX_BYTES)
@@ -146,11 +159,12 @@ static void *kernel_job(void *arg)
     if ((j->rc = mixer_new(j, &mx, &j->e)))
         return NULL;
     struct shap_mixer mix = {mix_row, mix_values, &mx};
-    j->rc = shap_kernel_mix(kernel_predict, (void *)j->p, mx.knn || mx.svc ? &mix : NULL, j->X + j->from * j->nout,
-                            j->to - j->from, j->nout, j->B, j->bw, j->nb, j->group, j->m, &j->par,
-                            j->phi + j->from * j->m, &j->base, j->gap + j->from, &j->e);
+    j->rc = shap_kernel_mix(kernel_predict, (void *)j->p, mx.knn || mx.svc || mx.lin ? &mix : NULL,
+                            j->X + j->from * j->nout, j->to - j->from, j->nout, j->B, j->bw, j->nb, j->group, j->m,
+                            &j->par, j->phi + j->from * j->m, &j->base, j->gap + j->from, &j->e);
     knn_mix_free(mx.knn);
     svc_mix_free(mx.svc);
+    lin_mix_free(mx.lin);
     return NULL;
 }
 

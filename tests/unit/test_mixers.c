@@ -1,6 +1,7 @@
-/* mix_svc: an RBF SVC's coalition values from tabulated kernel factors
- * against svc_decision (and the calibration) on the mixed rows built by
- * hand, and KernelSHAP with the mixer against KernelSHAP on mixed rows. */
+/* The KernelSHAP mixers: an RBF SVC's coalition values from tabulated kernel
+ * factors (mix_svc) and a logistic regression's from group sums (mix_linear)
+ * against the model (and the calibration) on the mixed rows built by hand,
+ * and KernelSHAP with the mixer against KernelSHAP on mixed rows. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,9 +15,11 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "explain/mix_linear.h"
 #include "explain/mix_svc.h"
 #include "explain/shap.h"
 #include "models/calib.h"
+#include "models/logreg.h"
 #include "models/svc.h"
 #include "fixture.h"
 
@@ -25,15 +28,71 @@
 enum { N = 120, P = 11, G = 6, NB = 3, NQ = 4 };
 static const size_t group[P] = {0, 1, 1, 1, 2, 3, 3, 4, 5, 5, 5};
 
+/* The model the mixer stands for: an SVC, or a logistic regression. */
+enum kind { SVC_MIX, LIN_MIX };
+
 struct fitted {
     double X[N * P], B[NB * P], Q[NQ * P];
     int y[N];
+    enum kind kind;
     struct svc *m;
+    struct logreg *lr;
     struct calib *cal;
+    struct svc_mix *sx;
+    struct lin_mix *lx;
 };
 
-static void fitted_make(struct fitted *w, int calibrated)
+/* The model's output on rows, as the pipeline gives it: the calibrated
+ * probability, or without a calibration the SVC's decision value and the
+ * logistic regression's probability. */
+static int model_out(void *ctx, const double *X, size_t n, size_t p, double *out, struct err *e)
 {
+    (void)p;
+    const struct fitted *w = ctx;
+    int rc = 0;
+    if (w->kind == SVC_MIX)
+        rc = svc_decision(w->m, X, n, out, e);
+    else if (w->cal)
+        logreg_decision(w->lr, X, n, out);
+    else
+        logreg_predict_proba(w->lr, X, n, out);
+    for (size_t i = 0; !rc && w->cal && i < n; i++)
+        out[i] = calib_apply(w->cal, out[i]);
+    return rc;
+}
+
+static int mix_new(struct fitted *w, struct err *e)
+{
+    if (w->kind == SVC_MIX)
+        return svc_mix_new(w->m, w->cal, w->B, NB, group, G, &w->sx, e);
+    return lin_mix_new(w->lr, w->cal, w->B, NB, group, G, &w->lx, e);
+}
+
+static int mrow(void *ctx, const double *x, struct err *e)
+{
+    struct fitted *w = ctx;
+    if (w->kind == SVC_MIX)
+        return svc_mix_row(w->sx, x, e);
+    lin_mix_row(w->lx, x);
+    return 0;
+}
+
+static int mvalues(void *ctx, const unsigned char *take, size_t n, double *out, struct err *e)
+{
+    (void)e;
+    struct fitted *w = ctx;
+    if (w->kind == SVC_MIX)
+        svc_mix_values(w->sx, take, n, out);
+    else
+        lin_mix_values(w->lx, take, n, out);
+    return 0;
+}
+
+static void fitted_make(struct fitted *w, enum kind kind, int calibrated)
+{
+    w->kind = kind;
+    w->sx = NULL;
+    w->lx = NULL;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 5);
     for (size_t i = 0; i < N + NB + NQ; i++) {
@@ -51,50 +110,46 @@ static void fitted_make(struct fitted *w, int calibrated)
     struct err e = {0};
     assert_int_equal(svc_fit(w->X, w->y, N, P, &prm, &w->m, &e), 0);
     assert_true(w->m->n_support > 10);
+    struct logreg_params lp;
+    logreg_params_default(&lp);
+    assert_int_equal(logreg_fit(w->X, w->y, N, P, &lp, &w->lr, &e), 0);
     w->cal = NULL;
     if (calibrated) {
         double dec[N];
-        assert_int_equal(svc_decision(w->m, w->X, N, dec, &e), 0);
+        if (kind == SVC_MIX)
+            assert_int_equal(svc_decision(w->m, w->X, N, dec, &e), 0);
+        else
+            logreg_decision(w->lr, w->X, N, dec);
         assert_int_equal(calib_fit(CALIB_SIGMOID, dec, w->y, N, &w->cal, &e), 0);
     }
 }
 
 static void fitted_free(struct fitted *w)
 {
+    svc_mix_free(w->sx);
+    lin_mix_free(w->lx);
     svc_free(w->m);
+    logreg_free(w->lr);
     calib_free(w->cal);
 }
 
-/* The model's output on rows, as the pipeline gives it: the calibrated
- * probability, or the decision value without a calibration. */
-static int model_out(void *ctx, const double *X, size_t n, size_t p, double *out, struct err *e)
-{
-    (void)p;
-    const struct fitted *w = ctx;
-    int rc = svc_decision(w->m, X, n, out, e);
-    for (size_t i = 0; !rc && w->cal && i < n; i++)
-        out[i] = calib_apply(w->cal, out[i]);
-    return rc;
-}
-
 /* Every coalition of the 6 groups, each query, each background row. */
-static void check_values(int calibrated)
+static void check_values(enum kind kind, int calibrated)
 {
     struct fitted w;
-    fitted_make(&w, calibrated);
-    struct svc_mix *mx;
+    fitted_make(&w, kind, calibrated);
     struct err e = {0};
-    assert_int_equal(svc_mix_new(w.m, w.cal, w.B, NB, group, G, &mx, &e), 0);
+    assert_int_equal(mix_new(&w, &e), 0);
     double worst = 0;
     for (size_t i = 0; i < NQ; i++) {
         const double *q = w.Q + i * P;
-        assert_int_equal(svc_mix_row(mx, q, &e), 0);
+        assert_int_equal(mrow(&w, q, &e), 0);
         for (unsigned s = 0; s < 1u << G; s++) {
             unsigned char take[G];
             for (size_t g = 0; g < G; g++)
                 take[g] = (s >> g) & 1;
             double got[NB], z[NB * P], want[NB];
-            svc_mix_values(mx, take, 1, got);
+            assert_int_equal(mvalues(&w, take, 1, got, &e), 0);
             for (size_t b = 0; b < NB; b++)
                 for (size_t j = 0; j < P; j++)
                     z[b * P + j] = take[group[j]] ? q[j] : w.B[b * P + j];
@@ -106,49 +161,33 @@ static void check_values(int calibrated)
             }
         }
     }
-    print_message("mix_svc (%s): %zu support vectors, max relative difference %.3g\n",
-                  calibrated ? "calibrated" : "decision", w.m->n_support, worst);
-    svc_mix_free(mx);
+    print_message("%s (%s): max relative difference %.3g\n", kind == SVC_MIX ? "mix_svc" : "mix_linear",
+                  calibrated ? "calibrated" : "uncalibrated", worst);
     fitted_free(&w);
 }
 
 TEST(test_values_calibrated)
 {
-    check_values(1);
+    check_values(SVC_MIX, 1);
+    check_values(LIN_MIX, 1);
 }
 
-TEST(test_values_decision)
+TEST(test_values_uncalibrated)
 {
-    check_values(0);
-}
-
-struct mix_ctx {
-    struct svc_mix *mx;
-};
-
-static int mrow(void *ctx, const double *x, struct err *e)
-{
-    return svc_mix_row(((struct mix_ctx *)ctx)->mx, x, e);
-}
-
-static int mvalues(void *ctx, const unsigned char *take, size_t n, double *out, struct err *e)
-{
-    (void)e;
-    svc_mix_values(((struct mix_ctx *)ctx)->mx, take, n, out);
-    return 0;
+    check_values(SVC_MIX, 0);
+    check_values(LIN_MIX, 0);
 }
 
 /* KernelSHAP (every coalition of 6 groups fits the budget; and a sampled
  * budget) with the mixer equals KernelSHAP on the mixed rows. */
-TEST(test_shap_same)
+static void check_shap_same(enum kind kind)
 {
     struct fitted w;
-    fitted_make(&w, 1);
+    fitted_make(&w, kind, 1);
     const double bw[NB] = {0.5, 0.3, 0.2};
     struct err e = {0};
-    struct mix_ctx c;
-    assert_int_equal(svc_mix_new(w.m, w.cal, w.B, NB, group, G, &c.mx, &e), 0);
-    struct shap_mixer mix = {mrow, mvalues, &c};
+    assert_int_equal(mix_new(&w, &e), 0);
+    struct shap_mixer mix = {mrow, mvalues, &w};
     static const size_t budgets[] = {62, 20};
     for (size_t t = 0; t < 2; t++) {
         struct shap_kernel_params par = {.budget = budgets[t], .seed = 3};
@@ -163,15 +202,21 @@ TEST(test_shap_same)
         for (size_t i = 0; i < NQ; i++)
             assert_near(gap[1][i], 0.0, 1e-12);
     }
-    svc_mix_free(c.mx);
     fitted_free(&w);
+}
+
+TEST(test_shap_same)
+{
+    check_shap_same(SVC_MIX);
+    check_shap_same(LIN_MIX);
 }
 
 TEST(test_errors)
 {
     struct fitted w;
-    fitted_make(&w, 0);
+    fitted_make(&w, SVC_MIX, 0);
     struct svc_mix *mx = (struct svc_mix *)1;
+    struct lin_mix *lx = (struct lin_mix *)1;
     struct err e = {0};
     assert_int_equal(svc_mix_new(w.m, NULL, w.B, NB, group, 0, &mx, &e), ERR_PARAMS);
     assert_null(mx);
@@ -179,8 +224,12 @@ TEST(test_errors)
     assert_int_equal(svc_mix_new(w.m, NULL, w.B, NB, group, G, &mx, &e), ERR_PARAMS);
     assert_null(mx);
     w.m->params.kernel = SVC_RBF;
+    assert_int_equal(lin_mix_new(w.lr, NULL, w.B, NB, group, 0, &lx, &e), ERR_PARAMS);
+    assert_null(lx);
+    assert_int_equal(lin_mix_new(w.lr, NULL, w.B, NB, group, 3, &lx, &e), ERR_PARAMS);
+    assert_null(lx);
     fitted_free(&w);
 }
 
-TEST_MAIN(NULL, NULL, cmocka_unit_test(test_values_calibrated), cmocka_unit_test(test_values_decision),
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_values_calibrated), cmocka_unit_test(test_values_uncalibrated),
           cmocka_unit_test(test_shap_same), cmocka_unit_test(test_errors))
