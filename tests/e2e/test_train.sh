@@ -129,6 +129,16 @@ else bad "candidates.tsv differs: $(diff "$A/train/candidates.tsv" "$B/train/can
 check "fit_times.tsv: one time per candidate" test "$(($(wc -l <"$A/models/fit_times.tsv") - 1))" = 200
 check "fit_times.tsv with the models, not among the interim files" test ! -e "$A/train/fit_times.tsv"
 
+# reproduces PARAMS DIR FAMILY WHAT: predict with DIR's saved FAMILY pipeline
+# gives its column of DIR's scores_test.tsv to the last bit.
+reproduces() {
+  $BIN/predict --params "$1" --model "$2/models/$3.pipeline" --table "$A/customers.tsv" --out "$TMP/pred_$3.tsv" \
+    2>/dev/null
+  check "the saved $4 pipeline reproduces its test column" bash -c \
+    "awk -F'\t' -v f=$3 'NR == FNR {p[\$1] = \$2; next} FNR == 1 {for (i = 1; i <= NF; i++) c[\$i] = i; next}
+     {n++; if (p[\$1] != \$c[f]) bad++} END {exit !(n == 323 && bad == 0)}' '$TMP/pred_$3.tsv' '$2/train/scores_test.tsv'"
+}
+
 echo "test_train: successive halving and caps"
 # 973 training rows, 5 folds of about 778: with above 100, min_rows 60 and
 # factor 3, 200 candidates would need 5 rounds, 60 * 3^k <= 778 / 3 allows 3:
@@ -160,13 +170,7 @@ check "a capped family fits at most its cap, says so in its params, and the othe
 check "the best comes from the last round" test \
   "$(awk -F'\t' -v b="$(hk best_candidate)" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next} $1 == b {print $c["round"], $c["rank"]}' \
     "$H/train/candidates.tsv")" = "3 1"
-for f in knn svc; do
-  $BIN/predict --params "$TMP/params_h.yaml" --model "$H/models/$f.pipeline" --table "$A/customers.tsv" \
-    --out "$TMP/pred_h_$f.tsv" 2>/dev/null
-  check "the saved capped $f pipeline reproduces its test column" bash -c \
-    "awk -F'\t' -v f=$f 'NR == FNR {p[\$1] = \$2; next} FNR == 1 {for (i = 1; i <= NF; i++) c[\$i] = i; next}
-     {n++; if (p[\$1] != \$c[f]) bad++} END {exit !(n == 323 && bad == 0)}' '$TMP/pred_h_$f.tsv' '$H/train/scores_test.tsv'"
-done
+for f in knn svc; do reproduces "$TMP/params_h.yaml" "$H" $f "capped $f"; done
 cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.halving "{above: 100, min_rows: 60, factor: 1}"
 expect "halving factor 1" 1 'bad_h.yaml:[0-9]+:[0-9]+: .*train.halving.factor' \
   $BIN/train --params "$TMP/bad_h.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models"
@@ -190,14 +194,7 @@ check "predict reproduces the test probabilities to the last bit" bash -c \
 $BIN/predict --params "$TMP/params.yaml" --model "$A/models/best.pipeline" --table "$A/customers.tsv" \
   --out "$TMP/pred2.tsv" 2>/dev/null
 check "predict --table customers.tsv gives the same file" cmp "$P" "$TMP/pred2.tsv"
-for f in knn tree logreg svc; do
-  [ -f "$A/models/$f.pipeline" ] || continue
-  $BIN/predict --params "$TMP/params.yaml" --model "$A/models/$f.pipeline" --table "$A/customers.tsv" \
-    --out "$TMP/pred_$f.tsv" 2>/dev/null
-  check "the saved $f pipeline reproduces its test column" bash -c \
-    "awk -F'\t' -v f=$f 'NR == FNR {p[\$1] = \$2; next} FNR == 1 {for (i = 1; i <= NF; i++) c[\$i] = i; next}
-     {n++; if (p[\$1] != \$c[f]) bad++} END {exit !(n == 323 && bad == 0)}' '$TMP/pred_$f.tsv' '$A/train/scores_test.tsv'"
-done
+for f in knn tree logreg svc; do [ ! -f "$A/models/$f.pipeline" ] || reproduces "$TMP/params.yaml" "$A" $f $f; done
 check "no temporary directory left by predict" test -z "$(ls -A "$TMP/tmpdir")"
 # Next month's customers come without the target column.
 mkdir -p "$TMP/new" && cp "$REAL"/*.csv "$TMP/new/" && cut -d, -f1,3- "$REAL/market_file.csv" >"$TMP/new/market_file.csv"
