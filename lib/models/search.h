@@ -34,19 +34,18 @@
  * of memory stops the search. The SVC is fitted without Platt scaling during
  * the search (its decision values rank the rows), so no task calls rand().
  *
- * Successive halving (as scikit-learn's HalvingRandomSearchCV with
- * min_resources="exhaust"), when more rows are searched than halving_above:
- * round 0 fits every candidate on n0 of each fold's training rows
- * (split_subsample: stratified, the same rows for every candidate, nested
- * across rounds), and only the best 1/factor of a round (by mean score, first
- * on ties) go on to the next, on factor times more rows; the last round fits
- * on all of each fold's training rows. Rounds: as many as it takes to bring
- * the candidates down to fewer than factor, fewer when n0 would fall below
- * min_rows; n0 = max(min_rows, N / factor^(rounds-1)), N the smallest fold's
- * training rows. A round before the last scores the same fraction of each
- * fold's held-out rows (as sklearn's subsample_test=True), the last all of
- * them. One round (too few rows or candidates) is the exhaustive search, bit
- * for bit. */
+ * Successive halving (as scikit-learn's HalvingRandomSearchCV), when more
+ * rows are searched than halving_above: round 0 fits every candidate on
+ * halving_first_rows of each fold's training rows (split_subsample:
+ * stratified, the same rows for every candidate, nested across rounds), and
+ * only the best 1/factor of a round (by mean score, first on ties) go on to
+ * the next, on factor times more rows; the last round fits on all of each
+ * fold's training rows. Rounds: as many as it takes to bring the candidates
+ * down to fewer than factor, fewer when the round before the last would fit
+ * more than 1/factor of N, the smallest fold's training rows. A round before
+ * the last scores the same fraction of each fold's held-out rows (as
+ * sklearn's subsample_test=True), the last all of them. One round (too few
+ * rows or candidates) is the exhaustive search, bit for bit. */
 #ifndef OC_SEARCH_H
 #define OC_SEARCH_H
 
@@ -120,8 +119,8 @@ struct search_opts {
      * group's rows share a fold (StratifiedGroupKFold). */
     const size_t *group;
     /* Successive halving above this many rows searched (0: never), its
-     * smallest round's rows and its factor (>= 2). */
-    size_t halving_above, halving_min_rows, halving_factor;
+     * first round's training rows per fold and its factor (>= 2). */
+    size_t halving_above, halving_first_rows, halving_factor;
     /* Called after each task, under a lock, from any thread (may be NULL). */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *ctx;

@@ -293,22 +293,19 @@ static size_t halve(const struct search_result *r, size_t *alive, size_t n, size
 /* The rounds of the search and the rows of its first (search.h). */
 static size_t plan_rounds(const struct job *j, size_t ncand, size_t nrows, const struct search_opts *o, size_t *n0)
 {
-    size_t f = o->halving_factor, min_rows = o->halving_min_rows ? o->halving_min_rows : 1, least = SIZE_MAX;
+    size_t f = o->halving_factor, first = o->halving_first_rows ? o->halving_first_rows : 1, least = SIZE_MAX;
     for (size_t q = 0; q < j->nfold; q++)
         least = j->ntrain[q] < least ? j->ntrain[q] : least;
     *n0 = least;
-    if (!o->halving_above || nrows <= o->halving_above || f < 2 || least <= min_rows)
+    if (!o->halving_above || nrows <= o->halving_above || f < 2 || least <= first)
         return 1;
     size_t need = 1, can = 1;
     for (size_t c = ncand; c >= f; c /= f)
         need++;
-    for (size_t n = min_rows; n <= least / f; n *= f)
+    for (size_t n = first; n <= least / f; n *= f)
         can++;
-    size_t rounds = need < can ? need : can, div = 1;
-    for (size_t i = 1; i < rounds; i++)
-        div *= f;
-    *n0 = least / div > min_rows ? least / div : min_rows;
-    return rounds;
+    *n0 = first;
+    return need < can ? need : can;
 }
 
 /* Round q's rows of every fold: n of its training rows and the same

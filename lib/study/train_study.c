@@ -25,10 +25,10 @@ int train_setup_read(const struct params *p, struct train_setup *s, struct err *
     static const char *const keys[] = {"test_size", "folds",   "shuffle_folds", "twins",   "scoring", "choose",
                                        "n_iter",    "threads", "spaces",        "halving", "caps",    "calibration",
                                        NULL};
-    static const char *const halving_keys[] = {"above", "min_rows", "factor", NULL};
+    static const char *const halving_keys[] = {"above", "first_rows", "factor", NULL};
     static const struct params_long_field longs[] = {
         {"train.halving.above", 0, 1000000000L, offsetof(struct train_setup, halving_above)},
-        {"train.halving.min_rows", 2, 1000000000L, offsetof(struct train_setup, halving_min_rows)},
+        {"train.halving.first_rows", 2, 1000000000L, offsetof(struct train_setup, halving_first_rows)},
         {"train.halving.factor", 2, 100, offsetof(struct train_setup, halving_factor)},
         {NULL, 0, 0, 0}};
     const struct pnode *sp;
@@ -319,7 +319,7 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
                                   .scoring = (enum search_metric)su->scoring,
                                   .group = ts->group,
                                   .halving_above = (size_t)su->halving_above,
-                                  .halving_min_rows = (size_t)su->halving_min_rows,
+                                  .halving_first_rows = (size_t)su->halving_first_rows,
                                   .halving_factor = (size_t)su->halving_factor,
                                   .progress = isatty(2) ? progress : NULL,
                                   .ctx = &ts->t0};

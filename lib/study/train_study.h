@@ -29,7 +29,7 @@ extern const char *const train_choose_names[];
 struct train_setup {
     double test_size;
     long folds, n_iter, threads, seed;
-    long halving_above, halving_min_rows, halving_factor; /* train.halving */
+    long halving_above, halving_first_rows, halving_factor; /* train.halving */
     long cap[PIPE_NFAMILY];                               /* train.caps, 0: none */
     int shuffle, scoring, twins, choose, calibration;
     struct search_spaces *spaces;

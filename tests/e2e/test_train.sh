@@ -140,19 +140,20 @@ reproduces() {
 }
 
 echo "test_train: successive halving and caps"
-# 973 training rows, 5 folds of about 778: with above 100, min_rows 60 and
-# factor 3, 200 candidates would need 5 rounds, 60 * 3^k <= 778 / 3 allows 3:
-# 200, 67 and 23 candidates on 778 / 9 = 86 rows, 3 times more, then all.
+# 973 training rows, 5 folds of about 778: with above 100, first_rows 60 and
+# factor 3, 200 candidates would need 5 rounds; the round before the last may
+# fit at most 778 / 3 rows: 3 rounds, 200, 67 and 23 candidates on 60 rows,
+# 180 and all.
 H=$TMP/h
 mkdir -p "$H/train" "$H/models"
 cp "$TMP/params.yaml" "$TMP/params_h.yaml"
-param set "$TMP/params_h.yaml" train.halving "{above: 100, min_rows: 60, factor: 3}" &&
+param set "$TMP/params_h.yaml" train.halving "{above: 100, first_rows: 60, factor: 3}" &&
   param set "$TMP/params_h.yaml" train.caps "{knn: 400, tree: 0, logreg: 0, svc: 300}"
 if $BIN/train --params "$TMP/params_h.yaml" --in "$A/customers.tsv" --out "$H/train" --kv "$H/train.kv" \
   --models "$H/models" 2>"$TMP/err_h"; then ok "train with halving and caps"; else cat "$TMP/err_h"; bad "halving"; fi
 hk() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$H/train.kv"; }
-[ "$(hk halved)" = 1 ] && [ "$(hk search_rounds)" = 3 ] && [ "$(hk halving_first_rows)" = 86 ] &&
-  [ "$(hk final_round_candidates)" = 23 ] && ok "3 rounds from 86 rows per fold, 23 candidates in the last" \
+[ "$(hk halved)" = 1 ] && [ "$(hk search_rounds)" = 3 ] && [ "$(hk halving_first_rows)" = 60 ] &&
+  [ "$(hk final_round_candidates)" = 23 ] && ok "3 rounds from 60 rows per fold, 23 candidates in the last" \
   || bad "halving: rounds $(hk search_rounds), first rows $(hk halving_first_rows), last $(hk final_round_candidates)"
 [ "$(kv halved)" = 0 ] && [ "$(kv search_rounds)" = 1 ] && [ "$(kv cap_knn)" = 0 ] && [ "$(kv cap_svc)" = 0 ] &&
   ok "the defaults on 973 rows: one round, no cap binds" || bad "defaults: $(kv search_rounds) rounds, caps $(kv cap_knn) $(kv cap_svc)"
@@ -171,7 +172,7 @@ check "the best comes from the last round" test \
   "$(awk -F'\t' -v b="$(hk best_candidate)" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next} $1 == b {print $c["round"], $c["rank"]}' \
     "$H/train/candidates.tsv")" = "3 1"
 for f in knn svc; do reproduces "$TMP/params_h.yaml" "$H" $f "capped $f"; done
-cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.halving "{above: 100, min_rows: 60, factor: 1}"
+cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.halving "{above: 100, first_rows: 60, factor: 1}"
 expect "halving factor 1" 1 'bad_h.yaml:[0-9]+:[0-9]+: .*train.halving.factor' \
   $BIN/train --params "$TMP/bad_h.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models"
 cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.caps "{knn: 400, xgb: 10}"

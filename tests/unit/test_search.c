@@ -295,10 +295,11 @@ TEST(test_cv_threads)
 }
 
 /* Successive halving: 30 candidates, 3 folds of 300 rows (200 training
- * rows each), factor 3, min_rows 20: 1 + floor(log3 30) = 4 rounds would
- * bring them under 3, but 20 * 3^k <= 200 / 3 allows 3; so rounds of 30, 10
- * and 4 candidates on 200 / 9 = 22 rows, 66 and every row. The last round's
- * scores are the exhaustive search's bit for bit, with 1 or 2 threads. */
+ * rows each), factor 3, first_rows 20: 1 + floor(log3 30) = 4 rounds would
+ * bring them under 3, but the round before the last may fit at most 200 / 3
+ * rows, so 3 rounds: 30, 10 and 4 candidates on 20 rows, 60 and every row.
+ * The last round's scores are the exhaustive search's bit for bit, with 1 or
+ * 2 threads. */
 TEST(test_cv_halving)
 {
     struct world *w = world_load();
@@ -310,7 +311,7 @@ TEST(test_cv_halving)
     assert_int_equal(search_draw(s, n, 11, &c, &e), 0);
     struct search_opts full = {.folds = 3, .threads = 2, .scoring = SEARCH_ROC_AUC};
     struct search_opts h1 = full, h2 = full, off = full;
-    h1.halving_above = 299, h1.halving_min_rows = 20, h1.halving_factor = 3, h1.threads = 1;
+    h1.halving_above = 299, h1.halving_first_rows = 20, h1.halving_factor = 3, h1.threads = 1;
     h2 = h1, h2.threads = 2, h2.progress = count_progress, h2.ctx = calls;
     off = h1, off.halving_above = 300;
     struct search_result *ex = NULL, *a = NULL, *b = NULL, *o = NULL;
@@ -322,7 +323,7 @@ TEST(test_cv_halving)
     assert_int_equal(o->nround, 1);
     assert_int_equal(a->nround, 3);
     assert_int_equal(calls[1], (30 + 10 + 4) * 3);
-    assert_true(fabs(a->first_rows - 22) < 1e-12);
+    assert_true(fabs(a->first_rows - 20) < 1e-12);
     assert_int_equal(a->last_round, 4);
     size_t per_round[3] = {0};
     for (size_t i = 0; i < n; i++) {
