@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "core/cli.h"
+#include "core/mem.h"
+#include "core/par.h"
 #include "core/outfile.h"
 #include "io/kv.h"
 #include "models/groups.h"
@@ -128,20 +130,60 @@ static void choose_family(struct train_study *ts)
     }
 }
 
+/* What the calibration's fold tasks share: fold q's pipeline, fitted on the
+ * training rows of the other folds, scores fold q's rows into oof. */
+struct calib_folds {
+    const struct train_study *ts;
+    const int *fold;
+    double *oof;
+};
+
+static int calib_fold(void *ctx, size_t q, struct err *e)
+{
+    const struct calib_folds *c = ctx;
+    const struct train_study *ts = c->ts;
+    const struct split_tt *f = ts->fit;
+    size_t n = f->ntrain, k = (size_t)ts->su.folds, nf = 0, nh = 0;
+    size_t *fit = calloc(n + 1, sizeof *fit), *held = malloc((n + 1) * sizeof *held);
+    size_t *rows = malloc((n + 1) * sizeof *rows);
+    double *s = malloc((n + 1) * sizeof *s);
+    struct pipeline *p = NULL;
+    int rc = fit && held && rows && s ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (c->fold[i] == (int)q) {
+            held[nh] = i;
+            rows[nh++] = f->train[i];
+        } else {
+            fit[nf++] = f->train[i];
+        }
+    }
+    if (!rc)
+        rc = pipeline_fit(ts->d, fit, nf, &ts->fin[ts->best_family].pipe->cfg, 0, &p, e);
+    if (!rc)
+        rc = pipeline_decision(p, ts->d, rows, nh, s, e);
+    for (size_t i = 0; !rc && i < nh; i++)
+        c->oof[held[i]] = s[i];
+    pipeline_free(p);
+    FREE_ALL(fit, held, rows, s);
+    if (rc)
+        err_prefix(e, "calibration, fold %zu of %zu: ", q + 1, k);
+    return rc;
+}
+
 /* The chosen pipeline's calibration, as CalibratedClassifierCV(ensemble=False):
  * its config refitted on the training rows of K-1 folds (the search's folds,
  * twins together) scores the K-th; the calibration maps those out-of-fold
  * ranking scores to the training labels; the test rows get it applied to the
- * final pipeline's scores. */
+ * final pipeline's scores. The folds run on train.threads. */
 static int calibrate(struct train_study *ts, struct err *e)
 {
     const struct split_tt *f = ts->fit;
     const struct pipeline *final = ts->fin[ts->best_family].pipe;
     size_t n = f->ntrain, k = (size_t)ts->su.folds;
     int *y = malloc((n + 1) * sizeof *y), *fold = malloc((n + 1) * sizeof *fold);
-    size_t *g = malloc((n + 1) * sizeof *g), *fit = malloc((n + 1) * sizeof *fit), *held = malloc((n + 1) * sizeof *held);
-    double *oof = malloc((n + 1) * sizeof *oof), *s = malloc((n + 1) * sizeof *s);
-    int rc = y && fold && g && fit && held && oof && s && (ts->best_proba = malloc((f->ntest + 1) * sizeof *ts->best_proba))
+    size_t *g = malloc((n + 1) * sizeof *g);
+    double *oof = malloc((n + 1) * sizeof *oof);
+    int rc = y && fold && g && oof && (ts->best_proba = malloc((f->ntest + 1) * sizeof *ts->best_proba))
                  ? 0
                  : err_set(e, ERR_NOMEM, "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
@@ -150,25 +192,9 @@ static int calibrate(struct train_study *ts, struct err *e)
     }
     if (!rc && ts->su.calibration != CALIB_NONE)
         rc = split_group_kfold(y, g, n, k, ts->su.shuffle, (unsigned long)ts->su.seed, fold, e);
-    for (size_t q = 0; !rc && ts->su.calibration != CALIB_NONE && q < k; q++) {
-        size_t nf = 0, nh = 0;
-        struct pipeline *p = NULL;
-        for (size_t i = 0; i < n; i++)
-            if (fold[i] == (int)q)
-                held[nh++] = i;
-            else
-                fit[nf++] = f->train[i];
-        rc = pipeline_fit(ts->d, fit, nf, &final->cfg, 0, &p, e);
-        for (size_t i = 0; !rc && i < nh; i++)
-            fit[i] = f->train[held[i]];
-        if (!rc)
-            rc = pipeline_decision(p, ts->d, fit, nh, s, e);
-        for (size_t i = 0; !rc && i < nh; i++)
-            oof[held[i]] = s[i];
-        pipeline_free(p);
-        if (rc)
-            err_prefix(e, "calibration, fold %zu of %zu: ", q + 1, k);
-    }
+    struct calib_folds cf = {ts, fold, oof};
+    if (!rc && ts->su.calibration != CALIB_NONE)
+        rc = par_run(k, (int)ts->su.threads, calib_fold, &cf, e);
     if (!rc && ts->su.calibration != CALIB_NONE)
         rc = calib_fit((enum calib_method)ts->su.calibration, oof, y, n, &ts->calib, e);
     /* The test rows: the final pipeline's score through the calibration. */
@@ -176,7 +202,7 @@ static int calibrate(struct train_study *ts, struct err *e)
         rc = pipeline_decision(final, ts->d, f->test, f->ntest, ts->best_proba, e);
     for (size_t i = 0; !rc && i < f->ntest; i++)
         ts->best_proba[i] = ts->calib ? calib_apply(ts->calib, ts->best_proba[i]) : ts->fin[ts->best_family].proba[i];
-    free(y), free(fold), free(g), free(fit), free(held), free(oof), free(s);
+    FREE_ALL(y, fold, g, oof);
     return rc;
 }
 
@@ -213,6 +239,12 @@ static int refit(const struct pipe_data *d, const struct split_tt *sp, const str
     if (rc)
         err_prefix(e, "refit of candidate %ld (%s): ", f->cand + 1, pipeline_family_names[c[f->cand].cfg.family]);
     return rc;
+}
+
+static int refit_family(void *ctx, size_t f, struct err *e)
+{
+    struct train_study *ts = ctx;
+    return ts->fin[f].cand < 0 ? 0 : refit(ts->d, ts->fit, ts->cand, &ts->fin[f], e);
 }
 
 static const char *params_text(const struct search_candidate *c, char *buf, size_t size)
@@ -329,12 +361,12 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
         rc = err_set(e, ERR_DATA, "no candidate could be fitted; the first error: %s",
                      ts->res->error[0] ? ts->res->error[0] : "none");
 
-    /* Refit each family's best on the whole training set. */
-    for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
+    /* Refit each family's best on the whole training set, the families on
+     * train.threads. */
+    for (int f = 0; !rc && f < PIPE_NFAMILY; f++)
         ts->fin[f].cand = search_best_of(ts->res, ts->cand, (enum pipe_family)f, ts->so.scoring);
-        if (ts->fin[f].cand >= 0)
-            rc = refit(ts->d, ts->fit, ts->cand, &ts->fin[f], e);
-    }
+    if (!rc)
+        rc = par_run(PIPE_NFAMILY, (int)su->threads, refit_family, ts, e);
     if (!rc)
         choose_family(ts);
     if (!rc)
