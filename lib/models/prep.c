@@ -4,6 +4,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,9 +69,9 @@ static int fit_robust(const double *x, size_t n, struct prep_scale *s)
         free(v);
         return ERR_DATA;
     }
-    qsort(v, m, sizeof *v, stats_cmp_double);
-    double med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
-    double iqr = prep_percentile_sorted(v, m, 75) - prep_percentile_sorted(v, m, 25);
+    /* The order statistics a sort would give, by selection (O(m)). */
+    double med = m % 2 ? stats_select(v, m, m / 2) : (stats_select(v, m, m / 2 - 1) + stats_select(v, m, m / 2)) / 2;
+    double iqr = stats_quantile_select(v, m, 0.75) - stats_quantile_select(v, m, 0.25);
     free(v);
     s->a = med;
     s->b = iqr < 10 * DBL_EPSILON ? 1.0 : iqr;
@@ -201,6 +202,33 @@ static size_t row_at(const size_t *rows, size_t i)
     return rows ? rows[i] : i;
 }
 
+/* The distinct values of v[0..n), sorted, into v[0..m): m; SIZE_MAX (v
+ * unchanged) when there are more than PREP_FEW_CATS. A pass that compares
+ * each value with the few seen so far, instead of sorting n strings. */
+#define PREP_FEW_CATS 64
+static size_t distinct_few(const char **v, size_t n)
+{
+    const char *seen[PREP_FEW_CATS];
+    size_t m = 0, last = 0; /* last: the index in seen of the previous value's match */
+    for (size_t i = 0; i < n; i++) {
+        if (m && (v[i] == seen[last] || strcmp(v[i], seen[last]) == 0))
+            continue;
+        size_t c = 0;
+        while (c < m && strcmp(v[i], seen[c]) != 0)
+            c++;
+        if (c == m) {
+            if (m == PREP_FEW_CATS)
+                return SIZE_MAX;
+            seen[m++] = v[i];
+        }
+        last = c;
+    }
+    qsort(seen, m, sizeof *seen, cmp_str);
+    for (size_t c = 0; c < m; c++)
+        v[c] = seen[c];
+    return m;
+}
+
 static int fit_nominal(struct prep_feature *f, const char *const *x, const size_t *rows, size_t n,
                        struct err *e)
 {
@@ -215,11 +243,14 @@ static int fit_nominal(struct prep_feature *f, const char *const *x, const size_
                            f->name, row_at(rows, i));
         }
     }
-    qsort(v, n, sizeof *v, cmp_str);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (m == 0 || strcmp(v[i], v[m - 1]) != 0)
-            v[m++] = v[i];
+    size_t m = distinct_few(v, n);
+    if (m == SIZE_MAX) { /* many categories: sort them all */
+        qsort(v, n, sizeof *v, cmp_str);
+        m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (m == 0 || strcmp(v[i], v[m - 1]) != 0)
+                v[m++] = v[i];
+    }
     f->cats = calloc(m ? m : 1, sizeof *f->cats);
     if (!f->cats) {
         free(v);

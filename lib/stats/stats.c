@@ -73,6 +73,51 @@ double stats_quantile_sorted(const double *sorted, size_t n, double q)
     return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
 }
 
+double stats_select(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n; /* v[k] lies in [lo, hi) */
+    while (hi - lo > 1) {
+        /* The median of three as the pivot, then three ways: < p, = p, > p. */
+        double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+        double p = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        size_t lt = lo, i = lo, gt = hi;
+        while (i < gt) {
+            double x = v[i];
+            if (x < p) {
+                v[i++] = v[lt];
+                v[lt++] = x;
+            } else if (x > p) {
+                v[i] = v[--gt];
+                v[gt] = x;
+            } else {
+                i++;
+            }
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return p;
+    }
+    return v[k];
+}
+
+double stats_quantile_select(double *v, size_t n, double q)
+{
+    if (n == 0 || isnan(q))
+        return NAN;
+    double h = (double)(n - 1) * q;
+    double lo = floor(h);
+    size_t i = (size_t)lo;
+    if (i >= n - 1)
+        return stats_select(v, n, n - 1);
+    double a = stats_select(v, n, i), b = stats_select(v, n, i + 1), t = h - lo;
+    /* as stats_quantile_sorted */
+    double d = b - a;
+    return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
+}
+
 int stats_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

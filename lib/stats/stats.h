@@ -38,6 +38,10 @@ int stats_describe(const double *x, size_t n, struct stats_summary *s, struct er
  * h = (n-1) q, lerp between sorted[floor h] and the next, with numpy's lerp
  * (from the upper end when the fraction is >= 0.5). NaN when n = 0. */
 double stats_quantile_sorted(const double *sorted, size_t n, double q);
+/* The same without sorting: v (no NaN) is reordered in place, in O(n) on
+ * average. stats_select: the k-th smallest (0-based, k < n) of v[0..n). */
+double stats_quantile_select(double *v, size_t n, double q);
+double stats_select(double *v, size_t n, size_t k);
 
 /* Standardized mean difference (mean_x - mean_y) / s_pooled, with
  * s_pooled^2 = ((nx-1) var_x + (ny-1) var_y) / (nx + ny - 2), ddof = 1,

@@ -212,6 +212,34 @@ TEST(test_transformer_hand)
 
 /* ---- text form ---- */
 
+/* A nominal feature's categories are its distinct values, sorted: a few
+ * (found in one pass) and more than 64 (sorted all), repeated in any order. */
+TEST(test_many_categories)
+{
+    struct err e = {0};
+    for (size_t ncat = 3; ncat <= 300; ncat += 297) {
+        size_t n = 3 * ncat;
+        char (*txt)[8] = malloc(ncat * sizeof *txt);
+        const char **col = malloc(n * sizeof *col);
+        assert_non_null(txt);
+        assert_non_null(col);
+        for (size_t c = 0; c < ncat; c++)
+            snprintf(txt[c], sizeof txt[c], "c%03zu", c);
+        for (size_t i = 0; i < n; i++)
+            col[i] = txt[(i * 7 + i / ncat) % ncat]; /* every value, out of order */
+        struct prep_spec sp = {.name = "cat", .role = PREP_NOMINAL};
+        struct prep_input in = {.str = col};
+        struct prep *p;
+        assert_int_equal(prep_fit(&sp, 1, &in, NULL, n, &p, &e), 0);
+        assert_int_equal(p->feat[0].ncat, ncat);
+        for (size_t c = 0; c < ncat; c++)
+            assert_string_equal(p->feat[0].cats[c], txt[c]);
+        prep_free(p);
+        free(col);
+        free(txt);
+    }
+}
+
 TEST(test_save_load_bitexact)
 {
     struct err e = {0};
@@ -482,5 +510,5 @@ TEST(test_real_column_transformer)
 }
 
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_scalers_hand), cmocka_unit_test(test_transformer_hand),
-          cmocka_unit_test(test_save_load_bitexact), cmocka_unit_test(test_real_scalers),
+          cmocka_unit_test(test_many_categories), cmocka_unit_test(test_save_load_bitexact), cmocka_unit_test(test_real_scalers),
           cmocka_unit_test(test_real_encoders), cmocka_unit_test(test_real_column_transformer))

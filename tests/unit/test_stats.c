@@ -113,6 +113,40 @@ TEST(test_quantile_hand)
     assert_true(isnan(stats_quantile_sorted(x, 0, 0.5)));
 }
 
+/* Selection gives a sort's order statistics and quantiles bit for bit:
+ * arrays with many ties, sorted, reversed, all equal, odd and even sizes. */
+TEST(test_select_is_sort)
+{
+    enum { N = 257 };
+    double v[N], sorted[N], w[N];
+    unsigned long s = 12345;
+    for (int pattern = 0; pattern < 5; pattern++)
+        for (size_t n = 1; n <= N; n += 37) {
+            for (size_t i = 0; i < n; i++) {
+                s = s * 6364136223846793005UL + 1442695040888963407UL;
+                double r = (double)(s >> 33) / 2147483648.0;
+                v[i] = pattern == 0   ? r
+                       : pattern == 1 ? floor(r * 5) /* ties */
+                       : pattern == 2 ? (double)i
+                       : pattern == 3 ? (double)(n - i)
+                                      : 7.0;
+            }
+            memcpy(sorted, v, n * sizeof *v);
+            qsort(sorted, n, sizeof *sorted, stats_cmp_double);
+            for (size_t k = 0; k < n; k++) {
+                memcpy(w, v, n * sizeof *v);
+                assert_true(stats_select(w, n, k) == sorted[k]);
+            }
+            static const double qs[] = {0, 0.05, 0.25, 0.5, 0.75, 0.95, 1};
+            for (size_t q = 0; q < 7; q++) {
+                memcpy(w, v, n * sizeof *v);
+                double a = stats_quantile_select(w, n, qs[q]), b = stats_quantile_sorted(sorted, n, qs[q]);
+                assert_memory_equal(&a, &b, sizeof a);
+            }
+        }
+    assert_true(isnan(stats_quantile_select(w, 0, 0.5)));
+}
+
 TEST(test_describe_hand)
 {
     /* 1..9 and 100: mean 14.5, q25 3.25, q75 7.75, IQR 4.5, fence 14.5 -> 1 outlier */
@@ -283,7 +317,7 @@ TEST(test_holm_fixture)
     assert_int_equal(stats_holm(bad, 1, a, &e), ERR_DATA);
 }
 
-TEST_MAIN_NAMED("stats", load_arrays, free_arrays, cmocka_unit_test(test_quantile_hand),
+TEST_MAIN_NAMED("stats", load_arrays, free_arrays, cmocka_unit_test(test_quantile_hand), cmocka_unit_test(test_select_is_sort),
           cmocka_unit_test(test_describe_hand), cmocka_unit_test(test_describe_fixture),
           cmocka_unit_test(test_tests_fixture), cmocka_unit_test(test_tests_degenerate),
           cmocka_unit_test(test_chi2_fixture), cmocka_unit_test(test_chi2_hand_and_errors),
