@@ -58,19 +58,30 @@ double stats_nan_ss(const double *x, size_t n, double mean, double *dev)
     return ss;
 }
 
-double stats_quantile_sorted(const double *sorted, size_t n, double q)
+/* numpy's linear quantile: the virtual index h = (n-1) q, its floor *i and
+ * fraction *t; 0 when the answer is the last element (n > 0, q not NaN). */
+static int quantile_at(size_t n, double q, size_t *i, double *t)
 {
-    if (n == 0 || isnan(q))
-        return NAN;
-    double h = (double)(n - 1) * q;
-    double lo = floor(h);
-    size_t i = (size_t)lo;
-    if (i >= n - 1)
-        return sorted[n - 1];
-    double a = sorted[i], b = sorted[i + 1], t = h - lo;
-    /* numpy's _lerp: from the nearer end, so t = 1 gives b exactly */
+    double h = (double)(n - 1) * q, lo = floor(h);
+    *i = (size_t)lo;
+    *t = h - lo;
+    return *i < n - 1;
+}
+
+/* numpy's _lerp: from the nearer end, so t = 1 gives b exactly */
+static double lerp(double a, double b, double t)
+{
     double d = b - a;
     return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
+}
+
+double stats_quantile_sorted(const double *sorted, size_t n, double q)
+{
+    size_t i;
+    double t;
+    if (n == 0 || isnan(q))
+        return NAN;
+    return quantile_at(n, q, &i, &t) ? lerp(sorted[i], sorted[i + 1], t) : sorted[n - 1];
 }
 
 double stats_select(double *v, size_t n, size_t k)
@@ -105,17 +116,14 @@ double stats_select(double *v, size_t n, size_t k)
 
 double stats_quantile_select(double *v, size_t n, double q)
 {
+    size_t i;
+    double t;
     if (n == 0 || isnan(q))
         return NAN;
-    double h = (double)(n - 1) * q;
-    double lo = floor(h);
-    size_t i = (size_t)lo;
-    if (i >= n - 1)
+    if (!quantile_at(n, q, &i, &t))
         return stats_select(v, n, n - 1);
-    double a = stats_select(v, n, i), b = stats_select(v, n, i + 1), t = h - lo;
-    /* as stats_quantile_sorted */
-    double d = b - a;
-    return t >= 0.5 ? b - d * (1.0 - t) : a + d * t;
+    double a = stats_select(v, n, i);
+    return lerp(a, stats_select(v, n, i + 1), t);
 }
 
 int stats_cmp_double(const void *a, const void *b)

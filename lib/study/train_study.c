@@ -512,6 +512,32 @@ static void svc_scalers(const struct search_spaces *spaces, char *sc, size_t siz
             }
 }
 
+/* train.kv's keys of each family: its cap where it binds (0: it fits every
+ * row), its candidates, its best's CV and test ROC-AUC. */
+static int family_kv(const struct train_study *ts, struct kv *kv, struct err *e)
+{
+    const struct search_result *res = ts->res;
+    char key[64];
+    int rc = 0;
+    for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
+        long cap = ts->su.cap[f] > 0 && (size_t)ts->su.cap[f] < ts->fit->ntrain ? ts->su.cap[f] : 0;
+        snprintf(key, sizeof key, "cap_%s", pipeline_family_names[f]);
+        rc = kv_set_long(kv, key, cap, e);
+        snprintf(key, sizeof key, "candidates_%s", pipeline_family_names[f]);
+        if (!rc)
+            rc = kv_set_long(kv, key, (long)n_of_family(ts, f), e);
+        if (ts->fin[f].cand < 0)
+            continue;
+        snprintf(key, sizeof key, "cv_roc_auc_%s", pipeline_family_names[f]);
+        if (!rc)
+            rc = kv_set_double(kv, key, search_mean(res, (size_t)ts->fin[f].cand, SEARCH_ROC_AUC), e);
+        snprintf(key, sizeof key, "test_roc_auc_%s", pipeline_family_names[f]);
+        if (!rc)
+            rc = kv_set_double(kv, key, ts->fin[f].test_auc, e);
+    }
+    return rc;
+}
+
 /* train.kv: the choice, the counts and each family's scores. */
 static int write_kv(const struct train_study *ts, const char *path, struct err *e)
 {
@@ -523,7 +549,7 @@ static int write_kv(const struct train_study *ts, const char *path, struct err *
     for (size_t i = 0; i < res->ncand; i++)
         failed += res->error[i] != NULL;
     int scoring = ts->so.scoring;
-    char buf[1024], sc[128], key[64];
+    char buf[1024], sc[128];
     svc_scalers(ts->su.spaces, sc, sizeof sc);
     struct kv *kv = kv_alloc();
     int rc = kv ? 0 : err_set(e, ERR_NOMEM, "out of memory");
@@ -574,23 +600,8 @@ static int write_kv(const struct train_study *ts, const char *path, struct err *
         rc = rows[k].str ? kv_set_str(kv, rows[k].key, rows[k].str, e)
              : rows[k].is_long ? kv_set_long(kv, rows[k].key, (long)rows[k].num, e)
                                : kv_set_double(kv, rows[k].key, rows[k].num, e);
-    for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
-        /* A family's cap where it binds (0: it fits every row). */
-        long cap = ts->su.cap[f] > 0 && (size_t)ts->su.cap[f] < ts->fit->ntrain ? ts->su.cap[f] : 0;
-        snprintf(key, sizeof key, "cap_%s", pipeline_family_names[f]);
-        rc = kv_set_long(kv, key, cap, e);
-        snprintf(key, sizeof key, "candidates_%s", pipeline_family_names[f]);
-        if (!rc)
-            rc = kv_set_long(kv, key, (long)n_of_family(ts, f), e);
-        if (ts->fin[f].cand < 0)
-            continue;
-        snprintf(key, sizeof key, "cv_roc_auc_%s", pipeline_family_names[f]);
-        if (!rc)
-            rc = kv_set_double(kv, key, search_mean(res, (size_t)ts->fin[f].cand, SEARCH_ROC_AUC), e);
-        snprintf(key, sizeof key, "test_roc_auc_%s", pipeline_family_names[f]);
-        if (!rc)
-            rc = kv_set_double(kv, key, ts->fin[f].test_auc, e);
-    }
+    if (!rc)
+        rc = family_kv(ts, kv, e);
     if (!rc)
         rc = kv_write(kv, path, e);
     kv_free(kv);
