@@ -219,7 +219,7 @@ TEST(test_many_categories)
     struct err e = {0};
     for (size_t ncat = 3; ncat <= 300; ncat += 297) {
         size_t n = 3 * ncat;
-        char (*txt)[8] = malloc(ncat * sizeof *txt);
+        char (*txt)[24] = malloc(ncat * sizeof *txt);
         const char **col = malloc(n * sizeof *col);
         assert_non_null(txt);
         assert_non_null(col);
