@@ -2,10 +2,10 @@
  * sums (see mix_linear.h). */
 #include "explain/mix_linear.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 #include "core/mem.h"
+#include "stats/stats.h"
 
 struct lin_mix {
     const struct logreg *m;
@@ -86,12 +86,8 @@ void lin_mix_values(const struct lin_mix *x, const unsigned char *take, size_t n
             for (size_t i = 0; i < nin; i++)
                 s += d[x->in[i]];
             s += x->m->intercept;
-            /* The pipeline's probability: calibrated, or sklearn's expit. */
-            if (x->cal)
-                s = calib_apply(x->cal, s);
-            else
-                s = s >= 0 ? 1.0 / (1.0 + exp(-s)) : exp(s) / (1.0 + exp(s));
-            out[k * nb + b] = s;
+            /* The pipeline's probability: calibrated, or logreg's expit. */
+            out[k * nb + b] = x->cal ? calib_apply(x->cal, s) : stats_expit(s);
         }
     }
 }

@@ -1,6 +1,7 @@
 /* calib: Platt and isotonic calibration (see calib.h). */
 #include "core/mem.h"
 #include "models/calib.h"
+#include "stats/stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -12,11 +13,6 @@ void calib_free(struct calib *c)
 {
     if (c)
         FREE_ALL(c->x, c->y, c);
-}
-
-static double expit(double t)
-{
-    return t >= 0 ? 1.0 / (1.0 + exp(-t)) : exp(t) / (1.0 + exp(t));
 }
 
 /* Platt: minimise sum -(T log P + (1 - T) log(1 - P)), P = expit(-(a s + b)),
@@ -34,7 +30,7 @@ static int fit_sigmoid(const double *s, const int *y, size_t n, struct calib *c,
         /* The gradient and the Hessian of the loss in (a, b). */
         double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0, loss = 0;
         for (size_t i = 0; i < n; i++) {
-            double p = expit(-(a * s[i] + b)), t = y[i] ? t1 : t0, w = p * (1 - p);
+            double p = stats_expit(-(a * s[i] + b)), t = y[i] ? t1 : t0, w = p * (1 - p);
             ga += (t - p) * s[i];
             gb += t - p;
             haa += w * s[i] * s[i];
@@ -52,7 +48,7 @@ static int fit_sigmoid(const double *s, const int *y, size_t n, struct calib *c,
         for (int h = 0; h < 60; h++) {
             double na = a - da, nb = b - db, nl = 0;
             for (size_t i = 0; i < n; i++) {
-                double p = expit(-(na * s[i] + nb)), t = y[i] ? t1 : t0;
+                double p = stats_expit(-(na * s[i] + nb)), t = y[i] ? t1 : t0;
                 nl -= t * log(fmax(p, 1e-300)) + (1 - t) * log(fmax(1 - p, 1e-300));
             }
             if (nl <= loss) {
@@ -150,7 +146,7 @@ int calib_fit(enum calib_method m, const double *score, const int *y, size_t n, 
 double calib_apply(const struct calib *c, double s)
 {
     if (c->method == CALIB_SIGMOID)
-        return expit(-(c->a * s + c->b));
+        return stats_expit(-(c->a * s + c->b));
     if (c->method != CALIB_ISOTONIC || c->n == 0 || isnan(s))
         return s;
     if (s <= c->x[0])

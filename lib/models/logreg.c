@@ -1,6 +1,7 @@
 /* logreg: binary logistic regression over liblinear (see logreg.h). */
 #include "core/fileio.h"
 #include "models/logreg.h"
+#include "stats/stats.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -202,16 +203,8 @@ void logreg_decision(const struct logreg *m, const double *X, size_t n, double *
 void logreg_predict_proba(const struct logreg *m, const double *X, size_t n, double *proba)
 {
     logreg_decision(m, X, n, proba);
-    /* sklearn's expit; the two branches keep exp() from overflowing. */
-    for (size_t i = 0; i < n; i++) {
-        double t = proba[i];
-        if (t >= 0)
-            proba[i] = 1.0 / (1.0 + exp(-t));
-        else {
-            double et = exp(t);
-            proba[i] = et / (1.0 + et);
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        proba[i] = stats_expit(proba[i]);
 }
 
 /* ---- text model -------------------------------------------------------- */

@@ -92,7 +92,8 @@ void pipeline_config_default(struct pipe_config *c, enum pipe_family f);
 int pipeline_config_set(struct pipe_config *c, const char *key, const char *value, struct err *e);
 /* "scaler=standard drop_first=true n_neighbors=15 weights=distance p=1": every
  * key of the family in a fixed order, then max_rows=N when set; reals in
- * their shortest text that reads back to the same double. Returns the length it needed (as snprintf). */
+ * their shortest text that reads back to the same double. Returns the
+ * length it needed (as snprintf). */
 int pipeline_config_format(const struct pipe_config *c, char *buf, size_t size);
 /* Parse what pipeline_config_format wrote (space-separated key=value). */
 int pipeline_config_parse(struct pipe_config *c, const char *text, struct err *e);

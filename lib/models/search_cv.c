@@ -270,6 +270,12 @@ static int run_threads(struct job *j, int threads, struct err *e)
     return rc;
 }
 
+static int by_number(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* The candidates that go on: the best ceil(n / factor) of alive[0..n), by
  * number again. */
 static size_t halve(const struct search_result *r, size_t *alive, size_t n, size_t factor, enum search_metric m)
@@ -281,12 +287,7 @@ static size_t halve(const struct search_result *r, size_t *alive, size_t n, size
             alive[k - 1] = t;
         }
     size_t keep = (n + factor - 1) / factor;
-    for (size_t i = 1; i < keep; i++)
-        for (size_t k = i; k > 0 && alive[k] < alive[k - 1]; k--) {
-            size_t t = alive[k];
-            alive[k] = alive[k - 1];
-            alive[k - 1] = t;
-        }
+    qsort(alive, keep, sizeof *alive, by_number);
     return keep;
 }
 

@@ -126,6 +126,14 @@ double stats_quantile_select(double *v, size_t n, double q)
     return lerp(a, stats_select(v, n, i + 1), t);
 }
 
+double stats_expit(double t)
+{
+    if (t >= 0)
+        return 1.0 / (1.0 + exp(-t));
+    double et = exp(t);
+    return et / (1.0 + et);
+}
+
 int stats_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

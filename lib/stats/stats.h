@@ -31,6 +31,10 @@ double stats_nan_ss(const double *x, size_t n, double mean, double *dev);
 /* qsort's ascending order of doubles (without NaN). */
 int stats_cmp_double(const void *a, const void *b);
 
+/* scipy's expit 1 / (1 + exp(-t)), from whichever side keeps exp() from
+ * overflowing. */
+double stats_expit(double t);
+
 /* Summary of x[0..n) skipping NaN. O(n log n) (one sort of a copy). */
 int stats_describe(const double *x, size_t n, struct stats_summary *s, struct err *e);
 

@@ -110,6 +110,14 @@ static int split_twins(struct train_study *ts, struct err *e)
     return rc;
 }
 
+/* Family f's cap where it binds (train.caps): a refit on every training row
+ * would fit more rows than the cap; 0 where it does not. */
+static size_t binding_cap(const struct train_study *ts, int f)
+{
+    long cap = ts->su.cap[f];
+    return cap > 0 && (size_t)cap < ts->fit->ntrain ? (size_t)cap : 0;
+}
+
 /* The family to hand over: the best CV score, or by the one-SE rule the
  * simplest family within one standard error of it. */
 static void choose_family(struct train_study *ts)
@@ -334,13 +342,8 @@ int train_study_run(struct train_study *ts, const char *in, const char *params_p
 
     if (!rc)
         rc = search_draw(su->spaces, (size_t)su->n_iter, (unsigned long)su->seed, &ts->cand, e);
-    /* A family's cap, where it binds: a refit on every training row would
-     * fit more rows than the cap. */
-    for (long i = 0; !rc && i < su->n_iter; i++) {
-        long cap = su->cap[ts->cand[i].cfg.family];
-        if (cap > 0 && (size_t)cap < ts->fit->ntrain)
-            ts->cand[i].cfg.max_rows = (size_t)cap;
-    }
+    for (long i = 0; !rc && i < su->n_iter; i++)
+        ts->cand[i].cfg.max_rows = binding_cap(ts, ts->cand[i].cfg.family);
     struct timespec tv;
     clock_gettime(CLOCK_MONOTONIC, &tv);
     ts->t0 = (double)tv.tv_sec + 1e-9 * (double)tv.tv_nsec;
@@ -520,9 +523,8 @@ static int family_kv(const struct train_study *ts, struct kv *kv, struct err *e)
     char key[64];
     int rc = 0;
     for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
-        long cap = ts->su.cap[f] > 0 && (size_t)ts->su.cap[f] < ts->fit->ntrain ? ts->su.cap[f] : 0;
         snprintf(key, sizeof key, "cap_%s", pipeline_family_names[f]);
-        rc = kv_set_long(kv, key, cap, e);
+        rc = kv_set_long(kv, key, (long)binding_cap(ts, f), e);
         snprintf(key, sizeof key, "candidates_%s", pipeline_family_names[f]);
         if (!rc)
             rc = kv_set_long(kv, key, (long)n_of_family(ts, f), e);
