@@ -9,7 +9,7 @@ SHELL := /bin/bash
 CC      ?= cc
 SAN     ?= 0
 DEPS_PKGS := build-essential pkg-config libgsl-dev liblinear-dev libsvm-dev libyaml-dev \
-             libcsv-dev libxlsxwriter-dev libcmark-dev libcmocka-dev gnuplot-nox fonts-dejavu-core valgrind \
+             libcsv-dev libxlsxwriter-dev libcmark-dev libcmocka-dev libxgboost-dev gnuplot-nox fonts-dejavu-core valgrind \
              python3-openpyxl python3-yaml libreoffice-calc-nogui
 
 ifeq ($(SAN),1)
@@ -29,7 +29,7 @@ CFLAGS  += -std=c11 -Wall -Wextra -Werror $(OPT) -ffp-contract=off -MMD -MP
 LDFLAGS += $(SANFLAGS)
 # Recursive (=): pkg-config must run after `make deps` has installed the packages.
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKG_MODS) 2>/dev/null)
-LDLIBS  = $(PKG_LIBS) -llinear -lsvm -lcsv -lpthread -lm
+LDLIBS  = $(PKG_LIBS) -llinear -lsvm -lxgboost -lcsv -lpthread -lm
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exit 0 when every build and run dependency is present; list what is missing otherwise.
 missing=()
-for h in gsl/gsl_rng.h yaml.h cmark.h xlsxwriter.h cmocka.h linear.h libsvm/svm.h csv.h; do
+for h in gsl/gsl_rng.h yaml.h cmark.h xlsxwriter.h cmocka.h linear.h libsvm/svm.h csv.h xgboost/c_api.h; do
   [ -f "/usr/include/$h" ] || missing+=("$h")
 done
 for c in gnuplot pkg-config cc valgrind soffice; do command -v "$c" >/dev/null || missing+=("$c"); done

@@ -23,7 +23,7 @@
 #include "models/tree.h"
 
 const char *const explain_kind_names[EXPLAIN_NKIND + 1] = {"auto", "linear", "tree_path", "tree_interventional",
-                                                           "kernel", NULL};
+                                                           "kernel", "tree_xgb", NULL};
 const char *const explain_space_names[2] = {"log-odds", "probability"};
 
 /* k-means stops long before this on a few thousand rows. */
@@ -39,8 +39,9 @@ int explain_resolve(enum pipe_family f, enum explain_kind want, enum explain_kin
             exact = (enum explain_kind)k;
     if (want == EXPLAIN_AUTO)
         want = exact;
-    int tree = want == EXPLAIN_TREE_PATH || want == EXPLAIN_TREE_INTERVENTIONAL;
-    if ((want == EXPLAIN_LINEAR && exact != EXPLAIN_LINEAR) || (tree && exact != EXPLAIN_TREE_PATH))
+    int ok = want == EXPLAIN_KERNEL || want == exact ||
+             (want == EXPLAIN_TREE_INTERVENTIONAL && exact == EXPLAIN_TREE_PATH);
+    if (!ok)
         return err_set(e, ERR_PARAMS, "explainer %s cannot explain a %s model; expected %s or kernel (or auto)",
                        explain_kind_names[want], ops->name, ops->explainers);
     *out = want;
@@ -49,16 +50,34 @@ int explain_resolve(enum pipe_family f, enum explain_kind want, enum explain_kin
 
 enum explain_space explain_space_of(enum explain_kind k)
 {
-    return k == EXPLAIN_LINEAR ? EXPLAIN_LOGODDS : EXPLAIN_PROBABILITY;
+    return k == EXPLAIN_LINEAR || k == EXPLAIN_TREE_XGB ? EXPLAIN_LOGODDS : EXPLAIN_PROBABILITY;
+}
+
+/* tree_xgb explains the calibrated log-odds when the calibration is a sigmoid
+ * of the margin, -(a margin + b): the slope, or 1 without a calibration. */
+static double xgb_slope(const struct pipeline *p)
+{
+    return p->calib && p->calib->method == CALIB_SIGMOID ? -p->calib->a : 1.0;
+}
+
+static double xgb_offset(const struct pipeline *p)
+{
+    return p->calib && p->calib->method == CALIB_SIGMOID ? -p->calib->b : 0.0;
 }
 
 int explain_model_output(const struct pipeline *p, enum explain_space space, const double *X, size_t n,
                          double *out, struct err *e)
 {
-    if (space == EXPLAIN_LOGODDS && strcmp(pipe_families[p->cfg.family]->explainer, "linear") != 0)
-        return err_set(e, ERR_PARAMS, "explain: log-odds output needs a logreg model, found %s",
+    const char *exact = pipe_families[p->cfg.family]->explainer;
+    int xgb = !strcmp(exact, "tree_xgb");
+    if (space == EXPLAIN_LOGODDS && strcmp(exact, "linear") != 0 && !xgb)
+        return err_set(e, ERR_PARAMS, "explain: log-odds output needs a logreg or xgb model, found %s",
                        pipeline_family_names[p->cfg.family]);
-    return pipeline_score_transformed(p, X, n, space == EXPLAIN_LOGODDS, out, e);
+    int rc = pipeline_score_transformed(p, X, n, space == EXPLAIN_LOGODDS, out, e);
+    double a = xgb_slope(p), b = xgb_offset(p);
+    for (size_t i = 0; !rc && xgb && space == EXPLAIN_LOGODDS && i < n; i++)
+        out[i] = a * out[i] + b;
+    return rc;
 }
 
 int explain_model_score(const struct pipeline *p, const double *X, size_t n, double *out, struct err *e)
@@ -233,12 +252,36 @@ static int kernel_rows(const struct pipeline *p, const double *X, size_t n, cons
 
 /* ---- the exact explainers --------------------------------------------- */
 
+/* XGBoost's TreeSHAP on the margin, scaled into the calibrated log-odds. */
+static int xgb_rows(const struct pipeline *p, const double *X, size_t n, struct explain_result *r, struct err *e)
+{
+    size_t q = r->nout;
+    if (p->xgb->n_features != q)
+        return err_set(e, ERR_DATA, "explain: the xgb model was fitted on %zu columns, the rows have %zu",
+                       p->xgb->n_features, q);
+    double *c = malloc(n * (q + 1) * sizeof *c), a = xgb_slope(p);
+    if (!c)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    int rc = xgb_contribs(p->xgb, X, n, c, e);
+    for (size_t i = 0; !rc && i < n; i++)
+        for (size_t j = 0; j < q; j++)
+            r->phi_cols[i * q + j] = a * c[i * (q + 1) + j];
+    /* The bias column is the same for every row: the expected margin. */
+    if (!rc)
+        r->base = a * c[q] + xgb_offset(p);
+    r->nbackground = 0;
+    free(c);
+    return rc;
+}
+
 static int exact_rows(const struct pipeline *p, const double *X, size_t n, const double *Xtrain, size_t ntrain,
                       struct explain_result *r, struct err *e)
 {
     size_t q = r->nout;
     if (!(r->phi_cols = malloc((n && q ? n * q : 1) * sizeof *r->phi_cols)))
         return err_set(e, ERR_NOMEM, "out of memory");
+    if (r->kind == EXPLAIN_TREE_XGB)
+        return xgb_rows(p, X, n, r, e);
     if (r->kind == EXPLAIN_LINEAR) {
         const struct logreg *lr = p->logreg;
         if (lr->p != q)
@@ -282,8 +325,11 @@ int explain_rows(const struct pipeline *p, const double *X, size_t n, const doub
     r->nout = p->prep->nout;
     /* A calibrated pipeline's probability is the calibration of its score:
      * the exact explainers see the model without it, so auto takes
-     * KernelSHAP, which explains the probability handed over. */
-    int rc = explain_resolve(p->cfg.family, p->calib && o->kind == EXPLAIN_AUTO ? EXPLAIN_KERNEL : o->kind, &r->kind, e);
+     * KernelSHAP, which explains the probability handed over; but xgb's
+     * TreeSHAP explains the sigmoid-calibrated log-odds exactly. */
+    int stays_exact = p->cfg.family == PIPE_XGB && (!p->calib || p->calib->method == CALIB_SIGMOID);
+    int rc = explain_resolve(p->cfg.family, p->calib && o->kind == EXPLAIN_AUTO && !stays_exact ? EXPLAIN_KERNEL : o->kind,
+                             &r->kind, e);
     size_t nn = n ? n : 1;
     if (!rc) {
         r->space = explain_space_of(r->kind);

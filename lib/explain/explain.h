@@ -8,13 +8,17 @@
  *   tree_path            tree: exact path-dependent TreeSHAP on P(y = 1);
  *   tree_interventional  tree: exact interventional TreeSHAP on P(y = 1),
  *                        background = the training rows;
+ *   tree_xgb             xgb: XGBoost's own exact TreeSHAP (pred_contribs) in
+ *                        log-odds; under a sigmoid calibration, of the
+ *                        calibrated log-odds (linear in the margin: each
+ *                        value times -a, the base -(a base + b));
  *   kernel               any family: KernelSHAP on P(y = 1) over one player
  *                        per original feature (a one-hot block is one
  *                        player), background = the training rows summarised
  *                        by k-means to background_k weighted points (rounded
  *                        to values the columns take).
  * "auto" picks the exact explainer where the family allows (linear for
- * logreg, tree_path for tree) and kernel otherwise.
+ * logreg, tree_path for tree, tree_xgb for xgb) and kernel otherwise.
  *
  * Values on transformed columns are summed back to their original feature
  * (prep's out_feat), so every explanation is one value per original feature,
@@ -33,9 +37,11 @@ enum explain_kind {
     EXPLAIN_TREE_PATH,
     EXPLAIN_TREE_INTERVENTIONAL,
     EXPLAIN_KERNEL,
+    EXPLAIN_TREE_XGB,
     EXPLAIN_NKIND
 };
-/* "auto", "linear", "tree_path", "tree_interventional", "kernel" (NULL-terminated). */
+/* "auto", "linear", "tree_path", "tree_interventional", "kernel", "tree_xgb"
+ * (NULL-terminated). */
 extern const char *const explain_kind_names[EXPLAIN_NKIND + 1];
 
 enum explain_space { EXPLAIN_LOGODDS, EXPLAIN_PROBABILITY };
@@ -49,7 +55,8 @@ int explain_resolve(enum pipe_family f, enum explain_kind want, enum explain_kin
 enum explain_space explain_space_of(enum explain_kind k);
 
 /* The fitted model of p on already transformed rows X (n x pipeline_nout):
- * out[i] = the log-odds (EXPLAIN_LOGODDS, logreg only) or P(y = 1). */
+ * out[i] = the log-odds (EXPLAIN_LOGODDS: logreg's, or xgb's, calibrated by
+ * a sigmoid calibration) or P(y = 1). */
 int explain_model_output(const struct pipeline *p, enum explain_space space, const double *X, size_t n,
                          double *out, struct err *e);
 /* The ranking score scikit-learn's roc_auc scorer uses: the decision

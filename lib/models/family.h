@@ -43,7 +43,8 @@ struct pipe_family_ops {
 extern const struct pipe_family_ops *const pipe_families[PIPE_NFAMILY];
 
 /* The families' own operations (family_knn.c, ...). */
-extern const struct pipe_family_ops pipe_family_knn, pipe_family_tree, pipe_family_logreg, pipe_family_svc;
+extern const struct pipe_family_ops pipe_family_knn, pipe_family_tree, pipe_family_logreg, pipe_family_svc,
+    pipe_family_xgb;
 
 /* Helpers for the families' set and format: ERR_PARAMS "FAMILY KEY: expected
  * WANT, found \"V\"", and the values' parsers in its terms. */

@@ -30,6 +30,9 @@ void pipeline_config_default(struct pipe_config *c, enum pipe_family f)
     c->svc.gamma = 0.0;
     c->svc.degree = 3;
     c->svc.coef0 = 0.0;
+    xgb_params_default(&c->xgb);
+    if (f == PIPE_XGB)
+        c->scaler = PREP_PASSTHROUGH; /* trees need no scaling */
 }
 
 int pipeline_config_set(struct pipe_config *c, const char *key, const char *v, struct err *e)

@@ -2,7 +2,7 @@
  * on training rows only and applied to any rows, as scikit-learn's
  * Pipeline([("prep", ColumnTransformer(...)), ("model", ...)]).
  *
- * Four families behind one table of operations (models/family.h; each in
+ * Five families behind one table of operations (models/family.h; each in
  * models/family_NAME.c), with scikit-learn's hyperparameter names and meanings:
  *   knn     n_neighbors, weights (uniform|distance), p (1|2)
  *   tree    criterion (gini|entropy), max_depth (int|none), min_samples_split,
@@ -11,6 +11,9 @@
  *   logreg  penalty (l1|l2), C, class_weight
  *   svc     kernel (linear|poly|rbf|sigmoid), C, gamma (scale|auto|value),
  *           degree, coef0, class_weight
+ *   xgb     n_estimators, max_depth, learning_rate, subsample,
+ *           colsample_bytree, min_child_weight, reg_lambda, reg_alpha (XGBoost's
+ *           names), early_stopping_rounds, validation_fraction; tree_method hist
  * and two keys every family takes: `scaler` (passthrough|standard|minmax|
  * robust: applied to the numeric features; ordinal codes and one-hot columns
  * are left as they are, as the study's notebooks do) and `drop_first`
@@ -22,7 +25,7 @@
  *
  * Scores: pipeline_predict_proba gives P(y = 1). pipeline_decision gives the
  * score scikit-learn's ranking scorers (roc_auc, average_precision) use:
- * decision_function where the model has one (logreg, svc), else
+ * decision_function where the model has one (logreg, svc; xgb's margin), else
  * predict_proba[:, 1]; pipeline_threshold is where predict() switches to the
  * positive class on that score (score > threshold).
  *
@@ -44,11 +47,12 @@
 #include "models/knn.h"
 #include "models/calib.h"
 #include "models/prep.h"
+#include "models/xgb.h"
 #include "io/schema.h"
 #include "io/table.h"
 
-enum pipe_family { PIPE_KNN, PIPE_TREE, PIPE_LOGREG, PIPE_SVC, PIPE_NFAMILY };
-/* "knn", "tree", "logreg", "svc" (NULL-terminated, pnode_enum-ready). */
+enum pipe_family { PIPE_KNN, PIPE_TREE, PIPE_LOGREG, PIPE_SVC, PIPE_XGB, PIPE_NFAMILY };
+/* "knn", "tree", "logreg", "svc", "xgb" (NULL-terminated, pnode_enum-ready). */
 extern const char *const pipeline_family_names[PIPE_NFAMILY + 1];
 /* "passthrough", "standard", "minmax", "robust" (enum prep_scaler order). */
 extern const char *const pipeline_scaler_names[5];
@@ -82,6 +86,7 @@ struct pipe_config {
         double coef0;
         int balanced;
     } svc;
+    struct xgb_params xgb;
 };
 
 /* scikit-learn's defaults for the family, scaler standard, drop_first true. */
@@ -131,6 +136,7 @@ struct pipeline {
     struct tree *tree;
     void *logreg; /* struct logreg * */
     void *svc;    /* struct svc * */
+    struct xgb *xgb;
     int probability; /* the svc was fitted with Platt scaling */
     /* The probabilities' calibration (lib/models/calib.h), or NULL: applied
      * by every probability this pipeline gives, to the ranking score. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "models/pipeline.h"
 
 #include "core/cli.h"
 #include "core/outfile.h"
@@ -303,9 +304,24 @@ static int kv_comparison(struct kv *kv, const struct evaluate_model *ms, size_t 
         rc = set_d(kv, ms[k].name, "delong_diff", d->diff, e);
         if (!rc)
             rc = set_d(kv, ms[k].name, "delong_p", d->p, e);
+        /* How the family compares, for a sentence each: worse, tied or better. */
+        int sig = d->p < 0.05, pos = d->diff > 0;
+        if (!rc)
+            rc = set_d(kv, ms[k].name, "worse", sig && pos, e);
+        if (!rc)
+            rc = set_d(kv, ms[k].name, "tied", !sig, e);
+        if (!rc)
+            rc = set_d(kv, ms[k].name, "better", sig && !pos, e);
         if (!rc && d->p >= 0.05 && !(rc = textref_key(ref, sizeof ref, "report.families", ms[k].name, e)))
             len += (size_t)snprintf(tied + len, len < sizeof tied ? sizeof tied - len : 0, "%s«%s»",
                                     !ntied++ ? "" : ", ", ref);
+    }
+    /* A family not compared (the chosen one, or one not searched) is none of the three. */
+    for (int f = 0; !rc && pipeline_family_names[f]; f++) {
+        char k[64];
+        snprintf(k, sizeof k, "%s_tied", pipeline_family_names[f]);
+        for (int w = 0; !rc && !kv_get(kv, k) && w < 3; w++)
+            rc = set_d(kv, pipeline_family_names[f], w == 0 ? "worse" : w == 1 ? "better" : "tied", 0, e);
     }
     /* "«a», «b» и «c»": the last comma becomes "и". */
     char *last = ntied > 1 ? strstr(tied, "», «") : NULL;

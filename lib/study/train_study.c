@@ -122,7 +122,7 @@ static size_t binding_cap(const struct train_study *ts, int f)
  * simplest family within one standard error of it. */
 static void choose_family(struct train_study *ts)
 {
-    static const enum pipe_family simplest_first[] = {PIPE_LOGREG, PIPE_TREE, PIPE_KNN, PIPE_SVC};
+    static const enum pipe_family simplest_first[] = {PIPE_LOGREG, PIPE_TREE, PIPE_KNN, PIPE_SVC, PIPE_XGB};
     long b = ts->res->best;
     enum search_metric m = ts->so.scoring;
     ts->top_family = ts->best_family = (int)ts->cand[b].cfg.family;

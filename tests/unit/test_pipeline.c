@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -221,6 +222,162 @@ TEST(test_sklearn_proba)
     world_free(w);
 }
 
+/* One xgb fit of the fixture's rows 0..299 by its params text. */
+static struct pipeline *xgb_fit_text(struct world *w, const char *text, const size_t *rows)
+{
+    struct pipe_config c;
+    struct err e = {0};
+    struct pipeline *p = NULL;
+    pipeline_config_default(&c, PIPE_XGB);
+    assert_int_equal(pipeline_config_parse(&c, text, &e), 0);
+    if (pipeline_fit(w->d, rows, 300, &c, 0, &p, &e))
+        fail_msg("%s", e.msg);
+    return p;
+}
+
+/* python3-xgboost 1.7 (tests/oracle/xgb.py): the same rounds kept after early
+ * stopping, probabilities and TreeSHAP contributions to 1e-6. */
+TEST(test_xgb_oracle)
+{
+    struct world *w = world_load();
+    struct err e = {0};
+    struct table *cases = NULL, *pr = NULL, *ph = NULL;
+    assert_int_equal(table_read_tsv(FIX "xgb_cases.tsv", NULL, &cases, &e), 0);
+    assert_int_equal(table_read_tsv(FIX "xgb_proba.tsv", NULL, &pr, &e), 0);
+    assert_int_equal(table_read_tsv(FIX "xgb_contribs.tsv", NULL, &ph, &e), 0);
+    size_t rows[300], test[100], checked = 0;
+    for (size_t i = 0; i < 300; i++)
+        rows[i] = i;
+    for (size_t i = 0; i < 100; i++)
+        test[i] = 300 + i;
+    for (size_t k = 0; k < cases->nrows; k++) {
+        struct pipeline *p = xgb_fit_text(w, cases->cols[1].str[k], rows);
+        assert_int_equal(p->xgb->rounds, (long)cases->cols[2].num[k]);
+        size_t q = pipeline_nout(p);
+        assert_int_equal(ph->ncols, q + 3);
+        double out[100], *X = malloc(100 * q * sizeof *X), *phi = malloc(100 * (q + 1) * sizeof *phi);
+        assert_int_equal(pipeline_predict_proba(p, w->d, test, 100, out, &e), 0);
+        assert_int_equal(pipeline_transform(p, w->d, test, 100, X, &e), 0);
+        assert_int_equal(xgb_contribs(p->xgb, X, 100, phi, &e), 0);
+        for (size_t i = 0; i < pr->nrows; i++) {
+            if ((size_t)pr->cols[0].num[i] != k + 1)
+                continue;
+            size_t r = (size_t)pr->cols[1].num[i] - 300;
+            if (fabs(out[r] - pr->cols[2].num[i]) > 1e-6)
+                fail_msg("case %zu row %zu: %.17g, xgboost %.17g", k + 1, r + 300, out[r], pr->cols[2].num[i]);
+            for (size_t j = 0; j <= q; j++)
+                if (fabs(phi[r * (q + 1) + j] - ph->cols[2 + j].num[i]) > 1e-6)
+                    fail_msg("case %zu row %zu column %zu: %.17g, xgboost %.17g", k + 1, r + 300, j,
+                             phi[r * (q + 1) + j], ph->cols[2 + j].num[i]);
+            checked++;
+        }
+        free(X);
+        free(phi);
+        pipeline_free(p);
+    }
+    assert_int_equal(checked, 300);
+    table_free(cases);
+    table_free(pr);
+    table_free(ph);
+    world_free(w);
+}
+
+struct xgb_job {
+    struct world *w;
+    const size_t *rows;
+    double out[100];
+};
+
+static void *xgb_job_run(void *arg)
+{
+    struct xgb_job *j = arg;
+    struct err e = {0};
+    size_t test[100];
+    for (size_t i = 0; i < 100; i++)
+        test[i] = 300 + i;
+    struct pipeline *p = xgb_fit_text(j->w, "n_estimators=80 subsample=0.7 colsample_bytree=0.6 random_state=9",
+                                      j->rows);
+    assert_int_equal(pipeline_decision(p, j->w->d, test, 100, j->out, &e), 0);
+    pipeline_free(p);
+    return NULL;
+}
+
+/* A fit depends on its data, params and seed only: the same bits alone, again,
+ * and in two threads at once; another seed gives another model. */
+TEST(test_xgb_deterministic)
+{
+    struct world *w = world_load();
+    size_t rows[300];
+    for (size_t i = 0; i < 300; i++)
+        rows[i] = i;
+    struct xgb_job a = {w, rows, {0}}, b = a, c = a;
+    xgb_job_run(&a);
+    pthread_t t1, t2;
+    assert_int_equal(pthread_create(&t1, NULL, xgb_job_run, &b), 0);
+    assert_int_equal(pthread_create(&t2, NULL, xgb_job_run, &c), 0);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    assert_memory_equal(a.out, b.out, sizeof a.out);
+    assert_memory_equal(a.out, c.out, sizeof a.out);
+    struct pipeline *p = xgb_fit_text(w, "n_estimators=80 subsample=0.7 colsample_bytree=0.6 random_state=10", rows);
+    double other[100];
+    struct err e = {0};
+    size_t test[100];
+    for (size_t i = 0; i < 100; i++)
+        test[i] = 300 + i;
+    assert_int_equal(pipeline_decision(p, w->d, test, 100, other, &e), 0);
+    assert_true(memcmp(a.out, other, sizeof other) != 0);
+    pipeline_free(p);
+    world_free(w);
+}
+
+/* Bad xgb params name the key and the range; a damaged model block names the file. */
+TEST(test_xgb_refusals)
+{
+    struct err e = {0};
+    struct pipe_config c;
+    pipeline_config_default(&c, PIPE_XGB);
+    assert_int_equal(c.scaler, PREP_PASSTHROUGH);
+    assert_int_equal(pipeline_config_set(&c, "subsample", "1.5", &e), ERR_PARAMS);
+    assert_string_equal(e.msg, "xgb subsample: expected a number in (0, 1], found \"1.5\"");
+    assert_int_equal(pipeline_config_set(&c, "learning_rate", "0", &e), ERR_PARAMS);
+    assert_string_equal(e.msg, "xgb learning_rate: expected a number > 0, found \"0\"");
+    assert_int_equal(pipeline_config_set(&c, "max_depth", "deep", &e), ERR_PARAMS);
+    assert_string_equal(e.msg, "xgb max_depth: expected an integer in [1, 30], found \"deep\"");
+    assert_int_equal(pipeline_config_set(&c, "validation_fraction", "0.95", &e), ERR_PARAMS);
+    assert_string_equal(e.msg, "xgb validation_fraction: expected a number in [0, 0.9], found \"0.95\"");
+    assert_int_equal(pipeline_config_set(&c, "n_neighbors", "5", &e), ERR_PARAMS);
+
+    struct world *w = world_load();
+    size_t rows[300];
+    for (size_t i = 0; i < 300; i++)
+        rows[i] = i;
+    struct pipeline *p = xgb_fit_text(w, "n_estimators=5", rows), *q = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_int_equal(pipeline_write(p, fp, &e), 0);
+    fclose(fp);
+    /* Cut inside the JSON; then a JSON that says other rounds than the block. */
+    char *json = strstr(buf, "\njson\t");
+    assert_non_null(json);
+    fp = fmemopen(buf, (size_t)(json - buf) + 40, "r");
+    assert_int_equal(pipeline_read(fp, "m.pipeline", &q, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "m.pipeline: xgb model: expected "));
+    fclose(fp);
+    char *rounds = strstr(buf, "\nrounds\t5\n");
+    assert_non_null(rounds);
+    rounds[8] = '4';
+    fp = fmemopen(buf, len, "r");
+    assert_int_equal(pipeline_read(fp, "m.pipeline", &q, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "the JSON has"));
+    assert_null(q);
+    fclose(fp);
+    free(buf);
+    pipeline_free(p);
+    world_free(w);
+}
+
 /* Save, load, predict: the same bits; the file written again is the same. */
 /* One config fitted, saved, reloaded: the same scores and the same file. */
 static void round_trip(struct world *w, const char *family, const char *config, const char *path, const size_t *rows,
@@ -287,7 +444,7 @@ static void check_refusals(struct world *w, const char *path, const size_t *rows
     fputs("oneclick-pipeline\t1\nfamily\tforest\n", fp);
     fclose(fp);
     assert_int_equal(pipeline_load(path, &p, &e), ERR_DATA);
-    assert_non_null(strstr(e.msg, ":2:8: expected knn, tree, logreg or svc, found \"forest\""));
+    assert_non_null(strstr(e.msg, ":2:8: expected knn, tree, logreg, svc or xgb, found \"forest\""));
     fp = fopen(path, "w");
     fputs("oneclick-pipeline\t1\nfamily\tknn\nparams\tn_neighbors=zero\n", fp);
     fclose(fp);
@@ -306,6 +463,8 @@ TEST(test_save_load)
         {"logreg", "scaler=standard penalty=l1 C=0.7"},
         {"svc", "scaler=standard kernel=rbf C=3 gamma=0.05 random_state=5"},
         {"svc", "scaler=minmax kernel=poly C=1 degree=2 gamma=auto"},
+        {"xgb", "n_estimators=60 max_depth=3 subsample=0.8 colsample_bytree=0.7 random_state=4"},
+        {"xgb", "scaler=standard n_estimators=30 early_stopping_rounds=0 reg_alpha=0.5"},
     };
     char path[] = "/tmp/test_pipeline.XXXXXX";
     int fd = mkstemp(path);
@@ -324,4 +483,6 @@ TEST(test_save_load)
 }
 
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_config_text), cmocka_unit_test(test_data_roles),
-          cmocka_unit_test(test_hand), cmocka_unit_test(test_sklearn_proba), cmocka_unit_test(test_save_load))
+          cmocka_unit_test(test_hand), cmocka_unit_test(test_sklearn_proba), cmocka_unit_test(test_save_load),
+          cmocka_unit_test(test_xgb_oracle), cmocka_unit_test(test_xgb_deterministic),
+          cmocka_unit_test(test_xgb_refusals))
