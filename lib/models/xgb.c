@@ -314,9 +314,7 @@ int xgb_write(struct xgb *x, FILE *fp, struct err *e)
         fputc('\n', fp);
     }
     pthread_mutex_unlock(&x->lock);
-    if (!rc && ferror(fp))
-        rc = err_set(e, ERR_IO, "write error");
-    return rc;
+    return rc; /* a write error is the caller's to report, with errno (fileio) */
 }
 
 /* "KEY<TAB>N" with lo <= N <= hi. */

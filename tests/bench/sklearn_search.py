@@ -6,8 +6,10 @@
 INTERIM is the interim directory of a `make report` on the real data: its
 customers.tsv (the merged table), train/split.tsv (the held-out test rows)
 and train/folds.tsv (the CV fold of every training row, twins kept in one).
-The search is scikit-learn's RandomizedSearchCV over the four families of
-params.yaml's train.spaces (the same hyperparameters and ranges; a nested
+The search is scikit-learn's RandomizedSearchCV over the five families of
+params.yaml's train.spaces (xgb: xgboost's XGBClassifier, one thread per fit,
+early stopping on validation_fraction of the fit's rows as the xgb family
+does it) (the same hyperparameters and ranges; a nested
 choice such as gamma's "scale, auto or a log-uniform number" is a small
 distribution object), one-hot encoding of the nominal column (first level
 dropped), ordinal codes for the two-level ones, the family's scaler on the
@@ -26,16 +28,18 @@ import sys
 import time
 
 import numpy as np
-from scipy.stats import loguniform, randint
+from scipy.stats import loguniform, randint, uniform
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import PredefinedSplit, RandomizedSearchCV
+from sklearn.model_selection import PredefinedSplit, RandomizedSearchCV, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import (MinMaxScaler, OneHotEncoder, OrdinalEncoder, RobustScaler,
                                    StandardScaler)
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
+from xgboost import XGBClassifier
 
 TARGET, POSITIVE = "Покупательская активность", "Снизилась"
 ORDINAL = {"Тип сервиса": ["стандарт", "премиум"], "Разрешить сообщать": ["нет", "да"]}
@@ -52,6 +56,38 @@ class OneOf:
         rng = np.random.RandomState(random_state) if not hasattr(random_state, "randint") else random_state
         o = self.options[rng.randint(len(self.options))]
         return o.rvs(random_state=rng) if hasattr(o, "rvs") else o
+
+
+class EarlyStoppedXGB(ClassifierMixin, BaseEstimator):
+    """XGBClassifier stopped early on a stratified share of the rows it fits."""
+
+    def __init__(self, n_estimators=400, max_depth=6, learning_rate=0.3, subsample=1.0, colsample_bytree=1.0,
+                 min_child_weight=1.0, reg_lambda=1.0, reg_alpha=0.0, early_stopping_rounds=20,
+                 validation_fraction=0.1, random_state=0):
+        self.n_estimators, self.max_depth, self.learning_rate = n_estimators, max_depth, learning_rate
+        self.subsample, self.colsample_bytree, self.min_child_weight = subsample, colsample_bytree, min_child_weight
+        self.reg_lambda, self.reg_alpha = reg_lambda, reg_alpha
+        self.early_stopping_rounds, self.validation_fraction = early_stopping_rounds, validation_fraction
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        tr, va = train_test_split(np.arange(len(y)), test_size=self.validation_fraction, stratify=y,
+                                  random_state=self.random_state)
+        self.model_ = XGBClassifier(
+            n_estimators=self.n_estimators, max_depth=self.max_depth, learning_rate=self.learning_rate,
+            subsample=self.subsample, colsample_bytree=self.colsample_bytree,
+            min_child_weight=self.min_child_weight, reg_lambda=self.reg_lambda, reg_alpha=self.reg_alpha,
+            early_stopping_rounds=self.early_stopping_rounds, tree_method="hist", n_jobs=1,
+            random_state=self.random_state, eval_metric="logloss")
+        self.model_.fit(X[tr], y[tr], eval_set=[(X[va], y[va])], verbose=False)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    def predict(self, X):
+        return self.model_.predict(X)
 
 
 def read(interim):
@@ -102,6 +138,10 @@ def search(X, y, folds, cols, numeric, n_iter, jobs):
          "model__kernel": ["rbf", "linear", "poly", "sigmoid"], "model__C": loguniform(0.01, 100),
          "model__gamma": OneOf("scale", "auto", loguniform(0.0001, 1)), "model__degree": randint(2, 5),
          "model__class_weight": [None, "balanced"]},
+        {"model": [EarlyStoppedXGB()], "prep__num": sc("passthrough"), "model__max_depth": randint(2, 7),
+         "model__learning_rate": loguniform(0.02, 0.3), "model__subsample": uniform(0.6, 0.4),
+         "model__colsample_bytree": uniform(0.5, 0.5), "model__min_child_weight": loguniform(0.5, 10),
+         "model__reg_lambda": loguniform(0.1, 10), "model__reg_alpha": OneOf(0.0, loguniform(0.001, 1))},
     ]
     rs = RandomizedSearchCV(pipe, spaces, n_iter=n_iter, scoring="roc_auc", cv=PredefinedSplit(folds),
                             n_jobs=jobs, random_state=42, refit=True, error_score=np.nan)

@@ -130,7 +130,7 @@ fi
 # A family train did not search has an empty column: left out, not an error.
 awk -F'\t' -v OFS='\t' '{print $0, (NR == 1 ? "svc" : "")}' "$H/scores.tsv" >"$H/nosvc.tsv"
 if run "$H/n" "$H/youden.yaml" "$H/nosvc.tsv" && ! grep -q '^svc' "$H/n/metrics.tsv" &&
-   ! grep -q '^svc_' "$H/n/metrics.kv" && grep -qx 'families = "knn"' "$H/n/fig/pr_test.gpv"; then
+   ! grep -q '^svc_roc_auc' "$H/n/metrics.kv" && grep -qx 'families = "knn"' "$H/n/fig/pr_test.gpv"; then
   ok "an empty family column is left out"
 else
   bad "empty family column"

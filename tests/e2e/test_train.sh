@@ -19,7 +19,7 @@ done
 kv() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$A/train.kv"; }
 
 check "scores_test.tsv: the contract's columns" \
-  test "$(head -1 "$A/train/scores_test.tsv")" = "$(printf 'id\ty\tbest\tknn\ttree\tlogreg\tsvc')"
+  test "$(head -1 "$A/train/scores_test.tsv")" = "$(printf 'id\ty\tbest\tknn\ttree\tlogreg\tsvc\txgb')"
 # 11 twin groups (22 customers identical in every feature) are units of the
 # split: 1285 units, ceil(0.25 * 1285) = 322 of them in test, 323 rows.
 [ "$(kv twin_groups)" = 11 ] && [ "$(kv twin_rows)" = 22 ] && [ "$(kv twins)" = groups ] \
@@ -57,7 +57,7 @@ auc=$(kv best_test_roc_auc)
 awk -v a="$auc" 'BEGIN {exit !(a >= 0.90)}' && ok "test ROC-AUC of the chosen model >= 0.90 ($auc)" \
   || bad "test ROC-AUC of the chosen model $auc < 0.90"
 fams=$(awk -F'\t' 'NR > 1 {print $2}' "$A/train/leaderboard.tsv" | sort | tr '\n' ' ')
-[ "$fams" = "knn logreg svc tree " ] && ok "the leaderboard shows the four families" \
+[ "$fams" = "knn logreg svc tree xgb " ] && ok "the leaderboard shows the five families" \
   || bad "the leaderboard shows: $fams"
 check "candidates.tsv: one row per candidate" \
   test "$(($(wc -l <"$A/train/candidates.tsv") - 1))" = "$(kv n_candidates)"
@@ -148,7 +148,7 @@ H=$TMP/h
 mkdir -p "$H/train" "$H/models"
 cp "$TMP/params.yaml" "$TMP/params_h.yaml"
 param set "$TMP/params_h.yaml" train.halving "{above: 100, first_rows: 60, factor: 3}" &&
-  param set "$TMP/params_h.yaml" train.caps "{knn: 400, tree: 0, logreg: 0, svc: 300}"
+  param set "$TMP/params_h.yaml" train.caps "{knn: 400, tree: 0, logreg: 0, svc: 300, xgb: 0}"
 if $BIN/train --params "$TMP/params_h.yaml" --in "$A/customers.tsv" --out "$H/train" --kv "$H/train.kv" \
   --models "$H/models" 2>"$TMP/err_h"; then ok "train with halving and caps"; else cat "$TMP/err_h"; bad "halving"; fi
 hk() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$H/train.kv"; }
@@ -175,8 +175,8 @@ for f in knn svc; do reproduces "$TMP/params_h.yaml" "$H" $f "capped $f"; done
 cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.halving "{above: 100, first_rows: 60, factor: 1}"
 expect "halving factor 1" 1 'bad_h.yaml:[0-9]+:[0-9]+: .*train.halving.factor' \
   $BIN/train --params "$TMP/bad_h.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models"
-cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.caps "{knn: 400, xgb: 10}"
-expect "a cap for an unknown family" 1 'bad_h.yaml:[0-9]+:[0-9]+: .*xgb' \
+cp "$TMP/params.yaml" "$TMP/bad_h.yaml" && param set "$TMP/bad_h.yaml" train.caps "{knn: 400, forest: 10}"
+expect "a cap for an unknown family" 1 'bad_h.yaml:[0-9]+:[0-9]+: .*forest' \
   $BIN/train --params "$TMP/bad_h.yaml" --in "$A/customers.tsv" --out "$B/train" --kv "$B/x.kv" --models "$B/models"
 
 echo "test_train: predict"

@@ -102,6 +102,10 @@ static struct pipeline *fit(struct fixture *f, enum pipe_family fam, double **X)
         c.knn.n_neighbors = 7;
     if (fam == PIPE_TREE)
         c.cart.max_depth = 4;
+    if (fam == PIPE_XGB) {
+        c.xgb.n_estimators = 30;
+        c.xgb.early_stopping_rounds = 0;
+    }
     assert_int_equal(pipeline_fit(f->d, NULL, 60, &c, 1, &p, &e), 0);
     size_t q = pipeline_nout(p);
     assert_int_equal(q, 6); /* 3 one-hot + a + lvl + b */
@@ -278,6 +282,62 @@ TEST(test_tree_additivity)
     fixture_free(f);
 }
 
+/* xgb: XGBoost's TreeSHAP in log-odds, additive to float precision; under a
+ * sigmoid calibration the same values times -a, adding up to the calibrated
+ * log-odds; under an isotonic one auto falls back to KernelSHAP. */
+TEST(test_xgb_treeshap)
+{
+    struct fixture *f = fixture_make();
+    double *X;
+    struct pipeline *p = fit(f, PIPE_XGB, &X);
+    struct err e = {0};
+    enum explain_kind k;
+    assert_int_equal(explain_resolve(PIPE_XGB, EXPLAIN_AUTO, &k, &e), 0);
+    assert_int_equal(k, EXPLAIN_TREE_XGB);
+    assert_int_equal(explain_resolve(PIPE_XGB, EXPLAIN_TREE_PATH, &k, &e), ERR_PARAMS);
+    assert_string_equal(e.msg, "explainer tree_path cannot explain a xgb model; expected tree_xgb or kernel (or auto)");
+    assert_int_equal(explain_resolve(PIPE_TREE, EXPLAIN_TREE_XGB, &k, &e), ERR_PARAMS);
+    struct explain_opts o = {.kind = EXPLAIN_AUTO, .background_k = 4, .budget = 64, .threads = 1};
+    struct explain_result *r = NULL, *rc = NULL;
+    assert_int_equal(explain_rows(p, X, N, X, 60, &o, &r, &e), 0);
+    assert_int_equal(r->kind, EXPLAIN_TREE_XGB);
+    assert_int_equal(r->space, EXPLAIN_LOGODDS);
+    assert_true(r->max_gap < 1e-5);
+    double proba[N];
+    assert_int_equal(pipeline_predict_proba(p, f->d, NULL, N, proba, &e), 0);
+    for (size_t i = 0; i < N; i++) {
+        assert_true(fabs(r->output[i] - log(proba[i] / (1 - proba[i]))) < 1e-5);
+        double s = r->phi_cols[i * 6] + r->phi_cols[i * 6 + 1] + r->phi_cols[i * 6 + 2];
+        assert_true(fabs(r->phi[i * 4] - s) < 1e-15);
+    }
+    struct calib cal = {.method = CALIB_SIGMOID, .a = -1.5, .b = 0.25};
+    p->calib = &cal;
+    assert_int_equal(explain_rows(p, X, N, X, 60, &o, &rc, &e), 0);
+    assert_int_equal(rc->kind, EXPLAIN_TREE_XGB);
+    assert_true(rc->max_gap < 1e-5);
+    assert_true(fabs(rc->base - (1.5 * r->base - 0.25)) < 1e-12);
+    assert_int_equal(pipeline_predict_proba(p, f->d, NULL, N, proba, &e), 0);
+    for (size_t i = 0; i < N; i++) {
+        assert_true(fabs(rc->output[i] - log(proba[i] / (1 - proba[i]))) < 1e-9);
+        for (size_t j = 0; j < 4; j++)
+            assert_true(rc->phi[i * 4 + j] == 1.5 * r->phi[i * 4 + j]);
+    }
+    explain_result_free(rc);
+    cal.method = CALIB_ISOTONIC;
+    double xs[2] = {-5, 5}, ys[2] = {0.1, 0.9};
+    cal.n = 2;
+    cal.x = xs;
+    cal.y = ys;
+    assert_int_equal(explain_rows(p, X, N, X, 60, &o, &rc, &e), 0);
+    assert_int_equal(rc->kind, EXPLAIN_KERNEL);
+    explain_result_free(rc);
+    p->calib = NULL;
+    explain_result_free(r);
+    pipeline_free(p);
+    free(X);
+    fixture_free(f);
+}
+
 /* Permutation: a depth-1 tree uses one feature; shuffling any other leaves
  * the scores, so their drop is exactly 0; the base AUC is the model's. */
 TEST(test_permutation)
@@ -415,5 +475,6 @@ TEST(test_fig_beeswarm)
 
 TEST_MAIN_NAMED("explain", NULL, NULL, cmocka_unit_test(test_linear_by_hand),
           cmocka_unit_test(test_kernel_exact_vs_brute), cmocka_unit_test(test_kernel_threads),
-          cmocka_unit_test(test_tree_additivity), cmocka_unit_test(test_permutation), cmocka_unit_test(test_summaries),
+          cmocka_unit_test(test_tree_additivity), cmocka_unit_test(test_xgb_treeshap),
+          cmocka_unit_test(test_permutation), cmocka_unit_test(test_summaries),
           cmocka_unit_test(test_fig_waterfall_bar), cmocka_unit_test(test_fig_beeswarm))
