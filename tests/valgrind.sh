@@ -61,14 +61,15 @@ else
   echo "  FAIL load on a missing file:"; head -40 "$W/load-fail.vg"
 fi
 # The later stages read what a plain (unchecked) run of the DAG wrote, with a
-# small search and a cheap explanation; each then runs under valgrind into a
+# small search (8 candidates; predict reads the xgb one, boosted 15 rounds at
+# most) and a cheap explanation; each then runs under valgrind into a
 # directory of its own. explain and segment run on the tree pipeline, whose
 # explainer is exact: KernelSHAP on KNN or SVC takes minutes under valgrind
 # (its code runs under ASan in `make test SAN=1`).
 D=$W/dag
 cp "$P" "$W/fast.yaml"
-sed -i -e 's/^  n_iter: [0-9]*$/  n_iter: 8/' -e 's/^  folds: [0-9]*$/  folds: 3/' -e 's/^  n_repeats: [0-9]*$/  n_repeats: 2/' \
-  -e 's/^  background_k: [0-9]*$/  background_k: 4/' -e 's/^  kernel_budget: [0-9]*$/  kernel_budget: 64/' "$W/fast.yaml"
+sed -i -e 's/^  n_iter: [0-9]*.*$/  n_iter: 8/' -e 's/^  folds: [0-9]*$/  folds: 3/' -e 's/^  n_repeats: [0-9]*$/  n_repeats: 2/' \
+  -e 's/^  background_k: [0-9]*$/  background_k: 4/' -e 's/^  kernel_budget: [0-9]*$/  kernel_budget: 64/' -e 's/n_estimators: [0-9]*,/n_estimators: 15,/' "$W/fast.yaml"
 if make -s --no-print-directory report BUILD="$BUILD" DATA="$REAL" INTERIM="$D/i" OUT="$D/out" SYNTH_DIR="$D/s" \
   PARAMS="$W/fast.yaml" >"$W/dag.log" 2>&1; then
   I=$D/i V=$W/v
@@ -85,7 +86,7 @@ if make -s --no-print-directory report BUILD="$BUILD" DATA="$REAL" INTERIM="$D/i
   vg segment --params "$F" --in "$I/customers.tsv" --split "$I/train/split.tsv" --model "$I/models/tree.pipeline" \
     --profit "$I/clean/profit.tsv" --shap "$V/explain/shap.tsv" --drivers "$V/explain/drivers.tsv" \
     --out "$V/segment" --figures "$V/fig" --kv "$V/segment.kv"
-  vg predict --params "$F" --model "$I/models/knn.pipeline" --table "$I/customers.tsv" --out "$V/predict.tsv"
+  vg predict --params "$F" --model "$I/models/xgb.pipeline" --table "$I/customers.tsv" --out "$V/predict.tsv"
   vg report --params "$F" --interim "$I" --out "$V/out" --template report/report.md \
     --parts 'data eda corr train evaluate explain segment' --data-dir "$REAL" --synthetic 0 --version test --commit test
 else

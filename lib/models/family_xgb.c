@@ -15,7 +15,7 @@ static int set(struct pipe_config *c, const char *key, const char *v, struct err
     struct xgb_params *x = &c->xgb;
     long l = 0;
     if (!strcmp(key, "random_state")) {
-        int rc = pipe_param_long(c, key, v, 0, INT_MAX, &l, e);
+        int rc = pipe_param_long(c, key, v, 0, 4294967295L, &l, e);
         c->seed = (unsigned long)l;
         return rc;
     }

@@ -98,7 +98,7 @@ static int set_params(BoosterHandle h, const struct xgb_params *p, unsigned long
     snprintf(v[4], sizeof v[4], "%.17g", p->min_child_weight);
     snprintf(v[5], sizeof v[5], "%.17g", p->reg_lambda);
     snprintf(v[6], sizeof v[6], "%.17g", p->reg_alpha);
-    snprintf(v[7], sizeof v[7], "%lu", seed % 2147483648UL);
+    snprintf(v[7], sizeof v[7], "%lu", seed);
     const char *kv[][2] = {{"objective", "binary:logistic"},
                            {"tree_method", "hist"},
                            {"nthread", "1"},

@@ -464,6 +464,7 @@ TEST(test_save_load)
         {"svc", "scaler=standard kernel=rbf C=3 gamma=0.05 random_state=5"},
         {"svc", "scaler=minmax kernel=poly C=1 degree=2 gamma=auto"},
         {"xgb", "n_estimators=60 max_depth=3 subsample=0.8 colsample_bytree=0.7 random_state=4"},
+        {"xgb", "n_estimators=20 subsample=0.5 random_state=4294967295"},
         {"xgb", "scaler=standard n_estimators=30 early_stopping_rounds=0 reg_alpha=0.5"},
     };
     char path[] = "/tmp/test_pipeline.XXXXXX";
