@@ -63,8 +63,8 @@ fi
 # The later stages read what a plain (unchecked) run of the DAG wrote, with a
 # small search (8 candidates; predict reads the xgb one, boosted 15 rounds at
 # most) and a cheap explanation; each then runs under valgrind into a
-# directory of its own. explain and segment run on the tree pipeline, whose
-# explainer is exact: KernelSHAP on KNN or SVC takes minutes under valgrind
+# directory of its own. explain and segment run on the tree pipeline (explain
+# also on the xgb one), whose explainers are exact: KernelSHAP on KNN or SVC takes minutes under valgrind
 # (its code runs under ASan in `make test SAN=1`).
 D=$W/dag
 cp "$P" "$W/fast.yaml"
@@ -83,6 +83,9 @@ if make -s --no-print-directory report BUILD="$BUILD" DATA="$REAL" INTERIM="$D/i
     --figures "$V/fig" --kv "$V/metrics.kv"
   vg explain --params "$F" --in "$I/customers.tsv" --model "$I/models/tree.pipeline" --split "$I/train/split.tsv" \
     --out "$V/explain" --figures "$V/fig" --kv "$V/explain.kv"
+  mkdir -p "$V/explain_xgb"
+  vg explain --params "$F" --in "$I/customers.tsv" --model "$I/models/xgb.pipeline" --split "$I/train/split.tsv" \
+    --out "$V/explain_xgb" --figures "$V/fig" --kv "$V/explain_xgb.kv"
   vg segment --params "$F" --in "$I/customers.tsv" --split "$I/train/split.tsv" --model "$I/models/tree.pipeline" \
     --profit "$I/clean/profit.tsv" --shap "$V/explain/shap.tsv" --drivers "$V/explain/drivers.tsv" \
     --out "$V/segment" --figures "$V/fig" --kv "$V/segment.kv"
