@@ -516,12 +516,15 @@ static void svc_scalers(const struct search_spaces *spaces, char *sc, size_t siz
 }
 
 /* train.kv's keys of each family: its cap where it binds (0: it fits every
- * row), its candidates, its best's CV and test ROC-AUC. */
+ * row), its candidates, its best's CV and test ROC-AUC; and how many were searched. */
 static int family_kv(const struct train_study *ts, struct kv *kv, struct err *e)
 {
     const struct search_result *res = ts->res;
     char key[64];
-    int rc = 0;
+    long nfam = 0;
+    for (int f = 0; f < PIPE_NFAMILY; f++)
+        nfam += n_of_family(ts, f) > 0;
+    int rc = kv_set_long(kv, "n_families", nfam, e);
     for (int f = 0; !rc && f < PIPE_NFAMILY; f++) {
         snprintf(key, sizeof key, "cap_%s", pipeline_family_names[f]);
         rc = kv_set_long(kv, key, (long)binding_cap(ts, f), e);
