@@ -22,7 +22,7 @@
 #include "explain/shap.h"
 #include "models/tree.h"
 
-const char *const explain_kind_names[EXPLAIN_NKIND + 1] = {"auto", "linear", "tree_path", "tree_interventional",
+const char *const explain_kind_names[EXPLAIN_NKIND + 1] = {"auto",   "linear",   "tree_path", "tree_interventional",
                                                            "kernel", "tree_xgb", NULL};
 const char *const explain_space_names[2] = {"log-odds", "probability"};
 
@@ -39,8 +39,8 @@ int explain_resolve(enum pipe_family f, enum explain_kind want, enum explain_kin
             exact = (enum explain_kind)k;
     if (want == EXPLAIN_AUTO)
         want = exact;
-    int ok = want == EXPLAIN_KERNEL || want == exact ||
-             (want == EXPLAIN_TREE_INTERVENTIONAL && exact == EXPLAIN_TREE_PATH);
+    int ok =
+        want == EXPLAIN_KERNEL || want == exact || (want == EXPLAIN_TREE_INTERVENTIONAL && exact == EXPLAIN_TREE_PATH);
     if (!ok)
         return err_set(e, ERR_PARAMS, "explainer %s cannot explain a %s model; expected %s or kernel (or auto)",
                        explain_kind_names[want], ops->name, ops->explainers);
@@ -328,8 +328,8 @@ int explain_rows(const struct pipeline *p, const double *X, size_t n, const doub
      * KernelSHAP, which explains the probability handed over; but xgb's
      * TreeSHAP explains the sigmoid-calibrated log-odds exactly. */
     int stays_exact = p->cfg.family == PIPE_XGB && (!p->calib || p->calib->method == CALIB_SIGMOID);
-    int rc = explain_resolve(p->cfg.family, p->calib && o->kind == EXPLAIN_AUTO && !stays_exact ? EXPLAIN_KERNEL : o->kind,
-                             &r->kind, e);
+    int rc = explain_resolve(
+        p->cfg.family, p->calib && o->kind == EXPLAIN_AUTO && !stays_exact ? EXPLAIN_KERNEL : o->kind, &r->kind, e);
     size_t nn = n ? n : 1;
     if (!rc) {
         r->space = explain_space_of(r->kind);

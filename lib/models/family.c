@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct pipe_family_ops *const pipe_families[PIPE_NFAMILY] = {&pipe_family_knn, &pipe_family_tree,
-                                                                   &pipe_family_logreg, &pipe_family_svc,
-                                                                   &pipe_family_xgb};
+const struct pipe_family_ops *const pipe_families[PIPE_NFAMILY] = {
+    &pipe_family_knn, &pipe_family_tree, &pipe_family_logreg, &pipe_family_svc, &pipe_family_xgb};
 const char *const pipeline_family_names[PIPE_NFAMILY + 1] = {"knn", "tree", "logreg", "svc", "xgb", NULL};
 
 pthread_mutex_t pipe_rand_lock = PTHREAD_MUTEX_INITIALIZER;

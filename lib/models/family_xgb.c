@@ -58,7 +58,7 @@ static int format(const struct pipe_config *c, char *buf, size_t size)
 {
     const struct xgb_params *x = &c->xgb;
     char r[7][40];
-    const double v[7] = {x->learning_rate, x->subsample,  x->colsample_bytree,   x->min_child_weight,
+    const double v[7] = {x->learning_rate, x->subsample, x->colsample_bytree,   x->min_child_weight,
                          x->reg_lambda,    x->reg_alpha, x->validation_fraction};
     for (int k = 0; k < 7; k++)
         pipe_param_real(r[k], sizeof r[k], v[k]);
@@ -66,12 +66,11 @@ static int format(const struct pipe_config *c, char *buf, size_t size)
                     " n_estimators=%ld max_depth=%ld learning_rate=%s subsample=%s colsample_bytree=%s "
                     "min_child_weight=%s reg_lambda=%s reg_alpha=%s early_stopping_rounds=%ld "
                     "validation_fraction=%s random_state=%lu",
-                    x->n_estimators, x->max_depth, r[0], r[1], r[2], r[3], r[4], r[5], x->early_stopping_rounds,
-                    r[6], c->seed);
+                    x->n_estimators, x->max_depth, r[0], r[1], r[2], r[3], r[4], r[5], x->early_stopping_rounds, r[6],
+                    c->seed);
 }
 
-static int fit(struct pipeline *p, const double *X, const int *y, size_t n, size_t m, int probability,
-               struct err *e)
+static int fit(struct pipeline *p, const double *X, const int *y, size_t n, size_t m, int probability, struct err *e)
 {
     (void)probability;
     return xgb_fit(X, y, n, m, &p->cfg.xgb, p->cfg.seed, &p->xgb, e);

@@ -275,8 +275,7 @@ static int predict(struct xgb *x, const double *X, size_t n, int type, size_t wi
         for (bst_ulong k = 0; k < dim; k++)
             total *= (size_t)shape[k];
         if (total != n * width)
-            rc = err_set(e, ERR_DATA, "xgboost: expected %zu values from the prediction, found %zu", n * width,
-                         total);
+            rc = err_set(e, ERR_DATA, "xgboost: expected %zu values from the prediction, found %zu", n * width, total);
         for (size_t i = 0; !rc && i < n * width; i++)
             out[i] = r[i];
     }
@@ -345,8 +344,9 @@ static int check_model(struct xgb *x, const char *name, struct err *e)
     if (XGBoosterGetNumFeature(x->booster, &nf) || XGBoosterBoostedRounds(x->booster, &rounds))
         return xerr(e, "model");
     if ((size_t)nf != x->n_features || (long)rounds != x->rounds)
-        return err_set(e, ERR_DATA, "%s: xgb model: the JSON has %zu features and %d rounds, the block says %zu and %ld",
-                       name, (size_t)nf, rounds, x->n_features, x->rounds);
+        return err_set(e, ERR_DATA,
+                       "%s: xgb model: the JSON has %zu features and %d rounds, the block says %zu and %ld", name,
+                       (size_t)nf, rounds, x->n_features, x->rounds);
     return 0;
 }
 

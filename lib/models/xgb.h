@@ -36,18 +36,18 @@ struct xgb_params {
     long n_estimators; /* boosting rounds at most */
     long max_depth;
     double learning_rate, subsample, colsample_bytree, min_child_weight, reg_lambda, reg_alpha;
-    long early_stopping_rounds;  /* 0: no early stopping */
-    double validation_fraction;  /* of the rows given, held out for early stopping */
+    long early_stopping_rounds; /* 0: no early stopping */
+    double validation_fraction; /* of the rows given, held out for early stopping */
 };
 
 /* XGBoost's defaults, and early stopping after 20 rounds on 10 % of the rows. */
 void xgb_params_default(struct xgb_params *p);
 
 struct xgb {
-    void *booster;      /* BoosterHandle */
+    void *booster; /* BoosterHandle */
     size_t n_features;
-    long rounds;        /* the trees kept (the best round + 1) */
-    long rounds_fitted; /* the rounds boosted before stopping (not saved) */
+    long rounds;          /* the trees kept (the best round + 1) */
+    long rounds_fitted;   /* the rounds boosted before stopping (not saved) */
     pthread_mutex_t lock; /* one prediction at a time on the booster */
 };
 

@@ -164,7 +164,7 @@ if [[ " $PARTS " == *" real "* ]]; then
 
     # Side by side with the notebook: a cold `make report` as a user runs it
     # (every core), scikit-learn's RandomizedSearchCV alone (sklearn_search.py:
-    # the same four spaces, 100 candidates, the same 5 folds, 2 jobs) and our
+    # the same five spaces, 100 candidates, the same 5 folds, 2 jobs) and our
     # search alone on the same candidates count (bench_search, 2 threads).
     V=$OUTDIR/real_vs_sklearn.tsv
     printf 'bench\trun\twall_s\n' >"$V"

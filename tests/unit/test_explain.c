@@ -474,7 +474,7 @@ TEST(test_fig_beeswarm)
 }
 
 TEST_MAIN_NAMED("explain", NULL, NULL, cmocka_unit_test(test_linear_by_hand),
-          cmocka_unit_test(test_kernel_exact_vs_brute), cmocka_unit_test(test_kernel_threads),
-          cmocka_unit_test(test_tree_additivity), cmocka_unit_test(test_xgb_treeshap),
-          cmocka_unit_test(test_permutation), cmocka_unit_test(test_summaries),
-          cmocka_unit_test(test_fig_waterfall_bar), cmocka_unit_test(test_fig_beeswarm))
+                cmocka_unit_test(test_kernel_exact_vs_brute), cmocka_unit_test(test_kernel_threads),
+                cmocka_unit_test(test_tree_additivity), cmocka_unit_test(test_xgb_treeshap),
+                cmocka_unit_test(test_permutation), cmocka_unit_test(test_summaries),
+                cmocka_unit_test(test_fig_waterfall_bar), cmocka_unit_test(test_fig_beeswarm))

@@ -295,8 +295,8 @@ static void *xgb_job_run(void *arg)
     size_t test[100];
     for (size_t i = 0; i < 100; i++)
         test[i] = 300 + i;
-    struct pipeline *p = xgb_fit_text(j->w, "n_estimators=80 subsample=0.7 colsample_bytree=0.6 random_state=9",
-                                      j->rows);
+    struct pipeline *p =
+        xgb_fit_text(j->w, "n_estimators=80 subsample=0.7 colsample_bytree=0.6 random_state=9", j->rows);
     assert_int_equal(pipeline_decision(p, j->w->d, test, 100, j->out, &e), 0);
     pipeline_free(p);
     return NULL;
