@@ -305,7 +305,8 @@ static int kv_comparison(struct kv *kv, const struct evaluate_model *ms, size_t 
         if (!rc)
             rc = set_d(kv, ms[k].name, "delong_p", d->p, e);
         /* How the family compares, for a sentence each: worse, tied or better. */
-        int sig = d->p<0.05, pos = d->diff> 0;
+        int sig = d->p < 0.05;
+        int pos = d->diff > 0;
         if (!rc)
             rc = set_d(kv, ms[k].name, "worse", sig && pos, e);
         if (!rc)
