@@ -299,6 +299,15 @@ int xgb_contribs(struct xgb *x, const double *X, size_t n, double *phi, struct e
     return predict(x, X, n, 2, x->n_features + 1, phi, e);
 }
 
+/* 64-bit FNV-1a of the JSON: XGBoost reads only the bytes xgb_write wrote. */
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
 int xgb_write(struct xgb *x, FILE *fp, struct err *e)
 {
     bst_ulong len = 0;
@@ -308,7 +317,8 @@ int xgb_write(struct xgb *x, FILE *fp, struct err *e)
     if (!rc && memchr(buf, '\n', (size_t)len))
         rc = err_set(e, ERR_DATA, "xgboost: the JSON model has a line break");
     if (!rc) {
-        fprintf(fp, "xgb\t1\nn_features\t%zu\nrounds\t%ld\njson\t%zu\n", x->n_features, x->rounds, (size_t)len);
+        fprintf(fp, "xgb\t1\nn_features\t%zu\nrounds\t%ld\nfnv1a\t%016llx\njson\t%zu\n", x->n_features, x->rounds,
+                (unsigned long long)fnv1a(buf, (size_t)len), (size_t)len);
         fwrite(buf, 1, (size_t)len, fp);
         fputc('\n', fp);
     }
@@ -347,6 +357,19 @@ static int check_model(struct xgb *x, const char *name, struct err *e)
         return err_set(e, ERR_DATA,
                        "%s: xgb model: the JSON has %zu features and %d rounds, the block says %zu and %ld", name,
                        (size_t)nf, rounds, x->n_features, x->rounds);
+    /* XGBoost trusts the trees it reads: check them in its own rewrite. */
+    bst_ulong len = 0;
+    const char *buf = NULL;
+    if (XGBoosterSaveModelToBuffer(x->booster, "{\"format\": \"json\"}", &len, &buf))
+        return xerr(e, "model");
+    int rc = xgb_check_trees(buf, (size_t)len, x->n_features, x->rounds);
+    if (rc == -2)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if (rc)
+        return err_set(e, ERR_DATA,
+                       "%s: xgb model: expected %ld binary trees over %zu features with numerical splits, "
+                       "each node the child of one node before it",
+                       name, x->rounds, x->n_features);
     return 0;
 }
 
@@ -360,6 +383,11 @@ int xgb_read(FILE *fp, const char *name, struct xgb **out, struct err *e)
         rc = read_key(fp, name, "n_features", 1, 100000000, &v[1], e);
     if (!rc)
         rc = read_key(fp, name, "rounds", 1, 100000000, &v[2], e);
+    char sum[64] = "";
+    if (!rc && (!fgets(sum, sizeof sum, fp) || strncmp(sum, "fnv1a\t", 6) || strlen(sum) != 23 ||
+                strspn(sum + 6, "0123456789abcdef") != 16))
+        rc = err_set(e, ERR_DATA, "%s: xgb model: expected \"fnv1a<TAB>16 hex digits\", found \"%.40s\"", name,
+                     strtok(sum, "\n") ? sum : "");
     if (!rc)
         rc = read_key(fp, name, "json", 2, (long long)XGB_MAX_JSON, &v[3], e);
     if (rc)
@@ -371,8 +399,9 @@ int xgb_read(FILE *fp, const char *name, struct xgb **out, struct err *e)
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc && (fread(buf, 1, len, fp) != len || fgetc(fp) != '\n'))
         rc = err_set(e, ERR_DATA, "%s: xgb model: expected %zu bytes of JSON and a newline", name, len);
-    if (!rc && (buf[0] != '{' || memchr(buf, '\n', len)))
-        rc = err_set(e, ERR_DATA, "%s: xgb model: expected a JSON object on one line", name);
+    if (!rc && strtoull(sum + 6, NULL, 16) != fnv1a(buf, len))
+        rc = err_set(e, ERR_DATA, "%s: xgb model: the JSON's checksum is not the one saved with it (the file was edited "
+                     "or damaged)", name);
     if (!rc && XGBoosterCreate(NULL, 0, &x->booster))
         rc = xerr(e, "booster");
     if (!rc && XGBoosterLoadModelFromBuffer(x->booster, buf, (bst_ulong)len))

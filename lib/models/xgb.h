@@ -20,9 +20,13 @@
  * they add up to the margin.
  *
  * Text form (a block of a pipeline file): "xgb<TAB>1", "n_features<TAB>M",
- * "rounds<TAB>K", "json<TAB>BYTES", then the model in XGBoost's own JSON
- * format (BYTES bytes, one line) and a newline. The JSON keeps every float
- * exactly, so a reloaded model predicts bit-identically. */
+ * "rounds<TAB>K", "fnv1a<TAB>HEX" (the JSON's 64-bit FNV-1a), "json<TAB>BYTES",
+ * then the model in XGBoost's own JSON format (BYTES bytes, one line) and a
+ * newline. The JSON keeps every float exactly, so a reloaded model predicts
+ * bit-identically. XGBoost trusts the JSON it parses (fuzzing found a double
+ * free in 1.7's tree loader on inconsistent arrays): it is handed only JSON
+ * whose checksum matches, and the trees it then holds are checked
+ * (xgb_check_trees) before anything predicts with them. */
 #ifndef OC_XGB_H
 #define OC_XGB_H
 
@@ -67,6 +71,12 @@ int xgb_proba(struct xgb *x, const double *X, size_t n, double *out, struct err 
 int xgb_margin(struct xgb *x, const double *X, size_t n, double *out, struct err *e);
 /* TreeSHAP: phi (n x (m + 1)), row i's m contributions then its bias. */
 int xgb_contribs(struct xgb *x, const double *X, size_t n, double *phi, struct err *e);
+
+/* The trees of a model's canonical JSON (what XGBoosterSaveModelToBuffer
+ * writes), before anything predicts with them (xgb_check.c): 0 when there
+ * are `rounds` trees over n_features columns, each a tree rooted at node 0
+ * with numerical splits; -1 when not; -2 out of memory. */
+int xgb_check_trees(const char *json, size_t size, size_t n_features, long rounds);
 
 int xgb_write(struct xgb *x, FILE *fp, struct err *e);
 int xgb_read(FILE *fp, const char *name, struct xgb **out, struct err *e);

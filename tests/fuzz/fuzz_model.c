@@ -1,13 +1,16 @@
 /* Fuzz the model loaders: tree_load, knn_load and prep_load, each on the same
  * input (the seeds hold a saved model of each kind). A model a loader accepts
  * must be usable (predict / transform without faults) and save + load back
- * to an identical model. */
+ * to an identical model. The same input is also the JSON of an xgb model for
+ * xgb_check_trees (the seed xgb.json: XGBoost's own JSON of a 3-round model
+ * of 3 features), which must answer without a fault. */
 #include <math.h>
 
 #include "fuzz_util.h"
 #include "models/knn.h"
 #include "models/prep.h"
 #include "models/tree.h"
+#include "models/xgb.h"
 
 static int same_bits(double a, double b)
 {
@@ -158,5 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_tree(path);
     fuzz_knn(path);
     fuzz_prep(path);
+    for (long rounds = 1; rounds <= 3; rounds++)
+        FUZZ_CHECK(xgb_check_trees((const char *)data, size, 3, rounds) >= -2);
     return 0;
 }

@@ -365,6 +365,27 @@ TEST(test_xgb_refusals)
     assert_int_equal(pipeline_read(fp, "m.pipeline", &q, &e), ERR_DATA);
     assert_non_null(strstr(e.msg, "m.pipeline: xgb model: expected "));
     fclose(fp);
+    /* One byte of the JSON edited: its checksum no longer matches. */
+    char *body = strchr(json + 6, '\n') + 1, *digit = strpbrk(body + 100, "123456789");
+    size_t blen = strlen(body) - 1;
+    char was = *digit;
+    *digit = was == '9' ? '8' : (char)(was + 1);
+    fp = fmemopen(buf, len, "r");
+    assert_int_equal(pipeline_read(fp, "m.pipeline", &q, &e), ERR_DATA);
+    assert_non_null(strstr(e.msg, "m.pipeline: xgb model: the JSON's checksum is not the one saved with it"));
+    fclose(fp);
+    *digit = was;
+    /* The trees XGBoost would accept but not survive: a child before its parent
+     * (a cycle), a split on a feature past the width; too few trees. */
+    assert_int_equal(xgb_check_trees(body, blen, p->xgb->n_features, 5), 0);
+    assert_int_equal(xgb_check_trees(body, blen, p->xgb->n_features, 4), -1);
+    assert_int_equal(xgb_check_trees(body, blen, p->xgb->n_features, 6), -1);
+    assert_int_equal(xgb_check_trees(body, blen, 1, 5), -1);
+    char *left = strstr(body, "\"left_children\":[1,");
+    assert_non_null(left);
+    left[17] = '0';
+    assert_int_equal(xgb_check_trees(body, blen, p->xgb->n_features, 5), -1);
+    left[17] = '1';
     char *rounds = strstr(buf, "\nrounds\t5\n");
     assert_non_null(rounds);
     rounds[8] = '4';
