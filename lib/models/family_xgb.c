@@ -1,11 +1,11 @@
 /* family xgb: gradient-boosted trees (lib/models/xgb, libxgboost) as a
  * pipeline family. Hyperparameters under XGBoost's names: n_estimators,
  * max_depth, learning_rate, subsample, colsample_bytree, min_child_weight,
- * reg_lambda, reg_alpha; early_stopping_rounds (0: none) and
- * validation_fraction (the share of the fitted rows it watches); random_state
- * (XGBoost's seed). The decision score is the margin (log-odds), so a sigmoid
+ * reg_lambda, reg_alpha, tree_method (hist only); early_stopping_rounds (0:
+ * none) and validation_fraction (the share of the fitted rows it watches);
+ * random_state (XGBoost's seed). The decision score is the margin (log-odds), so a sigmoid
  * calibration stays linear in it and TreeSHAP stays exact. */
-#include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "models/family.h"
@@ -14,6 +14,8 @@ static int set(struct pipe_config *c, const char *key, const char *v, struct err
 {
     struct xgb_params *x = &c->xgb;
     long l = 0;
+    if (!strcmp(key, "tree_method")) /* the one this family builds trees with */
+        return strcmp(v, "hist") ? pipe_param_bad(c, key, "hist", v, e) : 0;
     if (!strcmp(key, "random_state")) {
         int rc = pipe_param_long(c, key, v, 0, 4294967295L, &l, e);
         c->seed = (unsigned long)l;
@@ -65,7 +67,7 @@ static int format(const struct pipe_config *c, char *buf, size_t size)
     return snprintf(buf, size,
                     " n_estimators=%ld max_depth=%ld learning_rate=%s subsample=%s colsample_bytree=%s "
                     "min_child_weight=%s reg_lambda=%s reg_alpha=%s early_stopping_rounds=%ld "
-                    "validation_fraction=%s random_state=%lu",
+                    "validation_fraction=%s tree_method=hist random_state=%lu",
                     x->n_estimators, x->max_depth, r[0], r[1], r[2], r[3], r[4], r[5], x->early_stopping_rounds, r[6],
                     c->seed);
 }

@@ -61,6 +61,14 @@ check "logreg: logistic(output) = train's test probability to 1e-12" output_vs_s
 gap=$(kvget "$L/explain.kv" max_additivity_gap)
 awk -v g="$gap" 'BEGIN{exit !(g < 1e-9)}' && ok "logreg max_additivity_gap $gap" || bad "logreg gap $gap"
 
+echo "test_explain: xgb, XGBoost's own TreeSHAP in log-odds"
+XG=$TMP/xgb
+if run "$XG" "$TMP/params.yaml" "$A/models/xgb.pipeline"; then ok "xgb explained"; else cat "$XG/err"; bad "xgb"; fi
+[ "$(kvget "$XG/explain.kv" explainer)" = tree_xgb ] && ok "auto picks tree_xgb for xgb" || bad "explainer $(kvget "$XG/explain.kv" explainer)"
+[ "$(kvget "$XG/explain.kv" space)" = log-odds ] && ok "tree_xgb works in log-odds" || bad "space $(kvget "$XG/explain.kv" space)"
+# XGBoost sums its contributions in float: additive to float precision.
+check "xgb: base + sum(phi) = output on all 1296 rows to 1e-5" additivity "$XG" 1e-5
+
 echo "test_explain: tree, path-dependent and interventional TreeSHAP"
 T=$TMP/tree
 if run "$T" "$TMP/params.yaml" "$A/models/tree.pipeline"; then ok "tree explained"; else cat "$T/err"; bad "tree"; fi

@@ -346,6 +346,8 @@ TEST(test_xgb_refusals)
     assert_string_equal(e.msg, "xgb max_depth: expected an integer in [1, 30], found \"deep\"");
     assert_int_equal(pipeline_config_set(&c, "validation_fraction", "0.95", &e), ERR_PARAMS);
     assert_string_equal(e.msg, "xgb validation_fraction: expected a number in [0, 0.9], found \"0.95\"");
+    assert_int_equal(pipeline_config_set(&c, "tree_method", "exact", &e), ERR_PARAMS);
+    assert_string_equal(e.msg, "xgb tree_method: expected hist, found \"exact\"");
     assert_int_equal(pipeline_config_set(&c, "n_neighbors", "5", &e), ERR_PARAMS);
 
     struct world *w = world_load();
