@@ -400,8 +400,8 @@ int xgb_read(FILE *fp, const char *name, struct xgb **out, struct err *e)
     if (!rc && (fread(buf, 1, len, fp) != len || fgetc(fp) != '\n'))
         rc = err_set(e, ERR_DATA, "%s: xgb model: expected %zu bytes of JSON and a newline", name, len);
     if (!rc && strtoull(sum + 6, NULL, 16) != fnv1a(buf, len))
-        rc = err_set(e, ERR_DATA, "%s: xgb model: the JSON's checksum is not the one saved with it (the file was edited "
-                     "or damaged)", name);
+        rc = err_set(e, ERR_DATA, "%s: xgb model: the JSON's checksum is not the one saved with it (%s)", name,
+                     "the file was edited or damaged");
     if (!rc && XGBoosterCreate(NULL, 0, &x->booster))
         rc = xerr(e, "booster");
     if (!rc && XGBoosterLoadModelFromBuffer(x->booster, buf, (bst_ulong)len))

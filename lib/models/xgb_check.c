@@ -15,9 +15,8 @@
 /* A tree's arrays by key, in the canonical (sorted) order of its object. */
 enum { A_BASE, A_DEFAULT, A_LEFT, A_LOSS, A_PARENT, A_RIGHT, A_COND, A_INDEX, A_TYPE, A_HESS, NARRAY };
 static const char *const array_keys[NARRAY] = {
-    "\"base_weights\":[", "\"default_left\":[", "\"left_children\":[", "\"loss_changes\":[", "\"parents\":[",
-    "\"right_children\":[", "\"split_conditions\":[", "\"split_indices\":[", "\"split_type\":[",
-    "\"sum_hessian\":["};
+    "\"base_weights\":[",   "\"default_left\":[",     "\"left_children\":[", "\"loss_changes\":[", "\"parents\":[",
+    "\"right_children\":[", "\"split_conditions\":[", "\"split_indices\":[", "\"split_type\":[",   "\"sum_hessian\":["};
 
 /* The first `pat` in [p, end), and the byte after it; NULL if none. */
 static const char *after(const char *p, const char *end, const char *pat)
@@ -80,8 +79,7 @@ static int check_nodes(long *const a[NARRAY], long nn, size_t nfeat)
         long l = a[A_LEFT][i], r = a[A_RIGHT][i];
         ok = a[A_TYPE][i] == 0 && (l == -1) == (r == -1);
         if (ok && l != -1) {
-            ok = l > i && r > i && l < nn && r < nn && l != r && a[A_INDEX][i] >= 0 &&
-                 (size_t)a[A_INDEX][i] < nfeat;
+            ok = l > i && r > i && l < nn && r < nn && l != r && a[A_INDEX][i] >= 0 && (size_t)a[A_INDEX][i] < nfeat;
             if (ok) {
                 indeg[l]++;
                 indeg[r]++;
