@@ -53,16 +53,13 @@ enum explain_space explain_space_of(enum explain_kind k)
     return k == EXPLAIN_LINEAR || k == EXPLAIN_TREE_XGB ? EXPLAIN_LOGODDS : EXPLAIN_PROBABILITY;
 }
 
-/* tree_xgb explains the calibrated log-odds when the calibration is a sigmoid
- * of the margin, -(a margin + b): the slope, or 1 without a calibration. */
-static double xgb_slope(const struct pipeline *p)
+/* xgb's TreeSHAP (tree_xgb) explains the calibrated log-odds a s + b of its
+ * margin s while the calibration keeps them affine in it (calib_logit_affine);
+ * a, b: that map, else the identity. */
+static int xgb_affine(const struct pipeline *p, double *a, double *b)
 {
-    return p->calib && p->calib->method == CALIB_SIGMOID ? -p->calib->a : 1.0;
-}
-
-static double xgb_offset(const struct pipeline *p)
-{
-    return p->calib && p->calib->method == CALIB_SIGMOID ? -p->calib->b : 0.0;
+    int affine = calib_logit_affine(p->calib, a, b);
+    return !strcmp(pipe_families[p->cfg.family]->explainer, "tree_xgb") && affine;
 }
 
 int explain_model_output(const struct pipeline *p, enum explain_space space, const double *X, size_t n,
@@ -74,7 +71,8 @@ int explain_model_output(const struct pipeline *p, enum explain_space space, con
         return err_set(e, ERR_PARAMS, "explain: log-odds output needs a logreg or xgb model, found %s",
                        pipeline_family_names[p->cfg.family]);
     int rc = pipeline_score_transformed(p, X, n, space == EXPLAIN_LOGODDS, out, e);
-    double a = xgb_slope(p), b = xgb_offset(p);
+    double a, b;
+    xgb_affine(p, &a, &b);
     for (size_t i = 0; !rc && xgb && space == EXPLAIN_LOGODDS && i < n; i++)
         out[i] = a * out[i] + b;
     return rc;
@@ -259,7 +257,8 @@ static int xgb_rows(const struct pipeline *p, const double *X, size_t n, struct 
     if (p->xgb->n_features != q)
         return err_set(e, ERR_DATA, "explain: the xgb model was fitted on %zu columns, the rows have %zu",
                        p->xgb->n_features, q);
-    double *c = malloc(n * (q + 1) * sizeof *c), a = xgb_slope(p);
+    double *c = malloc(n * (q + 1) * sizeof *c), a, b;
+    xgb_affine(p, &a, &b);
     if (!c)
         return err_set(e, ERR_NOMEM, "out of memory");
     int rc = xgb_contribs(p->xgb, X, n, c, e);
@@ -268,7 +267,7 @@ static int xgb_rows(const struct pipeline *p, const double *X, size_t n, struct 
             r->phi_cols[i * q + j] = a * c[i * (q + 1) + j];
     /* The bias column is the same for every row: the expected margin. */
     if (!rc)
-        r->base = a * c[q] + xgb_offset(p);
+        r->base = a * c[q] + b;
     r->nbackground = 0;
     free(c);
     return rc;
@@ -327,7 +326,8 @@ int explain_rows(const struct pipeline *p, const double *X, size_t n, const doub
      * the exact explainers see the model without it, so auto takes
      * KernelSHAP, which explains the probability handed over; but xgb's
      * TreeSHAP explains the sigmoid-calibrated log-odds exactly. */
-    int stays_exact = p->cfg.family == PIPE_XGB && (!p->calib || p->calib->method == CALIB_SIGMOID);
+    double a, b;
+    int stays_exact = xgb_affine(p, &a, &b);
     int rc = explain_resolve(
         p->cfg.family, p->calib && o->kind == EXPLAIN_AUTO && !stays_exact ? EXPLAIN_KERNEL : o->kind, &r->kind, e);
     size_t nn = n ? n : 1;

@@ -143,6 +143,14 @@ int calib_fit(enum calib_method m, const double *score, const int *y, size_t n, 
     return ERR_OK;
 }
 
+int calib_logit_affine(const struct calib *c, double *a, double *b)
+{
+    int sigmoid = c && c->method == CALIB_SIGMOID;
+    *a = sigmoid ? -c->a : 1.0;
+    *b = sigmoid ? -c->b : 0.0;
+    return !c || c->method != CALIB_ISOTONIC;
+}
+
 double calib_apply(const struct calib *c, double s)
 {
     if (c->method == CALIB_SIGMOID)

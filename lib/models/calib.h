@@ -32,6 +32,10 @@ int calib_fit(enum calib_method m, const double *score, const int *y, size_t n, 
 void calib_free(struct calib *c);
 /* The calibrated probability of a score. */
 double calib_apply(const struct calib *c, double score);
+/* Whether the calibrated log-odds are an affine map *a s + *b of the score
+ * s: so with none (c NULL or CALIB_NONE: 1, 0) and a sigmoid (-a, -b);
+ * not an isotonic one (0, and *a, *b the identity 1, 0). */
+int calib_logit_affine(const struct calib *c, double *a, double *b);
 
 /* "calibration<TAB>sigmoid<TAB>a<TAB>b", or "calibration<TAB>isotonic<TAB>n"
  * then n lines "x<TAB>y" (%.17g). */

@@ -23,6 +23,7 @@ struct pipe_family_ops {
     double threshold;       /* predict() is positive when the decision score is above it */
     const char *explainer;  /* what explain's auto picks: "linear", "tree_path" or "kernel" */
     const char *explainers; /* the exact explainers it allows, for a message ("auto" for none) */
+    int unscaled;           /* its default scaler is passthrough (trees), else standard */
     /* One hyperparameter by its scikit-learn name, from its text; ERR_PARAMS
      * naming the key for a bad value, PIPE_KEY_UNKNOWN for another key. */
     int (*set)(struct pipe_config *c, const char *key, const char *value, struct err *e);

@@ -5,6 +5,7 @@
  * none) and validation_fraction (the share of the fitted rows it watches);
  * random_state (XGBoost's seed). The decision score is the margin (log-odds), so a sigmoid
  * calibration stays linear in it and TreeSHAP stays exact. */
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -35,22 +36,25 @@ static int set(struct pipe_config *c, const char *key, const char *v, struct err
         const char *key;
         double lo;
         int open;
+        double hi; /* INFINITY: none */
         size_t off;
-    } reals[] = {{"learning_rate", 0, 1, offsetof(struct xgb_params, learning_rate)},
-                 {"subsample", 0, 1, offsetof(struct xgb_params, subsample)},
-                 {"colsample_bytree", 0, 1, offsetof(struct xgb_params, colsample_bytree)},
-                 {"min_child_weight", 0, 0, offsetof(struct xgb_params, min_child_weight)},
-                 {"reg_lambda", 0, 0, offsetof(struct xgb_params, reg_lambda)},
-                 {"reg_alpha", 0, 0, offsetof(struct xgb_params, reg_alpha)},
-                 {"validation_fraction", 0, 0, offsetof(struct xgb_params, validation_fraction)}};
+    } reals[] = {{"learning_rate", 0, 1, INFINITY, offsetof(struct xgb_params, learning_rate)},
+                 {"subsample", 0, 1, 1, offsetof(struct xgb_params, subsample)},
+                 {"colsample_bytree", 0, 1, 1, offsetof(struct xgb_params, colsample_bytree)},
+                 {"min_child_weight", 0, 0, INFINITY, offsetof(struct xgb_params, min_child_weight)},
+                 {"reg_lambda", 0, 0, INFINITY, offsetof(struct xgb_params, reg_lambda)},
+                 {"reg_alpha", 0, 0, INFINITY, offsetof(struct xgb_params, reg_alpha)},
+                 {"validation_fraction", 0, 0, 0.9, offsetof(struct xgb_params, validation_fraction)}};
     for (size_t k = 0; k < sizeof reals / sizeof reals[0]; k++) {
         if (strcmp(key, reals[k].key))
             continue;
         double *d = (double *)((char *)x + reals[k].off);
         int rc = pipe_param_double(c, key, v, reals[k].lo, reals[k].open, d, e);
-        int fraction = k == 1 || k == 2 || k == 6;
-        if (!rc && fraction && *d > (k == 6 ? 0.9 : 1))
-            return pipe_param_bad(c, key, k == 6 ? "a number in [0, 0.9]" : "a number in (0, 1]", v, e);
+        if (!rc && *d > reals[k].hi) {
+            char want[64];
+            snprintf(want, sizeof want, "a number in %c%g, %g]", reals[k].open ? '(' : '[', reals[k].lo, reals[k].hi);
+            return pipe_param_bad(c, key, want, v, e);
+        }
         return rc;
     }
     return PIPE_KEY_UNKNOWN;
@@ -100,6 +104,6 @@ static void release(struct pipeline *p)
 }
 
 const struct pipe_family_ops pipe_family_xgb = {
-    .name = "xgb", .threshold = 0.0, .explainer = "tree_xgb", .explainers = "tree_xgb",
+    .name = "xgb", .threshold = 0.0, .explainer = "tree_xgb", .explainers = "tree_xgb", .unscaled = 1,
     .set = set, .format = format, .fit = fit, .score = score, .write = write, .read = read, .free = release,
 };

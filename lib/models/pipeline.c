@@ -18,7 +18,7 @@ void pipeline_config_default(struct pipe_config *c, enum pipe_family f)
 {
     memset(c, 0, sizeof *c);
     c->family = f;
-    c->scaler = PREP_STANDARD;
+    c->scaler = pipe_families[f]->unscaled ? PREP_PASSTHROUGH : PREP_STANDARD;
     c->drop_first = 1;
     knn_params_default(&c->knn);
     cart_params_default(&c->cart);
@@ -31,8 +31,6 @@ void pipeline_config_default(struct pipe_config *c, enum pipe_family f)
     c->svc.degree = 3;
     c->svc.coef0 = 0.0;
     xgb_params_default(&c->xgb);
-    if (f == PIPE_XGB)
-        c->scaler = PREP_PASSTHROUGH; /* trees need no scaling */
 }
 
 int pipeline_config_set(struct pipe_config *c, const char *key, const char *v, struct err *e)

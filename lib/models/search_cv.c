@@ -436,8 +436,8 @@ int search_cv(const struct pipe_data *d, const size_t *rows, size_t nrows, const
     j.seconds = calloc(ncand * k + 1, sizeof *j.seconds);
     j.err_fold = calloc(ncand + 1, sizeof *j.err_fold);
     int rc = 0;
-    if (!r || !ysub || !fold || !tr || !te || !j.train || !j.test || !j.ntrain || !j.ntest || !j.fit || !j.nfit || !j.held || !j.nheld ||
-        !j.seconds || !j.err_fold)
+    if (!r || !ysub || !fold || !tr || !te || !j.train || !j.test || !j.ntrain || !j.ntest || !j.fit || !j.nfit ||
+        !j.held || !j.nheld || !j.seconds || !j.err_fold)
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc) {
         r->ncand = ncand;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <xgboost/c_api.h>
 
+#include "core/textio.h"
 #include "models/split.h"
 
 /* Longest JSON model read back: far above what the search's spaces make. */
@@ -61,26 +62,25 @@ void xgb_free(struct xgb *x)
     free(x);
 }
 
-/* A DMatrix of n rows (floats, as XGBoost keeps them) on one thread. */
-static int dmatrix(const double *X, const int *y, size_t n, size_t m, DMatrixHandle *out, struct err *e)
+/* A DMatrix of rows[0..n) of X (NULL: rows 0..n-1), floats as XGBoost keeps
+ * them, with their labels y (NULL: none), on one thread. */
+static int dmatrix(const double *X, const int *y, const size_t *rows, size_t n, size_t m, DMatrixHandle *out,
+                   struct err *e)
 {
-    float *f = malloc((n && m ? n * m : 1) * sizeof *f);
-    if (!f)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n * m; i++)
-        f[i] = (float)X[i];
-    int rc = XGDMatrixCreateFromMat_omp(f, (bst_ulong)n, (bst_ulong)m, NAN, out, 1) ? xerr(e, "data") : 0;
-    free(f);
-    if (!rc && y) {
-        float *l = malloc((n ? n : 1) * sizeof *l);
-        if (!l)
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-        for (size_t i = 0; !rc && i < n; i++)
-            l[i] = (float)y[i];
-        if (!rc && XGDMatrixSetFloatInfo(*out, "label", l, (bst_ulong)n))
-            rc = xerr(e, "labels");
-        free(l);
+    float *f = malloc((n && m ? n * m : 1) * sizeof *f), *l = malloc((n ? n : 1) * sizeof *l);
+    int rc = f && l ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        size_t r = rows ? rows[i] : i;
+        for (size_t j = 0; j < m; j++)
+            f[i * m + j] = (float)X[r * m + j];
+        l[i] = y ? (float)y[r] : 0.0f;
     }
+    if (!rc && XGDMatrixCreateFromMat_omp(f, (bst_ulong)n, (bst_ulong)m, NAN, out, 1))
+        rc = xerr(e, "data");
+    if (!rc && y && XGDMatrixSetFloatInfo(*out, "label", l, (bst_ulong)n))
+        rc = xerr(e, "labels");
+    free(f);
+    free(l);
     if (rc && *out) {
         XGDMatrixFree(*out);
         *out = NULL;
@@ -159,8 +159,10 @@ static int boost(BoosterHandle h, DMatrixHandle dt, DMatrixHandle dv, const stru
     return rc;
 }
 
-int xgb_fit_valid(const double *X, const int *y, size_t n, const double *Xv, const int *yv, size_t nv, size_t m,
-                  const struct xgb_params *p, unsigned long seed, struct xgb **out, struct err *e)
+/* Fit on rows tr[0..n) of X, watching rows va[0..nv) for early stopping (nv
+ * = 0: none); tr NULL: rows 0..n-1. */
+static int fit_rows(const double *X, const int *y, const size_t *tr, size_t n, const size_t *va, size_t nv, size_t m,
+                    const struct xgb_params *p, unsigned long seed, struct xgb **out, struct err *e)
 {
     *out = NULL;
     pthread_once(&quiet_once, quiet);
@@ -171,9 +173,9 @@ int xgb_fit_valid(const double *X, const int *y, size_t n, const double *Xv, con
     struct xgb *x = xgb_new();
     long best = 0, fitted = 0;
     int early = nv > 0 && p->early_stopping_rounds > 0;
-    int rc = x ? dmatrix(X, y, n, m, &dt, e) : err_set(e, ERR_NOMEM, "out of memory");
+    int rc = x ? dmatrix(X, y, tr, n, m, &dt, e) : err_set(e, ERR_NOMEM, "out of memory");
     if (!rc && early)
-        rc = dmatrix(Xv, yv, nv, m, &dv, e);
+        rc = dmatrix(X, y, va, nv, m, &dv, e);
     DMatrixHandle cache[2] = {dt, dv};
     if (!rc && XGBoosterCreate(cache, early ? 2 : 1, &h))
         rc = xerr(e, "booster");
@@ -193,7 +195,6 @@ int xgb_fit_valid(const double *X, const int *y, size_t n, const double *Xv, con
         h = NULL;
         x->n_features = m;
         x->rounds = best + 1;
-        x->rounds_fitted = fitted;
     }
     if (h)
         XGBoosterFree(h);
@@ -211,41 +212,17 @@ int xgb_fit_valid(const double *X, const int *y, size_t n, const double *Xv, con
     return 0;
 }
 
-/* Rows `rows` of X (n x m) into a new matrix. */
-static double *take_rows(const double *X, const size_t *rows, size_t k, size_t m)
-{
-    double *o = malloc((k && m ? k * m : 1) * sizeof *o);
-    for (size_t i = 0; o && i < k; i++)
-        memcpy(o + i * m, X + rows[i] * m, m * sizeof *o);
-    return o;
-}
-
 int xgb_fit(const double *X, const int *y, size_t n, size_t m, const struct xgb_params *p, unsigned long seed,
             struct xgb **out, struct err *e)
 {
     *out = NULL;
     if (p->early_stopping_rounds <= 0 || p->validation_fraction <= 0)
-        return xgb_fit_valid(X, y, n, NULL, NULL, 0, m, p, seed, out, e);
+        return fit_rows(X, y, NULL, n, NULL, 0, m, p, seed, out, e);
     struct split_tt *s = NULL;
     int rc = split_train_test(y, n, p->validation_fraction, seed, &s, e);
-    if (rc) {
-        err_prefix(e, "xgb early stopping: ");
-        return rc;
-    }
-    double *Xt = take_rows(X, s->train, s->ntrain, m), *Xv = take_rows(X, s->test, s->ntest, m);
-    int *yt = malloc((s->ntrain + 1) * sizeof *yt), *yv = malloc((s->ntest + 1) * sizeof *yv);
-    if (!Xt || !Xv || !yt || !yv)
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < s->ntrain; i++)
-        yt[i] = y[s->train[i]];
-    for (size_t i = 0; !rc && i < s->ntest; i++)
-        yv[i] = y[s->test[i]];
-    if (!rc)
-        rc = xgb_fit_valid(Xt, yt, s->ntrain, Xv, yv, s->ntest, m, p, seed, out, e);
-    free(Xt);
-    free(Xv);
-    free(yt);
-    free(yv);
+    if (rc)
+        return err_prefix(e, "xgb early stopping: ");
+    rc = fit_rows(X, y, s->train, s->ntrain, s->test, s->ntest, m, p, seed, out, e);
     split_tt_free(s);
     return rc;
 }
@@ -256,7 +233,7 @@ static int predict(struct xgb *x, const double *X, size_t n, int type, size_t wi
     if (n == 0)
         return 0;
     DMatrixHandle d = NULL;
-    int rc = dmatrix(X, NULL, n, x->n_features, &d, e);
+    int rc = dmatrix(X, NULL, NULL, n, x->n_features, &d, e);
     if (rc)
         return rc;
     char cfg[160];
@@ -326,24 +303,29 @@ int xgb_write(struct xgb *x, FILE *fp, struct err *e)
     return rc; /* a write error is the caller's to report, with errno (fileio) */
 }
 
-/* "KEY<TAB>N" with lo <= N <= hi. */
-static int read_key(FILE *fp, const char *name, const char *key, long long lo, long long hi, long long *v,
-                    struct err *e)
+/* The block's header (xgb.h): the widths and rounds into v, the JSON's
+ * checksum and length; errors name the line (textio, tab dialect). */
+static int read_header(struct textio *r, long v[4], uint64_t *sum, struct err *e)
 {
-    char line[96];
-    size_t k = strlen(key);
-    if (!fgets(line, sizeof line, fp))
-        return err_set(e, ERR_DATA, "%s: xgb model: expected \"%s\", found the end of the file", name, key);
-    line[strcspn(line, "\r\n")] = '\0';
-    char *end = NULL;
-    long long x = 0;
-    if (!strncmp(line, key, k) && line[k] == '\t')
-        x = strtoll(line + k + 1, &end, 10);
-    if (!end || end == line + k + 1 || *end || x < lo || x > hi)
-        return err_set(e, ERR_DATA, "%s: xgb model: expected \"%s<TAB>N\" with %lld <= N <= %lld, found \"%.40s\"",
-                       name, key, lo, hi, line);
-    *v = x;
-    return 0;
+    static const struct {
+        const char *key;
+        long lo, hi;
+    } keys[] = {{"xgb", 1, 1}, {"n_features", 1, 100000000}, {"rounds", 1, 100000000}};
+    int rc = 0;
+    for (size_t k = 0; !rc && k < 3; k++) {
+        rc = textio_key(r, keys[k].key, e);
+        if (!rc)
+            rc = textio_long(r, keys[k].lo, keys[k].hi, "", &v[k], e);
+    }
+    if (!rc)
+        rc = textio_key(r, "fnv1a", e);
+    if (!rc && (strlen(r->pos) != 16 || strspn(r->pos, "0123456789abcdef") != 16))
+        rc = textio_fail(r, r->pos, e, "16 hexadecimal digits");
+    if (!rc) {
+        *sum = strtoull(r->pos, NULL, 16);
+        rc = textio_key(r, "json", e);
+    }
+    return rc ? rc : textio_long(r, 2, (long)XGB_MAX_JSON, "", &v[3], e);
 }
 
 /* The model's own count of features and rounds must be what the block says. */
@@ -377,29 +359,24 @@ int xgb_read(FILE *fp, const char *name, struct xgb **out, struct err *e)
 {
     *out = NULL;
     pthread_once(&quiet_once, quiet);
-    long long v[4];
-    int rc = read_key(fp, name, "xgb", 1, 1, &v[0], e);
-    if (!rc)
-        rc = read_key(fp, name, "n_features", 1, 100000000, &v[1], e);
-    if (!rc)
-        rc = read_key(fp, name, "rounds", 1, 100000000, &v[2], e);
-    char sum[64] = "";
-    if (!rc && (!fgets(sum, sizeof sum, fp) || strncmp(sum, "fnv1a\t", 6) || strlen(sum) != 23 ||
-                strspn(sum + 6, "0123456789abcdef") != 16))
-        rc = err_set(e, ERR_DATA, "%s: xgb model: expected \"fnv1a<TAB>16 hex digits\", found \"%.40s\"", name,
-                     strtok(sum, "\n") ? sum : "");
-    if (!rc)
-        rc = read_key(fp, name, "json", 2, (long long)XGB_MAX_JSON, &v[3], e);
+    struct textio r;
+    textio_init(&r, fp, name, 0, '\t');
+    long v[4];
+    uint64_t sum = 0;
+    int rc = read_header(&r, v, &sum, e);
+    textio_free(&r);
     if (rc)
         return rc;
     size_t len = (size_t)v[3];
+    if (len > textio_bytes_left(fp))
+        return err_set(e, ERR_DATA, "%s: xgb model: expected %zu bytes of JSON, found fewer", name, len);
     char *buf = malloc(len + 1);
     struct xgb *x = xgb_new();
     if (!buf || !x)
         rc = err_set(e, ERR_NOMEM, "out of memory");
     if (!rc && (fread(buf, 1, len, fp) != len || fgetc(fp) != '\n'))
         rc = err_set(e, ERR_DATA, "%s: xgb model: expected %zu bytes of JSON and a newline", name, len);
-    if (!rc && strtoull(sum + 6, NULL, 16) != fnv1a(buf, len))
+    if (!rc && sum != fnv1a(buf, len))
         rc = err_set(e, ERR_DATA, "%s: xgb model: the JSON's checksum is not the one saved with it (%s)", name,
                      "the file was edited or damaged");
     if (!rc && XGBoosterCreate(NULL, 0, &x->booster))
@@ -410,7 +387,7 @@ int xgb_read(FILE *fp, const char *name, struct xgb **out, struct err *e)
         rc = xerr(e, "nthread");
     if (!rc) {
         x->n_features = (size_t)v[1];
-        x->rounds = x->rounds_fitted = (long)v[2];
+        x->rounds = v[2];
         rc = check_model(x, name, e);
     }
     free(buf);

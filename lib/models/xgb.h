@@ -51,7 +51,6 @@ struct xgb {
     void *booster; /* BoosterHandle */
     size_t n_features;
     long rounds;          /* the trees kept (the best round + 1) */
-    long rounds_fitted;   /* the rounds boosted before stopping (not saved) */
     pthread_mutex_t lock; /* one prediction at a time on the booster */
 };
 
@@ -59,10 +58,6 @@ struct xgb {
  * stopping, the validation rows are a stratified share of these. */
 int xgb_fit(const double *X, const int *y, size_t n, size_t m, const struct xgb_params *p, unsigned long seed,
             struct xgb **out, struct err *e);
-/* Fit on the training rows with the validation rows given (nvalid = 0: no
- * early stopping): what xgb_fit does after its split. */
-int xgb_fit_valid(const double *X, const int *y, size_t n, const double *Xv, const int *yv, size_t nv, size_t m,
-                  const struct xgb_params *p, unsigned long seed, struct xgb **out, struct err *e);
 void xgb_free(struct xgb *x);
 
 /* P(y = 1) of n rows, as XGBoost computes it (in float). */

@@ -122,8 +122,11 @@ double stats_quantile_select(double *v, size_t n, double q)
         return NAN;
     if (!quantile_at(n, q, &i, &t))
         return stats_select(v, n, n - 1);
-    double a = stats_select(v, n, i);
-    return lerp(a, stats_select(v, n, i + 1), t);
+    double a = stats_select(v, n, i), b = v[i + 1];
+    /* Selection leaves v[i + 1..n) >= v[i]: the next order statistic is their least. */
+    for (size_t k = i + 2; k < n; k++)
+        b = v[k] < b ? v[k] : b;
+    return lerp(a, b, t);
 }
 
 double stats_expit(double t)

@@ -51,11 +51,17 @@ output_vs_scores() {
 }
 want_header=$(head -1 "$A/customers.tsv" | tr '\t' '\n' | grep -v -x -e id -e 'Покупательская активность' | paste -sd '\t')
 
+# auto_picks FAMILY DIR EXPLAINER SPACE: FAMILY's pipeline explained into DIR
+# with explainer auto, which picks EXPLAINER, working in SPACE.
+auto_picks() {
+  if run "$2" "$TMP/params.yaml" "$A/models/$1.pipeline"; then ok "$1 explained"; else cat "$2/err"; bad "$1"; fi
+  [ "$(kvget "$2/explain.kv" explainer)" = "$3" ] && ok "auto picks $3 for $1" || bad "explainer $(kvget "$2/explain.kv" explainer)"
+  [ "$(kvget "$2/explain.kv" space)" = "$4" ] && ok "$3 works in $4" || bad "space $(kvget "$2/explain.kv" space)"
+}
+
 echo "test_explain: logreg, linear SHAP in log-odds"
 L=$TMP/logreg
-if run "$L" "$TMP/params.yaml" "$A/models/logreg.pipeline"; then ok "logreg explained"; else cat "$L/err"; bad "logreg"; fi
-[ "$(kvget "$L/explain.kv" explainer)" = linear ] && ok "auto picks linear for logreg" || bad "explainer $(kvget "$L/explain.kv" explainer)"
-[ "$(kvget "$L/explain.kv" space)" = log-odds ] && ok "linear works in log-odds" || bad "space $(kvget "$L/explain.kv" space)"
+auto_picks logreg "$L" linear log-odds
 check "logreg: base + sum(phi) = output on all 1296 rows to 1e-9" additivity "$L" 1e-9
 check "logreg: logistic(output) = train's test probability to 1e-12" output_vs_scores "$L" logreg 1
 gap=$(kvget "$L/explain.kv" max_additivity_gap)
@@ -63,9 +69,7 @@ awk -v g="$gap" 'BEGIN{exit !(g < 1e-9)}' && ok "logreg max_additivity_gap $gap"
 
 echo "test_explain: xgb, XGBoost's own TreeSHAP in log-odds"
 XG=$TMP/xgb
-if run "$XG" "$TMP/params.yaml" "$A/models/xgb.pipeline"; then ok "xgb explained"; else cat "$XG/err"; bad "xgb"; fi
-[ "$(kvget "$XG/explain.kv" explainer)" = tree_xgb ] && ok "auto picks tree_xgb for xgb" || bad "explainer $(kvget "$XG/explain.kv" explainer)"
-[ "$(kvget "$XG/explain.kv" space)" = log-odds ] && ok "tree_xgb works in log-odds" || bad "space $(kvget "$XG/explain.kv" space)"
+auto_picks xgb "$XG" tree_xgb log-odds
 # XGBoost sums its contributions in float: additive to float precision.
 check "xgb: base + sum(phi) = output on all 1296 rows to 1e-5" additivity "$XG" 1e-5
 
@@ -84,9 +88,7 @@ check "tree_interventional: additivity to 1e-9" additivity "$TI" 1e-9
 
 echo "test_explain: knn, KernelSHAP over the original features"
 K=$TMP/knn
-if run "$K" "$TMP/params.yaml" "$A/models/knn.pipeline"; then ok "knn explained"; else cat "$K/err"; bad "knn"; fi
-[ "$(kvget "$K/explain.kv" explainer)" = kernel ] && ok "auto picks kernel for knn" || bad "explainer $(kvget "$K/explain.kv" explainer)"
-[ "$(kvget "$K/explain.kv" space)" = probability ] && ok "kernel works on the probability" || bad "space"
+auto_picks knn "$K" kernel probability
 check "kernel: additivity to 1e-9 (the constraint holds)" additivity "$K" 1e-9
 check "kernel: output = train's test probability" output_vs_scores "$K" knn 0
 check "shap.tsv: id, the 16 features in customers.tsv order, base, output" \

@@ -114,5 +114,22 @@ TEST(test_write_read)
     fclose(fp);
 }
 
+/* The calibrated log-odds are affine in the score without a calibration and
+ * under a sigmoid, p = 1 / (1 + exp(a s + b)): -(a s + b); not under isotonic. */
+TEST(test_logit_affine)
+{
+    double a, b;
+    assert_int_equal(calib_logit_affine(NULL, &a, &b), 1);
+    assert_true(a == 1.0 && b == 0.0);
+    struct calib c = {.method = CALIB_SIGMOID, .a = 2.0, .b = -0.5};
+    assert_int_equal(calib_logit_affine(&c, &a, &b), 1);
+    assert_true(a == -2.0 && b == 0.5);
+    double s = 0.3, p = calib_apply(&c, s);
+    assert_true(fabs(log(p / (1 - p)) - (a * s + b)) < 1e-15);
+    c.method = CALIB_ISOTONIC;
+    assert_int_equal(calib_logit_affine(&c, &a, &b), 0);
+    assert_true(a == 1.0 && b == 0.0);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_against_sklearn), cmocka_unit_test(test_isotonic_hand),
-          cmocka_unit_test(test_write_read))
+          cmocka_unit_test(test_logit_affine), cmocka_unit_test(test_write_read))
